@@ -1,0 +1,39 @@
+# Every target builds its own virtual environment, so a fresh clone needs only Python 3.11+ and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint bench compile golden clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## run: install, then start the questionnaire (or the check, when no terminal)
+run: $(STAMP)
+	$(BIN)/hitpath $(ARGS)
+
+## test: install, then run the whole test suite and the linters
+test: $(STAMP)
+	$(BIN)/python -m pytest
+	$(BIN)/ruff check hitpath tests
+	$(BIN)/mypy hitpath
+
+lint: $(STAMP)
+	$(BIN)/ruff check hitpath tests
+	$(BIN)/mypy hitpath
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench.py
+
+## compile: rebuild the validated, pre-compiled copy of the shipped rules
+compile: $(STAMP)
+	$(BIN)/hitpath rules compile
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,5 @@
+"""Allow ``python -m hitpath``."""
+
+from hitpath.cli import main
+
+main()

@@ -1,0 +1,183 @@
+"""Answers: validated against the questions, from a file, from --set, or from the prompts.
+
+The same validators serve every way answers arrive, so a file, the command line and the
+questionnaire accept and refuse exactly the same values.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from hitpath.dates import parse_iso
+from hitpath.errors import HitpathError, did_you_mean
+from hitpath.loading import LineMap, line_of
+from hitpath.model import UNSURE, Answers, AnswerValue, Question, Rules
+
+
+def coerce(question: Question, raw: Any) -> tuple[AnswerValue, bool]:
+    """Check one raw value against its question; returns (value, month_only) or raises ValueError."""
+    if raw is None:
+        raise ValueError("no value given")
+    if isinstance(raw, str) and raw.strip() == UNSURE and question.type in ("number", "date"):
+        if not question.unsure_allowed:
+            raise ValueError("'not_sure' is not allowed for this question")
+        return UNSURE, False
+    kind = question.type
+    if kind == "choice":
+        value = _choice_text(raw)
+        if value not in question.values:
+            raise ValueError(_not_a_choice(value, question))
+        return value, False
+    if kind == "multi":
+        items = raw if isinstance(raw, list) else [raw]
+        if isinstance(raw, str):
+            items = [p for p in (s.strip() for s in raw.replace(";", ",").split(",")) if p]
+        values: list[str] = []
+        for item in items:
+            value = _choice_text(item)
+            if value not in question.values:
+                raise ValueError(_not_a_choice(value, question))
+            if value not in values:
+                values.append(value)
+        if not values:
+            raise ValueError("choose at least one")
+        exclusive = [c.value for c in question.choices if c.exclusive and c.value in values]
+        if exclusive and len(values) > 1:
+            raise ValueError(f"'{exclusive[0]}' cannot be combined with other choices")
+        return tuple(values), False
+    if kind == "number":
+        if isinstance(raw, bool) or isinstance(raw, float) and not raw.is_integer():
+            raise ValueError(f"expected a whole number of {question.unit or 'units'}, got {raw!r}")
+        if isinstance(raw, str):
+            text = raw.strip()
+            if not text.lstrip("-").isdigit():
+                raise ValueError(f"expected a whole number of {question.unit or 'units'}, "
+                                 f"got '{raw}'")
+            raw = int(text)
+        if not isinstance(raw, (int, float)):
+            raise ValueError(f"expected a whole number, got {type(raw).__name__}")
+        number = int(raw)
+        if question.min is not None and number < question.min:
+            raise ValueError(f"expected a whole number of at least {question.min}, got {number}")
+        if question.max is not None and number > question.max:
+            raise ValueError(f"expected a whole number of at most {question.max}, got {number}")
+        return number, False
+    if kind == "date":
+        if isinstance(raw, date):
+            return raw, False
+        if not isinstance(raw, str):
+            raise ValueError(f"expected a date written YYYY-MM-DD, got {raw!r}")
+        day, month_only = parse_iso(raw)
+        if not 1900 <= day.year <= 2100:
+            raise ValueError(f"the year {day.year} is out of range")
+        return day, month_only
+    raise ValueError(f"unknown question type {kind}")
+
+
+def _choice_text(raw: Any) -> str:
+    # YAML 1.1 reads unquoted yes/no as booleans: take them as the choices they spell.
+    if isinstance(raw, bool):
+        return "yes" if raw else "no"
+    if isinstance(raw, (str, int)):
+        return str(raw).strip()
+    raise ValueError(f"expected one of the choices, got {type(raw).__name__}")
+
+
+def _not_a_choice(value: str, question: Question) -> str:
+    hint = did_you_mean(value, question.values)
+    allowed = ", ".join(question.values)
+    return f"'{value}' is not a choice. {hint + ' ' if hint else ''}Allowed: {allowed}"
+
+
+def from_mapping(
+    rules: Rules, data: Any, filename: str, lines: LineMap | None = None
+) -> Answers:
+    """Validate a parsed answers file (a mapping of question id to value)."""
+    lines = lines or {}
+    if data is None:
+        return Answers()
+    if not isinstance(data, dict):
+        kind = "list" if isinstance(data, list) else type(data).__name__
+        raise HitpathError(
+            f"an answers file must be a mapping of question ids to answers; this one is a {kind}",
+            file=filename, line=1, hint="For example:  nation: england",
+        )
+    answers = Answers()
+    month_only: set[str] = set()
+    for key, raw in data.items():
+        question = rules.question_by_id.get(key)
+        if question is None:
+            raise HitpathError(
+                "unknown answer key", file=filename, line=line_of(lines, (key,)), key=key,
+                hint=did_you_mean(key, list(rules.question_by_id))
+                or "Run 'hitpath questions' to list the keys.",
+            )
+        if raw is None and question.optional:
+            continue
+        try:
+            value, monthly = coerce(question, raw)
+        except ValueError as exc:
+            raise HitpathError(str(exc), file=filename, line=line_of(lines, (key,)),
+                               key=key) from None
+        answers.values[key] = value
+        if monthly:
+            month_only.add(key)
+    answers.month_only = frozenset(month_only)
+    return answers
+
+
+def load_answers(rules: Rules, path: str) -> Answers:
+    """Read and validate an answers file (YAML or JSON)."""
+    from hitpath.loading import load_file
+
+    data, lines = load_file(path, "answers")
+    return from_mapping(rules, data, path, lines)
+
+
+def apply_sets(rules: Rules, answers: Answers, pairs: list[str]) -> Answers:
+    """Apply ``--set KEY=VALUE`` overrides (lists comma-separated)."""
+    values = dict(answers.values)
+    month_only = set(answers.month_only)
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        key = key.strip()
+        if not sep:
+            raise HitpathError(f"'{pair}' is not KEY=VALUE", file="--set",
+                               hint="For example: --set previous_exam_board=2023-07-14")
+        question = rules.question_by_id.get(key)
+        if question is None:
+            raise HitpathError("unknown answer key", file="--set", key=key,
+                               hint=did_you_mean(key, list(rules.question_by_id))
+                               or "Run 'hitpath questions' to list the keys.")
+        if raw.strip() == "":
+            values.pop(key, None)
+            month_only.discard(key)
+            continue
+        try:
+            value, monthly = coerce(question, raw)
+        except ValueError as exc:
+            raise HitpathError(str(exc), file="--set", key=key) from None
+        values[key] = value
+        if monthly:
+            month_only.add(key)
+        else:
+            month_only.discard(key)
+    return Answers(values, frozenset(month_only))
+
+
+def to_plain(answers: Answers, rules: Rules) -> dict[str, Any]:
+    """Answers as plain data for a saved file, in question order."""
+    out: dict[str, Any] = {}
+    for question in rules.questions:
+        if question.id not in answers.values:
+            continue
+        value = answers.values[question.id]
+        if isinstance(value, date):
+            text = value.isoformat()
+            out[question.id] = text[:7] if question.id in answers.month_only else text
+        elif isinstance(value, tuple):
+            out[question.id] = list(value)
+        else:
+            out[question.id] = value
+    return out

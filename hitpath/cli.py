@@ -1,0 +1,260 @@
+"""The command line: the only place that reads the clock, argv and the user's files.
+
+Heavy imports (pydantic, rich, questionary) happen inside the commands that need them, so
+``hitpath --version`` and ``hitpath check --format json`` start nearly as fast as Typer itself.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from typing import Annotated, Any, NoReturn
+
+import typer
+
+from hitpath import __version__
+from hitpath.errors import HitpathError, did_you_mean
+
+app = typer.Typer(
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    invoke_without_command=True,
+    help=(
+        "Can I become a High Intensity Therapist in NHS Talking Therapies, by which route, "
+        "and from when? Run with no command to answer the questions; see 'hitpath check' "
+        "for answers files. hitpath stores nothing unless you ask it to."
+    ),
+)
+rules_app = typer.Typer(help="Read, check and compile the rules file.", rich_markup_mode=None)
+app.add_typer(rules_app, name="rules")
+
+REPORT_FORMATS = ("text", "markdown", "json", "html")
+
+RulesOpt = Annotated[
+    str | None,
+    typer.Option("--rules", metavar="FILE", help="Use this rules file instead of the shipped one."),
+]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option("--as-of", metavar="YYYY-MM-DD", help="Judge on this date instead of today."),
+]
+
+
+def _today() -> date:
+    """The one place hitpath reads the clock."""
+    return date.today()
+
+
+def parse_as_of(text: str | None) -> date:
+    """``--as-of`` (default: today), strictly checked."""
+    if text is None:
+        return _today()
+    from hitpath.dates import parse_iso
+
+    try:
+        day, month_only = parse_iso(text)
+    except ValueError as exc:
+        raise HitpathError(str(exc), file="--as-of") from None
+    if month_only:
+        raise HitpathError("expected a full date YYYY-MM-DD", file="--as-of")
+    return day
+
+
+def parse_format(text: str, allowed: tuple[str, ...] = REPORT_FORMATS) -> str:
+    """``--format``, with a 'did you mean'."""
+    if text in allowed:
+        return text
+    raise HitpathError(
+        f"'{text}' is not a format; expected one of: {', '.join(allowed)}",
+        file="--format", hint=did_you_mean(text, allowed),
+    )
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"hitpath {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Start the questionnaire when no command is given."""
+    if ctx.invoked_subcommand is None:
+        from hitpath.interactive import run_ask
+
+        raise typer.Exit(run_ask(answers_path=None, save_path=None, as_of=_today(),
+                                 rules_path=None, plain=False, ask_all=False))
+
+
+@app.command()
+def ask(
+    answers: Annotated[str | None, typer.Option("--answers", metavar="FILE",
+                       help="Pre-fill from this answers file; only the rest is asked.")] = None,
+    save: Annotated[str | None, typer.Option("--save", metavar="FILE",
+                    help="Save the answers here (mode 0600), also on Ctrl-C.")] = None,
+    as_of: AsOfOpt = None,
+    plain: Annotated[bool, typer.Option("--plain",
+                     help="No colour or symbols; numbered choices.")] = False,
+    ask_all: Annotated[bool, typer.Option("--ask-all",
+                       help="Ask every question, with the given answers as defaults.")] = False,
+    rules: RulesOpt = None,
+) -> None:
+    """Answer the questions in the terminal and see your routes."""
+    from hitpath.interactive import run_ask
+
+    raise typer.Exit(run_ask(answers_path=answers, save_path=save, as_of=parse_as_of(as_of),
+                             rules_path=rules, plain=plain, ask_all=ask_all))
+
+
+@app.command()
+def check(
+    answers: Annotated[str | None, typer.Option("--answers", metavar="FILE",
+                       help="A YAML or JSON answers file.")] = None,
+    set_: Annotated[list[str] | None, typer.Option("--set", metavar="KEY=VALUE",
+                    help="Set or override one answer (repeatable; lists comma-separated).")] = None,
+    as_of: AsOfOpt = None,
+    format_: Annotated[str, typer.Option("--format", metavar="text|markdown|json|html",
+                       help="Report format.")] = "text",
+    output: Annotated[str | None, typer.Option("--output", metavar="FILE",
+                      help="Write the report here (atomically) instead of to the screen.")] = None,
+    plain: Annotated[bool, typer.Option("--plain", help="No colour or symbols.")] = False,
+    rules: RulesOpt = None,
+) -> None:
+    """Assess an answers file without questions: for careers staff and scripts."""
+    fmt = parse_format(format_)
+    day = parse_as_of(as_of)
+    from hitpath.answers import apply_sets, load_answers
+    from hitpath.engine import assess
+    from hitpath.model import Answers
+    from hitpath.ruleset import load_rules
+
+    ruleset = load_rules(rules)
+    given = load_answers(ruleset, answers) if answers else Answers()
+    if set_:
+        given = apply_sets(ruleset, given, set_)
+    if output:
+        _check_output_path(output)
+    assessment = assess(ruleset, given, day)
+    emit_report(assessment, ruleset, fmt, output, plain)
+
+
+def _check_output_path(path: str) -> None:
+    import os
+
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise HitpathError("the folder to write into does not exist", file=path,
+                           hint=f"Create {folder} first, or choose another path.")
+    if os.path.isdir(path):
+        raise HitpathError("this is a folder; expected a file name to write", file=path)
+
+
+def emit_report(assessment: Any, ruleset: Any, fmt: str, output: str | None, plain: bool) -> None:
+    """Render in ``fmt`` to the screen or, atomically, to ``output``."""
+    if fmt == "json":
+        from hitpath.report.json_report import render as render_json
+
+        text = render_json(assessment, ruleset)
+    elif fmt == "markdown":
+        from hitpath.report.markdown import render as render_md
+
+        text = render_md(assessment, ruleset)
+    elif fmt == "html":
+        from hitpath.report.html import render as render_html
+
+        text = render_html(assessment, ruleset)
+    else:
+        from hitpath.report.text import render as render_text
+
+        if output is None:
+            render_text(assessment, ruleset, plain=plain or _plain_env())
+            return
+        import io
+
+        buffer = io.StringIO()
+        render_text(assessment, ruleset, file=buffer, plain=True)
+        text = buffer.getvalue()
+    if output:
+        from hitpath.output import write_atomic
+
+        write_atomic(output, text, mode=0o600)
+        sys.stderr.write(f"Wrote {output}\n")
+    else:
+        sys.stdout.write(text)
+
+
+def _plain_env() -> bool:
+    import os
+
+    return bool(os.environ.get("NO_COLOR")) or os.environ.get("TERM") == "dumb"
+
+
+@app.command()
+def questions(
+    format_: Annotated[str, typer.Option("--format", metavar="text|json")] = "text",
+    rules: RulesOpt = None,
+) -> None:
+    """List every question id, its type, allowed values and when it is asked."""
+    fmt = parse_format(format_, ("text", "json"))
+    from hitpath.listing import questions_json, questions_text
+    from hitpath.ruleset import load_rules
+
+    ruleset = load_rules(rules)
+    sys.stdout.write(questions_json(ruleset) if fmt == "json" else questions_text(ruleset))
+
+
+@app.command()
+def sources(
+    format_: Annotated[str, typer.Option("--format", metavar="text|json")] = "text",
+    rules: RulesOpt = None,
+) -> None:
+    """Every source with its title, URL, publisher, checked date, and what relies on it."""
+    fmt = parse_format(format_, ("text", "json"))
+    from hitpath.listing import sources_json, sources_text
+    from hitpath.ruleset import load_rules
+
+    ruleset = load_rules(rules)
+    sys.stdout.write(sources_json(ruleset) if fmt == "json" else sources_text(ruleset))
+
+
+@rules_app.command("compile")
+def rules_compile() -> None:
+    """Validate the shipped rules.yaml and rewrite its compiled twin (for maintainers)."""
+    from hitpath.ruleset import compile_shipped
+
+    path = compile_shipped()
+    sys.stderr.write(f"Validated and compiled the rules into {path}\n")
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    sys.stderr.write(message.rstrip() + "\n")
+    sys.exit(code)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: exit 2 with one clear message on bad input, 130 on Ctrl-C."""
+    try:
+        code = app(args=argv, prog_name="hitpath", standalone_mode=False)
+    except HitpathError as exc:
+        _fail(f"hitpath: {exc.render()}", 2)
+    except (KeyboardInterrupt, typer.Abort):
+        _fail("\nhitpath: stopped (Ctrl-C); nothing was saved.", 130)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except BrokenPipeError:
+        sys.exit(0)
+    except Exception as exc:
+        # Usage errors from the CLI framework (unknown option, missing value...).
+        show = getattr(exc, "show", None)
+        if callable(show) and hasattr(exc, "exit_code"):
+            show()
+            sys.exit(2 if exc.exit_code == 2 else exc.exit_code)
+        raise
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,246 @@
+"""The condition tree: three-valued evaluation (True, False, None for unknown) and explanations.
+
+Conditions are plain data from the rules file. Each comparison uses one operator from the
+fixed table below; nothing in a rules file is ever run as code. A missing answer, or the answer
+"not sure", makes a comparison unknown, unless the rule names "not_sure" itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from hitpath.dates import long_date
+from hitpath.model import UNSURE, Answers, Condition, Question, Rules
+
+Tri = bool | None
+Evaluator = Callable[[dict[str, Any]], Tri]
+
+ROUTES_OPEN = "__routes_open__"
+"""Context key for the one condition that looks at verdicts rather than answers."""
+
+
+def _compare(op: str, answer: Any, value: Any) -> bool:
+    if op == "equals":
+        return bool(answer == value)
+    if op == "not_equals":
+        return bool(answer != value)
+    if op == "in":
+        return answer in value
+    if op == "not_in":
+        return answer not in value
+    if op == "contains_any":
+        return any(v in answer for v in value)
+    if op == "contains_all":
+        return all(v in answer for v in value)
+    if op == "contains_none":
+        return not any(v in answer for v in value)
+    if op == "at_least":
+        return bool(answer >= value)
+    if op == "at_most":
+        return bool(answer <= value)
+    if op == "before":
+        return bool(answer < value)
+    if op == "on_or_after":
+        return bool(answer >= value)
+    raise ValueError(f"unknown operator {op}")
+
+
+def leaf_parts(node: Condition) -> tuple[str, str, Any]:
+    """(question id, operator, value) of a comparison node; dates become date objects."""
+    for key, value in node.items():
+        if key == "q":
+            continue
+        if key in ("before", "on_or_after") and isinstance(value, str):
+            value = date.fromisoformat(value)
+        if isinstance(value, list):
+            value = tuple(value)
+        return node["q"], key, value
+    raise ValueError("a comparison without an operator")
+
+
+def _names_unsure(op: str, value: Any) -> bool:
+    if op in ("equals", "not_equals"):
+        return bool(value == UNSURE)
+    if op in ("in", "not_in"):
+        return UNSURE in value
+    return False
+
+
+def compile_condition(rules: Rules, node: Condition | None) -> Evaluator:
+    """Turn a condition into a fast closure over an answers dict (values, with context keys)."""
+    if node is None:
+        return lambda answers: True
+    cache_key = id(node)
+    cached = rules.compiled.get(cache_key)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    fn = _compile(rules, node)
+    rules.compiled[cache_key] = fn
+    return fn
+
+
+def _compile(rules: Rules, node: Condition) -> Evaluator:
+    if "all" in node:
+        parts = [compile_condition(rules, n) for n in node["all"]]
+
+        def all_of(a: dict[str, Any]) -> Tri:
+            result: Tri = True
+            for part in parts:
+                value = part(a)
+                if value is False:
+                    return False
+                if value is None:
+                    result = None
+            return result
+
+        return all_of
+    if "any" in node:
+        parts = [compile_condition(rules, n) for n in node["any"]]
+
+        def any_of(a: dict[str, Any]) -> Tri:
+            result: Tri = False
+            for part in parts:
+                value = part(a)
+                if value is True:
+                    return True
+                if value is None:
+                    result = None
+            return result
+
+        return any_of
+    if "not" in node:
+        inner = compile_condition(rules, node["not"])
+
+        def not_of(a: dict[str, Any]) -> Tri:
+            value = inner(a)
+            return None if value is None else not value
+
+        return not_of
+    if "ref" in node:
+        return compile_condition(rules, rules.conditions[node["ref"]])
+    if "routes_open" in node:
+        wanted = bool(node["routes_open"])
+
+        def routes_open(a: dict[str, Any]) -> Tri:
+            value = a.get(ROUTES_OPEN)
+            return None if value is None else value == wanted
+
+        return routes_open
+    q, op, value = leaf_parts(node)
+    if op == "answered":
+        wanted = bool(value)
+
+        def answered(a: dict[str, Any]) -> Tri:
+            got = a.get(q)
+            return (got is not None and got != UNSURE) == wanted
+
+        return answered
+    names_unsure = _names_unsure(op, value)
+
+    def compare(a: dict[str, Any]) -> Tri:
+        got = a.get(q)
+        if got is None:
+            return None
+        if got == UNSURE and not names_unsure:
+            return None
+        return _compare(op, got, value)
+
+    return compare
+
+
+def evaluate(rules: Rules, node: Condition | None, answers: dict[str, Any]) -> Tri:
+    """Three-valued truth of a condition on plain answer values."""
+    return compile_condition(rules, node)(answers)
+
+
+def unknown_questions(rules: Rules, node: Condition | None, answers: dict[str, Any]) -> list[str]:
+    """Question ids whose missing or 'not sure' answers leave ``node`` undecided."""
+    found: list[str] = []
+    _collect_unknown(rules, node, answers, found)
+    return found
+
+
+def _collect_unknown(
+    rules: Rules, node: Condition | None, answers: dict[str, Any], found: list[str]
+) -> None:
+    if node is None or evaluate(rules, node, answers) is not None:
+        return
+    if "all" in node or "any" in node:
+        for part in node.get("all") or node.get("any") or []:
+            _collect_unknown(rules, part, answers, found)
+    elif "not" in node:
+        _collect_unknown(rules, node["not"], answers, found)
+    elif "ref" in node:
+        _collect_unknown(rules, rules.conditions[node["ref"]], answers, found)
+    elif "q" in node and node["q"] not in found:
+        found.append(node["q"])
+
+
+# Explanations -------------------------------------------------------------------------------
+
+_RELATION = {
+    "before": "before",
+    "on_or_after": "on or after",
+    "at_least": "at least",
+    "at_most": "at most",
+}
+
+
+def describe_answer(question: Question, value: Any, month_only: bool = False) -> str:
+    """An answer as a person reads it."""
+    if value is None:
+        return "not answered"
+    if value == UNSURE:
+        return "not sure"
+    if isinstance(value, date):
+        text = long_date(value)
+        return f"{text} (month given; we used its last day)" if month_only else text
+    if isinstance(value, tuple):
+        return ", ".join(question.label(v) for v in value) or "none"
+    if question.type == "choice":
+        return question.label(str(value))
+    if question.unit:
+        return f"{value} {question.unit}"
+    return str(value)
+
+
+def _leaf_reason(rules: Rules, node: Condition, answers: Answers) -> str:
+    q, op, value = leaf_parts(node)
+    question = rules.question_by_id[q]
+    got = answers.values.get(q)
+    shown = describe_answer(question, got, q in answers.month_only)
+    if got is None or got == UNSURE or op not in _RELATION:
+        return f"{question.fact}: {shown}"
+    bound = long_date(value) if isinstance(value, date) else str(value)
+    return f"{question.fact}: {shown} ({_RELATION[op]} {bound})"
+
+
+def explain(rules: Rules, node: Condition | None, answers: Answers) -> list[str]:
+    """The answers that decided ``node``'s value, as short phrases (deduplicated)."""
+    found: list[str] = []
+    _explain(rules, node, answers, found)
+    return found
+
+
+def _explain(rules: Rules, node: Condition | None, answers: Answers, found: list[str]) -> None:
+    if node is None:
+        return
+    values = answers.values
+    result = evaluate(rules, node, values)
+    if "all" in node or "any" in node:
+        parts = node.get("all") or node.get("any") or []
+        # The parts that carry the result: for all-false the false parts, for any-true the
+        # true ones, otherwise every part.
+        deciding = [p for p in parts if evaluate(rules, p, values) is result] or parts
+        for part in deciding:
+            _explain(rules, part, answers, found)
+    elif "not" in node:
+        _explain(rules, node["not"], answers, found)
+    elif "ref" in node:
+        _explain(rules, rules.conditions[node["ref"]], answers, found)
+    elif "q" in node:
+        reason = _leaf_reason(rules, node, answers)
+        if reason not in found:
+            found.append(reason)

@@ -1,0 +1,124 @@
+"""Listings of the rules for people writing answers files or checking sources."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from hitpath.model import Condition, Rules
+
+
+def condition_text(node: Condition | None) -> str:
+    """A condition in words, for listings ('always' when there is none)."""
+    if node is None:
+        return "always"
+    if "all" in node:
+        return " and ".join(_wrap(condition_text(p)) for p in node["all"])
+    if "any" in node:
+        return " or ".join(_wrap(condition_text(p)) for p in node["any"])
+    if "not" in node:
+        return "not " + _wrap(condition_text(node["not"]))
+    if "ref" in node:
+        return str(node["ref"])
+    if "routes_open" in node:
+        return "some route is open" if node["routes_open"] else "no route is open"
+    op, value = next((k, v) for k, v in node.items() if k != "q")
+    shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+    return f"{node['q']} {op.replace('_', ' ')} {shown}"
+
+
+def _wrap(text: str) -> str:
+    return f"({text})" if " and " in text or " or " in text else text
+
+
+def _question(q: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": q.id, "type": q.type, "text": q.text}
+    if q.choices:
+        out["values"] = list(q.values)
+    if q.type == "number":
+        out["min"] = q.min
+        out["max"] = q.max
+        out["unit"] = q.unit
+    if q.type == "date":
+        out["format"] = "YYYY-MM-DD (YYYY-MM for a month only)"
+    out["unsure_allowed"] = q.unsure_allowed
+    out["optional"] = q.optional
+    out["asked_when"] = condition_text(q.when)
+    return out
+
+
+def questions_json(rules: Rules) -> str:
+    """Every question as JSON."""
+    return json.dumps([_question(q) for q in rules.questions], indent=2) + "\n"
+
+
+def questions_text(rules: Rules) -> str:
+    """Every question as plain text, the keys of an answers file."""
+    lines = ["Answers-file keys (every key is optional), in the order they are asked:", ""]
+    for q in rules.questions:
+        info = _question(q)
+        lines.append(f"{q.id}  ({q.type}{', list' if q.type == 'multi' else ''})")
+        lines.append(f"  {q.text}")
+        if "values" in info:
+            lines.append("  values: " + ", ".join(info["values"]))
+        if q.type == "number":
+            lines.append(f"  a whole number of {q.unit or 'units'}, {q.min} or more")
+        if q.type == "date":
+            lines.append("  a date: YYYY-MM-DD (YYYY-MM if only the month is known)")
+        if q.unsure_allowed and q.type in ("number", "date"):
+            lines.append("  or: not_sure")
+        lines.append(f"  asked when: {info['asked_when']}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def source_uses(rules: Rules) -> dict[str, list[str]]:
+    """Which parts of the rules rely on each source."""
+    uses: dict[str, list[str]] = {sid: [] for sid in rules.sources}
+
+    def add(ids: tuple[str, ...], what: str) -> None:
+        for sid in ids:
+            uses.setdefault(sid, []).append(what)
+
+    for req in rules.requirements.values():
+        add(req.sources, f"requirement {req.id}")
+    for route in rules.routes:
+        add(route.sources, f"route {route.id}")
+    add(rules.funding.sources, "funding rule")
+    add(rules.terms.hours_sources, "terms: hours")
+    add(rules.terms.bands_sources, "terms: bands")
+    add(rules.terms.training.sources, "terms: training pattern")
+    for period in rules.terms.pay:
+        add(period.sources, f"pay {period.pay_year}")
+    add(rules.hcas.sources, "high cost area supplement")
+    for item in rules.advice:
+        add(item.sources, f"advice {item.id}")
+    for step in rules.next_steps:
+        add(step.sources, f"next step {step.id}")
+    add(rules.meta.care_sources, "care signpost")
+    return uses
+
+
+def sources_json(rules: Rules) -> str:
+    """Every source and what relies on it, as JSON."""
+    uses = source_uses(rules)
+    out = [{"id": s.id, "title": s.title, "url": s.url, "publisher": s.publisher,
+            "published": s.published, "checked": s.checked.isoformat(),
+            "confidence": s.confidence, "used_by": uses.get(s.id, [])}
+           for s in rules.sources.values()]
+    return json.dumps(out, indent=2) + "\n"
+
+
+def sources_text(rules: Rules) -> str:
+    """Every source and what relies on it, as plain text."""
+    uses = source_uses(rules)
+    lines = []
+    for s in rules.sources.values():
+        lines.append(f"{s.id}: {s.title}")
+        lines.append(f"  {s.url}")
+        extra = f", published {s.published}" if s.published else ""
+        lines.append(f"  {s.publisher}{extra}; checked {s.checked.isoformat()}")
+        used = uses.get(s.id) or ["nothing (unused)"]
+        lines.append("  used by: " + ", ".join(used))
+        lines.append("")
+    return "\n".join(lines)

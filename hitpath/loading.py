@@ -1,0 +1,209 @@
+"""Strict loading of every YAML or JSON input hitpath reads (rules and answers).
+
+PyYAML's C parser composes the node graph; we then build plain Python data ourselves so that
+we can refuse what a data file must never contain (aliases, custom tags, duplicate keys),
+keep dates as text for our own strict date parser, and remember the line of every key.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from hitpath.errors import HitpathError
+
+MAX_BYTES = 1_000_000
+
+Path = tuple[str | int, ...]
+LineMap = dict[Path, int]
+
+_STR = "tag:yaml.org,2002:str"
+_PLAIN_TAGS = {
+    _STR,
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",  # kept as text: our own parser checks the date
+}
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+
+
+def read_input(path: str, what: str) -> str:
+    """Read a user's file as UTF-8 text, refusing folders, huge files and other encodings."""
+    try:
+        size = os.path.getsize(path)
+    except FileNotFoundError:
+        raise HitpathError(f"the {what} file does not exist", file=path) from None
+    except OSError as exc:
+        raise HitpathError(f"cannot read the {what} file: {exc.strerror}", file=path) from None
+    if os.path.isdir(path):
+        raise HitpathError(f"this is a folder; expected a {what} file", file=path)
+    if size > MAX_BYTES:
+        raise HitpathError(
+            f"the file is {size:,} bytes; hitpath reads {what} files of at most {MAX_BYTES:,} bytes",
+            file=path,
+        )
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise HitpathError(f"cannot read the {what} file: {exc.strerror}", file=path) from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise HitpathError(
+            "the file is not UTF-8 text", file=path, line=line, hint="Save it as UTF-8 and try again."
+        ) from None
+
+
+def parse_yaml(text: str, filename: str) -> tuple[Any, LineMap]:
+    """Parse YAML (JSON is YAML too) into plain data and a map of each key's line number."""
+    import yaml
+
+    if len(text) > MAX_BYTES:
+        raise HitpathError(f"the text is longer than {MAX_BYTES:,} characters", file=filename)
+    loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loader = loader_cls(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or "malformed YAML"
+        if exc.context:
+            problem = f"{problem} ({exc.context})"
+        raise HitpathError(
+            f"this is not valid YAML: {problem}",
+            file=filename,
+            line=mark.line + 1 if mark else None,
+            column=mark.column + 1 if mark else None,
+        ) from None
+    except yaml.YAMLError as exc:
+        raise HitpathError(f"this is not valid YAML: {exc}", file=filename) from None
+    finally:
+        loader.dispose()
+    if node is None:
+        return None, {}
+    lines: LineMap = {}
+    builder = _Builder(filename, lines)
+    return builder.build(node, ()), lines
+
+
+class _Builder:
+    """Turns a composed node graph into plain data, refusing what data files must not hold."""
+
+    def __init__(self, filename: str, lines: LineMap) -> None:
+        self.filename = filename
+        self.lines = lines
+        self.seen: set[int] = set()
+
+    def _fail(self, node: Any, message: str, hint: str | None = None) -> HitpathError:
+        mark = node.start_mark
+        return HitpathError(
+            message, file=self.filename, line=mark.line + 1, column=mark.column + 1, hint=hint
+        )
+
+    def build(self, node: Any, path: Path) -> Any:
+        import yaml
+
+        # The C composer hands back the same node object for every use of an anchor.
+        if id(node) in self.seen:
+            raise self._fail(
+                node,
+                "YAML aliases and anchors (&name, *name) are not allowed",
+                "Write the value out in full.",
+            )
+        self.seen.add(id(node))
+        self.lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            if node.tag != _MAP:
+                raise self._fail(node, f"the tag {_tag(node.tag)} is not allowed in a data file")
+            result: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    raise self._fail(key_node, "YAML merge keys (<<) are not allowed")
+                key = self.build(key_node, path)
+                if not isinstance(key, (str, int, bool)) or isinstance(key, float):
+                    raise self._fail(key_node, "a key must be a plain word")
+                key = _key_text(key)
+                if key in result:
+                    raise self._fail(
+                        key_node,
+                        f"the key '{key}' appears twice",
+                        "Keep one of them: YAML would silently use the last.",
+                    )
+                self.lines[(*path, key)] = key_node.start_mark.line + 1
+                result[key] = self.build(value_node, (*path, key))
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != _SEQ:
+                raise self._fail(node, f"the tag {_tag(node.tag)} is not allowed in a data file")
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        if node.tag not in _PLAIN_TAGS:
+            raise self._fail(
+                node,
+                f"the tag {_tag(node.tag)} is not allowed: rules and answers are plain data",
+                "Remove the '!' tag.",
+            )
+        return _scalar(node)
+
+
+def _tag(tag: str) -> str:
+    return tag.replace("tag:yaml.org,2002:", "!!")
+
+
+def _key_text(key: Any) -> str:
+    if isinstance(key, bool):
+        return "yes" if key else "no"
+    return str(key)
+
+
+_BOOL = {"yes": True, "true": True, "on": True, "no": False, "false": False, "off": False}
+
+
+def _scalar(node: Any) -> Any:
+    tag, value = node.tag, node.value
+    if tag == _STR or tag == "tag:yaml.org,2002:timestamp":
+        return value
+    if tag == "tag:yaml.org,2002:null":
+        return None
+    if tag == "tag:yaml.org,2002:bool":
+        return _BOOL[value.lower()]
+    if tag == "tag:yaml.org,2002:int":
+        text = value.replace("_", "")
+        sign = -1 if text.startswith("-") else 1
+        text = text.lstrip("+-")
+        if text.startswith("0x"):
+            return sign * int(text[2:], 16)
+        if text.startswith("0o"):
+            return sign * int(text[2:], 8)
+        if ":" in text:  # YAML 1.1 sexagesimal: refuse rather than guess
+            return value
+        return sign * int(text)
+    # float
+    text = value.replace("_", "").lower()
+    if text in (".nan",):
+        return float("nan")
+    if text.lstrip("+-") in (".inf",):
+        return float("-inf") if text.startswith("-") else float("inf")
+    try:
+        return float(text)
+    except ValueError:
+        return value
+
+
+def load_file(path: str, what: str) -> tuple[Any, LineMap]:
+    """Read and parse one YAML or JSON file strictly."""
+    return parse_yaml(read_input(path, what), path)
+
+
+def line_of(lines: LineMap, path: Path) -> int | None:
+    """The line of ``path``, or of its nearest ancestor that has one."""
+    probe = tuple(path)
+    while probe:
+        if probe in lines:
+            return lines[probe]
+        probe = probe[:-1]
+    return lines.get(())

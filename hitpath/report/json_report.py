@@ -1,0 +1,101 @@
+"""The JSON contract (documented in the README): fields may be added, never renamed."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from hitpath.answers import to_plain
+from hitpath.model import Assessment, BandPay, RequirementResult, Rules
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _pay(band: BandPay | None) -> dict[str, int] | None:
+    if band is None:
+        return None
+    return {"min": band.entry, "max": band.top, "entry": band.entry,
+            "after_2_years": band.after_2_years, "top": band.top}
+
+
+def _requirement(res: RequirementResult) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": res.id, "title": res.title, "status": res.status, "text": res.text,
+        "source": ", ".join(res.sources), "sources": list(res.sources),
+    }
+    if res.how_to_meet:
+        out["how_to_meet"] = res.how_to_meet
+    if res.date:
+        out["date"] = res.date.isoformat()
+    if res.unknown:
+        out["unknown"] = list(res.unknown)
+    if res.notes:
+        out["notes"] = list(res.notes)
+    return out
+
+
+def to_dict(assessment: Assessment, rules: Rules) -> dict[str, Any]:
+    """The assessment as the public JSON structure."""
+    a = assessment
+    t = a.terms
+    used: list[str] = []
+
+    def cite(ids: tuple[str, ...] | list[str]) -> list[str]:
+        used.extend(i for i in ids if i not in used)
+        return list(ids)
+
+    routes = []
+    for r in a.routes:
+        cite(r.sources)
+        for res in [*r.met, *r.unmet]:
+            cite(res.sources)
+        routes.append({
+            "id": r.id, "title": r.title, "verdict": r.verdict,
+            "eligible_from": _iso(r.eligible_from),
+            "met": [_requirement(m) for m in r.met],
+            "unmet": [_requirement(u) for u in r.unmet],
+            "unknown": list(r.unknown), "reason": r.reason, "because": list(r.because),
+        })
+    return {
+        "as_of": a.as_of.isoformat(),
+        "reference_date": a.reference_date.isoformat(),
+        "rules_version": a.rules_version,
+        "rules_reviewed": a.rules_reviewed.isoformat(),
+        "data_as_of": a.data_as_of,
+        "review_overdue": a.review_overdue,
+        "in_scope": a.in_scope,
+        "answers": to_plain(a.answers, rules),
+        "routes": routes,
+        "funding": {
+            "two_year_rule": a.funding.two_year_rule,
+            "nhs_funding_from": _iso(a.funding.nhs_funding_from),
+            "source": ", ".join(cite(a.funding.sources)),
+            "text": a.funding.text, "because": a.funding.because, "notes": a.funding.notes,
+        },
+        "terms": {
+            "trainee_band": t.trainee_band, "qualified_band": t.qualified_band,
+            "hours_per_week": t.hours_per_week, "pay_year": t.pay_year,
+            "pay_from": _iso(t.pay_from), "pay_estimated": t.estimated,
+            "trainee_pay": _pay(t.trainee_pay), "qualified_pay": _pay(t.qualified_pay),
+            "training": {"months": t.training.length_months,
+                         "university_days": t.training.university_days,
+                         "service_days": t.training.service_days},
+            "hcas_percent": t.hcas.percent if t.hcas else None,
+            "sources": cite(t.sources),
+        },
+        "advice": [{"id": i.id, "topic": i.topic, "text": i.text, "sources": cite(i.sources)}
+                   for i in a.advice],
+        "next_steps": [(f"From {i.date.isoformat()}: " if i.date else "") + i.text
+                       for i in a.next_steps if cite(i.sources) is not None],
+        "notes": a.notes,
+        "sources": {sid: {"title": rules.sources[sid].title, "url": rules.sources[sid].url}
+                    for sid in used if sid in rules.sources},
+    }
+
+
+def render(assessment: Assessment, rules: Rules) -> str:
+    """JSON text, two-space indented."""
+    return json.dumps(to_dict(assessment, rules), indent=2, ensure_ascii=False) + "\n"

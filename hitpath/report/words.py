@@ -1,0 +1,87 @@
+"""The words every renderer shares: verdicts, the summary line, money and dates."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from hitpath.dates import long_date
+from hitpath.model import Assessment, BandPay, RouteResult
+
+SYMBOL = {
+    "eligible": "✓",
+    "eligible_from": "◷",
+    "not_yet": "…",
+    "not_eligible": "–",
+    "unsure": "?",
+}
+ASCII_SYMBOL = {
+    "eligible": "[open]",
+    "eligible_from": "[from date]",
+    "not_yet": "[not yet]",
+    "not_eligible": "[not for you]",
+    "unsure": "[depends]",
+}
+
+
+def verdict_words(route: RouteResult) -> str:
+    """The verdict in impartial words, never 'INELIGIBLE'."""
+    if route.verdict == "eligible":
+        return "Open now"
+    if route.verdict == "eligible_from" and route.eligible_from:
+        return f"Not yet: from {long_date(route.eligible_from)}"
+    if route.verdict == "not_yet":
+        needs = [u.title for u in route.unmet if u.status in ("unmet", "dated")]
+        return "Not yet: needs " + needs[0].lower() if needs else "Not yet"
+    if route.verdict == "unsure":
+        return "Not decided: depends on your answers"
+    return "Not for you on these answers"
+
+
+def headline(assessment: Assessment) -> str:
+    """One line that answers the question first."""
+    routes = assessment.routes
+    if not assessment.in_scope:
+        return "This tool covers England; see the advice for your nation."
+    now = [r for r in routes if r.verdict == "eligible"]
+    if now:
+        return "Eligible now by the " + " and the ".join(_short(r) for r in now) + "."
+    dated = sorted((r for r in routes if r.verdict == "eligible_from" and r.eligible_from),
+                   key=lambda r: r.eligible_from or date.max)
+    if dated:
+        first = dated[0]
+        assert first.eligible_from is not None
+        funded = " NHS-funded training" if _funding_decides(assessment, first) else ""
+        return f"Not yet:{funded} from {long_date(first.eligible_from)} by the {_short(first)}."
+    later = [r for r in routes if r.verdict == "not_yet"]
+    if later:
+        return f"Not yet: possible by the {_short(later[0])} once you meet what is missing."
+    unsure = [r for r in routes if r.verdict == "unsure"]
+    if unsure:
+        return "Not decided yet: it depends on answers you have not given or are not sure of."
+    return "No route is open on these answers; see the other roles worth a look."
+
+
+def _short(route: RouteResult) -> str:
+    return route.short_title
+
+
+def _funding_decides(assessment: Assessment, route: RouteResult) -> bool:
+    return (assessment.funding.two_year_rule == "applies"
+            and assessment.funding.nhs_funding_from == route.eligible_from)
+
+
+def money(amount: int) -> str:
+    """£39,959."""
+    return f"£{amount:,}"
+
+
+def pay_range(band: BandPay | None) -> str:
+    """'£39,959 to £48,117' (entry to top), or a note when there is no table."""
+    if band is None:
+        return "no pay table in the rules for this date"
+    return f"{money(band.entry)} to {money(band.top)}"
+
+
+def day(value: date | None) -> str:
+    """A date in words, or an empty string."""
+    return long_date(value) if value else ""

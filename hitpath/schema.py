@@ -1,0 +1,422 @@
+"""The rules file's schema (pydantic), and the cross-checks that tie its parts together.
+
+Only used when a rules file has to be validated from source (an edited copy, or a shipped copy
+whose compiled form is stale) and for ``hitpath rules schema``; a normal run reads the
+pre-validated compiled copy and never imports pydantic.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    field_validator,
+    model_validator,
+)
+
+from hitpath.dates import parse_iso
+
+OPERATORS: dict[str, tuple[str, ...]] = {
+    # operator -> question types it fits
+    "equals": ("choice", "number"),
+    "not_equals": ("choice", "number"),
+    "in": ("choice",),
+    "not_in": ("choice",),
+    "contains_any": ("multi",),
+    "contains_all": ("multi",),
+    "contains_none": ("multi",),
+    "at_least": ("number",),
+    "at_most": ("number",),
+    "before": ("date",),
+    "on_or_after": ("date",),
+    "answered": ("choice", "multi", "number", "date"),
+}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+def _iso(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError("expected a date written YYYY-MM-DD")
+    day, month_only = parse_iso(value)
+    if month_only:
+        raise ValueError("expected a full date YYYY-MM-DD")
+    return day.isoformat()
+
+
+IsoDate = Annotated[str, Field(json_schema_extra={"format": "date"})]
+
+
+class Compare(_Strict):
+    """A comparison of one answer with a value, by one operator from a fixed table."""
+
+    q: str = Field(description="The id of the question whose answer is compared.")
+    equals: str | int | None = None
+    not_equals: str | int | None = None
+    in_: list[str] | None = Field(default=None, alias="in", min_length=1)
+    not_in: list[str] | None = Field(default=None, min_length=1)
+    contains_any: list[str] | None = Field(default=None, min_length=1)
+    contains_all: list[str] | None = Field(default=None, min_length=1)
+    contains_none: list[str] | None = Field(default=None, min_length=1)
+    at_least: int | None = None
+    at_most: int | None = None
+    before: IsoDate | None = None
+    on_or_after: IsoDate | None = None
+    answered: bool | None = None
+
+    @field_validator("before", "on_or_after", mode="before")
+    @classmethod
+    def _date(cls, value: Any) -> Any:
+        return None if value is None else _iso(value)
+
+    @model_validator(mode="after")
+    def _one_operator(self) -> Compare:
+        used = self.operators()
+        if len(used) != 1:
+            names = ", ".join(OPERATORS)
+            raise ValueError(
+                f"a comparison needs exactly one operator besides 'q' (found {len(used)}); "
+                f"operators: {names}"
+            )
+        return self
+
+    def operators(self) -> list[str]:
+        """The operator keys this comparison sets."""
+        return [op for op in OPERATORS if getattr(self, "in_" if op == "in" else op) is not None]
+
+    @property
+    def op(self) -> str:
+        """The one operator."""
+        return self.operators()[0]
+
+    @property
+    def value(self) -> Any:
+        """The operator's value."""
+        return getattr(self, "in_" if self.op == "in" else self.op)
+
+
+class AllOf(_Strict):
+    """True when every part is true."""
+
+    all: list[Condition] = Field(min_length=1)
+
+
+class AnyOf(_Strict):
+    """True when at least one part is true."""
+
+    any: list[Condition] = Field(min_length=1)
+
+
+class NotOf(_Strict):
+    """True when its part is false."""
+
+    not_: Condition = Field(alias="not")
+
+
+class Ref(_Strict):
+    """A named condition from the top-level ``conditions`` table."""
+
+    ref: str
+
+
+class RoutesOpen(_Strict):
+    """Whether any route is open (eligible now or from a date); only for advice and next steps."""
+
+    routes_open: bool
+
+
+def _condition_kind(value: Any) -> str | None:
+    if isinstance(value, dict):
+        for key in ("all", "any", "not", "ref", "q", "routes_open"):
+            if key in value:
+                return key
+        return None
+    if isinstance(value, BaseModel):
+        return {
+            AllOf: "all", AnyOf: "any", NotOf: "not", Ref: "ref", Compare: "q",
+            RoutesOpen: "routes_open",
+        }.get(type(value))
+    return None
+
+
+Condition = Annotated[
+    Union[
+        Annotated[AllOf, Tag("all")],
+        Annotated[AnyOf, Tag("any")],
+        Annotated[NotOf, Tag("not")],
+        Annotated[Ref, Tag("ref")],
+        Annotated[Compare, Tag("q")],
+        Annotated[RoutesOpen, Tag("routes_open")],
+    ],
+    Discriminator(
+        _condition_kind,
+        custom_error_type="condition",
+        custom_error_message=(
+            "a condition is a mapping with one of: all, any, not, ref, or q plus an operator"
+        ),
+    ),
+]
+
+AllOf.model_rebuild()
+AnyOf.model_rebuild()
+NotOf.model_rebuild()
+
+
+class Meta(_Strict):
+    """Who made these rules and when they were last checked against their sources."""
+
+    title: str
+    rules_version: str
+    reviewed: IsoDate = Field(description="When the rules were last checked against the sources.")
+    data_as_of: str = Field(description="Month of the newest source used, YYYY-MM.")
+    jurisdiction: str
+    review_every_months: int = Field(default=6, ge=1)
+    does_not_cover: list[str] = Field(default_factory=list)
+    care_signpost: str | None = None
+    care_sources: list[str] = Field(default_factory=list)
+
+    _reviewed = field_validator("reviewed", mode="before")(classmethod(lambda cls, v: _iso(v)))
+
+
+class Source(_Strict):
+    """Where a fact comes from."""
+
+    title: str
+    url: str = Field(pattern=r"^https?://")
+    publisher: str
+    published: str | None = None
+    checked: IsoDate
+    confidence: Literal["confirmed", "consistent", "uncertain"] | None = None
+
+    _checked = field_validator("checked", mode="before")(classmethod(lambda cls, v: _iso(v)))
+
+
+class Choice(_Strict):
+    """One allowed answer to a choice or multi question."""
+
+    value: str
+    label: str
+    exclusive: bool = Field(default=False, description="Cannot be combined with other choices.")
+
+
+class Question(_Strict):
+    """One question of the questionnaire; its id is the answers-file key."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    text: str
+    help: str | None = None
+    fact: str = Field(description="How an explanation names this answer, e.g. 'your exam board'.")
+    type: Literal["choice", "multi", "number", "date"]
+    choices: list[Choice] = Field(default_factory=list)
+    when: Condition | None = None
+    unsure_allowed: bool = False
+    optional: bool = False
+    unit: str | None = None
+    min: int | None = None
+    max: int | None = None
+
+    @model_validator(mode="after")
+    def _choices_fit_type(self) -> Question:
+        if self.type in ("choice", "multi") and not self.choices:
+            raise ValueError(f"a {self.type} question needs choices")
+        if self.type in ("number", "date") and self.choices:
+            raise ValueError(f"a {self.type} question takes no choices")
+        values = [c.value for c in self.choices]
+        if len(set(values)) != len(values):
+            raise ValueError("two choices share a value")
+        return self
+
+
+class _RequirementBase(_Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    title: str
+    applies_when: Condition | None = Field(
+        default=None, description="When false the requirement does not apply (counts as met)."
+    )
+    met: str = Field(description="Said when the requirement is met.")
+    unmet: str = Field(description="Said when it is not met: what is missing.")
+    how_to_meet: str
+    caveat: str | None = Field(default=None, description="What is uncertain about it.")
+    sources: list[str] = Field(min_length=1)
+
+
+class GateRequirement(_RequirementBase):
+    """Unmet means the route does not apply to this person (not_eligible)."""
+
+    kind: Literal["gate"]
+    met_when: Condition
+
+
+class NeedRequirement(_RequirementBase):
+    """Unmet means not yet, with no date the tool can compute (not_yet)."""
+
+    kind: Literal["need"]
+    met_when: Condition
+
+
+class MonthsRequirement(_RequirementBase):
+    """A number of months of experience, reached by working on."""
+
+    kind: Literal["months"]
+    question: str
+    at_least: int = Field(ge=1)
+
+
+class DateRequirement(_RequirementBase):
+    """A date computed from an answer plus whole years and months; met on or after it."""
+
+    kind: Literal["date"]
+    question: str
+    plus_years: int = Field(default=0, ge=0)
+    plus_months: int = Field(default=0, ge=0)
+    rollover_note: str | None = Field(
+        default=None, description="Said when the date fell on a day the target month lacks."
+    )
+
+
+Requirement = Annotated[
+    Union[GateRequirement, NeedRequirement, MonthsRequirement, DateRequirement],
+    Field(discriminator="kind"),
+]
+
+
+class Route(_Strict):
+    """An entry route: who it is for and what it requires."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    title: str
+    short_title: str = Field(description="How a sentence names the route: 'the PWP route'.")
+    summary: str
+    applies_when: Condition
+    not_applicable: str = Field(description="Why the route is not for this person, when it is not.")
+    requirements: list[str] = Field(min_length=1)
+    sources: list[str] = Field(min_length=1)
+
+
+class Funding(_Strict):
+    """The NHS funding rule, expressed through one date requirement."""
+
+    requirement: str
+    title: str
+    summary: str
+    not_applied: str = Field(description="Said when the rule does not apply.")
+    if_unsure: str = Field(description="Said when it is not known whether the rule applies.")
+    sources: list[str] = Field(min_length=1)
+
+
+class BandPay(_Strict):
+    """One band's basic annual pay points."""
+
+    band: int = Field(ge=1, le=9)
+    entry: int = Field(gt=0)
+    after_2_years: int = Field(gt=0)
+    top: int = Field(gt=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> BandPay:
+        if not self.entry <= self.after_2_years <= self.top:
+            raise ValueError("pay points must rise: entry <= after_2_years <= top")
+        return self
+
+
+class PayPeriod(_Strict):
+    """A pay table in force from a date until the next one starts."""
+
+    effective_from: IsoDate
+    pay_year: str = Field(pattern=r"^\d{4}/\d{2}$")
+    uplift_percent: float
+    estimated: bool = False
+    note: str | None = None
+    bands: list[BandPay] = Field(min_length=1)
+    sources: list[str] = Field(min_length=1)
+
+    _from = field_validator("effective_from", mode="before")(classmethod(lambda cls, v: _iso(v)))
+
+
+class Training(_Strict):
+    """The shape of the training year."""
+
+    length_months: int = Field(ge=1)
+    university_days: int = Field(ge=0, le=5)
+    service_days: int = Field(ge=0, le=5)
+    text: str
+    sources: list[str] = Field(min_length=1)
+
+
+class Terms(_Strict):
+    """Trainee and qualified terms of employment."""
+
+    trainee_band: int
+    qualified_band: int
+    hours_per_week: float = Field(gt=0)
+    hours_sources: list[str] = Field(min_length=1)
+    bands_sources: list[str] = Field(min_length=1)
+    training: Training
+    pay: list[PayPeriod] = Field(min_length=1)
+
+
+class HcasZone(_Strict):
+    """High Cost Area Supplement for one zone."""
+
+    area: str
+    percent: float
+    label: str
+
+
+class Hcas(_Strict):
+    """High Cost Area Supplement rates."""
+
+    zones: list[HcasZone]
+    text: str
+    sources: list[str] = Field(min_length=1)
+
+
+class Advice(_Strict):
+    """A piece of advice shown when its condition holds."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    topic: Literal[
+        "scope", "route", "funding", "terms", "role", "entry", "checks", "career", "uncertain"
+    ]
+    when: Condition | None = None
+    text: str
+    sources: list[str] = Field(min_length=1)
+
+
+class NextStep(_Strict):
+    """A step on the take-away checklist, optionally dated."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    when: Condition | None = None
+    dated_by: Literal["nhs_funding_from", "earliest_start"] | None = None
+    text: str
+    sources: list[str] = Field(min_length=1)
+
+
+class RulesFile(_Strict):
+    """The whole rules file."""
+
+    meta: Meta
+    sources: dict[str, Source]
+    conditions: dict[str, Condition] = Field(default_factory=dict)
+    questions: list[Question] = Field(min_length=1)
+    requirements: list[Requirement] = Field(min_length=1)
+    routes: list[Route] = Field(min_length=1)
+    funding: Funding
+    terms: Terms
+    hcas: Hcas
+    advice: list[Advice] = Field(default_factory=list)
+    next_steps: list[NextStep] = Field(default_factory=list)
+
+
+def parse_date(text: str) -> date:
+    """A validated ISO date string back to a date."""
+    return date.fromisoformat(text)

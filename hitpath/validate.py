@@ -1,0 +1,293 @@
+"""Validate a rules file from source: the pydantic schema, then the cross-references.
+
+Every problem becomes a HitpathError naming the file, the line, the key and, where a close
+name exists, a 'did you mean'.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hitpath.errors import HitpathError, did_you_mean
+from hitpath.loading import LineMap, Path, line_of
+
+
+def validate_rules(data: Any, lines: LineMap, filename: str) -> dict[str, Any]:
+    """Return the rules as validated plain data (JSON-ready), or raise HitpathError."""
+    from pydantic import ValidationError
+
+    from hitpath.schema import RulesFile
+
+    if not isinstance(data, dict):
+        raise HitpathError(
+            f"a rules file must be a mapping of sections; this one is a {_kind(data)}",
+            file=filename,
+            line=1,
+        )
+    try:
+        model = RulesFile.model_validate(data)
+    except ValidationError as exc:
+        raise _from_pydantic(exc, data, lines, filename) from None
+    plain = model.model_dump(mode="json", by_alias=True, exclude_none=True)
+    _Checker(plain, lines, filename).run()
+    return plain
+
+
+def _kind(data: Any) -> str:
+    return {list: "list", str: "text", type(None): "empty file"}.get(type(data), type(data).__name__)
+
+
+def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[Path, str]:
+    """Map a pydantic error location to a path in the data (dropping union tags)."""
+    path: list[str | int] = []
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+            path.append(part)
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            node = node[part]
+            path.append(part)
+        elif part == "in_" and isinstance(node, dict) and "in" in node:
+            node = node["in"]
+            path.append("in")
+    last = str(loc[-1]) if loc else ""
+    return tuple(path), last
+
+
+def _from_pydantic(exc: Any, data: Any, lines: LineMap, filename: str) -> HitpathError:
+    errors = exc.errors()
+    first = errors[0]
+    path, last = _data_path(data, tuple(first["loc"]))
+    key = ".".join(str(p) for p in path) or "(top level)"
+    message = first["msg"]
+    hint = None
+    if first["type"] == "extra_forbidden":
+        key = ".".join(str(p) for p in (*path, last)) if last not in path else key
+        parent = _schema_fields(data, path)
+        message = f"unknown key '{last}'"
+        if parent:
+            hint = did_you_mean(last, parent) or f"Allowed keys here: {', '.join(sorted(parent))}."
+    elif first["type"] == "missing":
+        message = f"the required key '{last}' is missing"
+    elif first["type"] == "union_tag_invalid" or first["type"] == "literal_error":
+        expected = first.get("ctx", {}).get("expected") or first.get("ctx", {}).get("expected_tags")
+        hint = f"Expected one of: {expected}." if expected else None
+    elif first["type"] == "too_short":
+        message = "this list is empty; it needs at least one item"
+    more = len(errors) - 1
+    if more:
+        hint = (hint + " " if hint else "") + f"({more} more problem{'s' if more > 1 else ''} "
+        hint += "after this one; fix this first.)"
+    return HitpathError(message, file=filename, line=line_of(lines, path), key=key, hint=hint)
+
+
+def _schema_fields(data: Any, path: Path) -> list[str]:
+    """The keys a rules-file section allows, for a 'did you mean' (best effort)."""
+    from hitpath import schema
+
+    section = path[0] if path else None
+    models: dict[Any, Any] = {
+        None: schema.RulesFile, "meta": schema.Meta, "questions": schema.Question,
+        "routes": schema.Route, "funding": schema.Funding, "terms": schema.Terms,
+        "hcas": schema.Hcas, "advice": schema.Advice, "next_steps": schema.NextStep,
+        "sources": schema.Source,
+    }
+    if section == "requirements":
+        fields: set[str] = set()
+        for model in (schema.GateRequirement, schema.NeedRequirement,
+                      schema.MonthsRequirement, schema.DateRequirement):
+            fields |= {f.alias or n for n, f in model.model_fields.items()}
+        return sorted(fields)
+    model = models.get(section if len(path) <= 2 else None)
+    if model is None or (section is not None and len(path) > 2):
+        fields = {f.alias or n for n, f in schema.Compare.model_fields.items()}
+        return sorted(fields | {"all", "any", "not", "ref", "routes_open"})
+    return sorted(f.alias or n for n, f in model.model_fields.items())
+
+
+class _Checker:
+    """Cross-reference checks the schema alone cannot express."""
+
+    def __init__(self, rules: dict[str, Any], lines: LineMap, filename: str) -> None:
+        self.rules = rules
+        self.lines = lines
+        self.filename = filename
+        self.questions = {q["id"]: q for q in rules["questions"]}
+        self.order = [q["id"] for q in rules["questions"]]
+
+    def fail(self, path: Path, message: str, hint: str | None = None) -> HitpathError:
+        key = ".".join(str(p) for p in path)
+        return HitpathError(
+            message, file=self.filename, line=line_of(self.lines, path), key=key, hint=hint
+        )
+
+    def run(self) -> None:
+        rules = self.rules
+        self._unique([q["id"] for q in rules["questions"]], "questions", "question")
+        self._unique([r["id"] for r in rules["requirements"]], "requirements", "requirement")
+        self._unique([r["id"] for r in rules["routes"]], "routes", "route")
+        self._unique([a["id"] for a in rules["advice"]], "advice", "advice item")
+        self._unique([s["id"] for s in rules["next_steps"]], "next_steps", "next step")
+        for name, cond in rules["conditions"].items():
+            self.condition(cond, ("conditions", name), None)
+        self._no_cycles()
+        for i, q in enumerate(rules["questions"]):
+            if "when" in q:
+                # A question may only depend on questions asked before it.
+                self.condition(q["when"], ("questions", i, "when"), set(self.order[:i]))
+        requirements = {r["id"]: r for r in rules["requirements"]}
+        for i, req in enumerate(rules["requirements"]):
+            base = ("requirements", i)
+            for key in ("applies_when", "met_when"):
+                if key in req:
+                    self.condition(req[key], (*base, key), None)
+            if req["kind"] in ("months", "date"):
+                wanted = "number" if req["kind"] == "months" else "date"
+                self.question_ref(req["question"], (*base, "question"), wanted)
+            self.sources(req["sources"], (*base, "sources"))
+        for i, route in enumerate(rules["routes"]):
+            base = ("routes", i)
+            self.condition(route["applies_when"], (*base, "applies_when"), None)
+            for j, rid in enumerate(route["requirements"]):
+                if rid not in requirements:
+                    raise self.fail((*base, "requirements", j), f"no requirement '{rid}'",
+                                    did_you_mean(rid, list(requirements)))
+            self.sources(route["sources"], (*base, "sources"))
+        funding = rules["funding"]
+        req = requirements.get(funding["requirement"])
+        if req is None or req["kind"] != "date":
+            raise self.fail(("funding", "requirement"),
+                            f"'{funding['requirement']}' is not a date requirement",
+                            did_you_mean(funding["requirement"], list(requirements)))
+        self.sources(funding["sources"], ("funding", "sources"))
+        terms = rules["terms"]
+        self.sources(terms["hours_sources"], ("terms", "hours_sources"))
+        self.sources(terms["bands_sources"], ("terms", "bands_sources"))
+        self.sources(terms["training"]["sources"], ("terms", "training", "sources"))
+        starts = [p["effective_from"] for p in terms["pay"]]
+        for i, period in enumerate(terms["pay"]):
+            self.sources(period["sources"], ("terms", "pay", i, "sources"))
+            if i and starts[i] <= starts[i - 1]:
+                raise self.fail(("terms", "pay", i, "effective_from"),
+                                "pay periods must be in date order with no two on one date",
+                                f"{starts[i]} is not after {starts[i - 1]}.")
+            bands = [b["band"] for b in period["bands"]]
+            for band in (terms["trainee_band"], terms["qualified_band"]):
+                if band not in bands:
+                    raise self.fail(("terms", "pay", i, "bands"),
+                                    f"this pay period has no band {band}")
+        self.sources(rules["hcas"]["sources"], ("hcas", "sources"))
+        areas = set(self.questions.get("pay_area", {}).get("choices", []) and
+                    [c["value"] for c in self.questions["pay_area"]["choices"]])
+        for i, zone in enumerate(rules["hcas"]["zones"]):
+            if areas and zone["area"] not in areas:
+                raise self.fail(("hcas", "zones", i, "area"),
+                                f"'{zone['area']}' is not a pay_area choice",
+                                did_you_mean(zone["area"], areas))
+        for section in ("advice", "next_steps"):
+            for i, item in enumerate(rules[section]):
+                if "when" in item:
+                    self.condition(item["when"], (section, i, "when"), None, verdicts=True)
+                self.sources(item["sources"], (section, i, "sources"))
+        self.sources(rules["meta"].get("care_sources", []), ("meta", "care_sources"))
+
+    def _unique(self, ids: list[str], section: str, what: str) -> None:
+        seen: set[str] = set()
+        for i, ident in enumerate(ids):
+            if ident in seen:
+                raise self.fail((section, i, "id"), f"two {what}s have the id '{ident}'")
+            seen.add(ident)
+
+    def sources(self, ids: list[str], path: Path) -> None:
+        known = self.rules["sources"]
+        for i, sid in enumerate(ids):
+            if sid not in known:
+                raise self.fail((*path, i), f"no source '{sid}' in the sources section",
+                                did_you_mean(sid, list(known)))
+
+    def question_ref(self, qid: str, path: Path, wanted: str | None) -> dict[str, Any]:
+        question = self.questions.get(qid)
+        if question is None:
+            raise self.fail(path, f"no question '{qid}'", did_you_mean(qid, self.order))
+        if wanted and question["type"] != wanted:
+            raise self.fail(path, f"'{qid}' is a {question['type']} question; expected {wanted}")
+        return question
+
+    def condition(
+        self, node: dict[str, Any], path: Path, allowed: set[str] | None, verdicts: bool = False
+    ) -> None:
+        from hitpath.schema import OPERATORS
+
+        if "all" in node or "any" in node:
+            key = "all" if "all" in node else "any"
+            for i, part in enumerate(node[key]):
+                self.condition(part, (*path, key, i), allowed, verdicts)
+        elif "not" in node:
+            self.condition(node["not"], (*path, "not"), allowed, verdicts)
+        elif "ref" in node:
+            if node["ref"] not in self.rules["conditions"]:
+                raise self.fail((*path, "ref"), f"no named condition '{node['ref']}'",
+                                did_you_mean(node["ref"], list(self.rules["conditions"])))
+            if allowed is not None:
+                for q in self._questions_in(self.rules["conditions"][node["ref"]]):
+                    if q not in allowed:
+                        raise self.fail((*path, "ref"),
+                                        f"this depends on '{q}', which is not asked before it")
+        elif "routes_open" in node:
+            if not verdicts:
+                raise self.fail(path, "routes_open can only be used in advice and next steps")
+        else:
+            qid = node["q"]
+            question = self.question_ref(qid, (*path, "q"), None)
+            if allowed is not None and qid not in allowed:
+                raise self.fail((*path, "q"), f"'{qid}' is not asked before this question",
+                                "A question's 'when' may only use earlier questions.")
+            op = next(k for k in node if k != "q")
+            if question["type"] not in OPERATORS[op]:
+                fits = [o for o, types in OPERATORS.items() if question["type"] in types]
+                raise self.fail((*path, op),
+                                f"'{op}' does not fit the {question['type']} question '{qid}'",
+                                f"Use one of: {', '.join(fits)}.")
+            value = node[op]
+            if question["type"] in ("choice", "multi") and op != "answered":
+                allowed_values = [c["value"] for c in question["choices"]]
+                if question.get("unsure_allowed"):
+                    allowed_values.append("not_sure")
+                for item in value if isinstance(value, list) else [value]:
+                    if item not in allowed_values:
+                        raise self.fail((*path, op),
+                                        f"'{item}' is not a choice of '{qid}'",
+                                        did_you_mean(str(item), allowed_values)
+                                        or f"Choices: {', '.join(allowed_values)}.")
+            if question["type"] == "number" and op != "answered" and not isinstance(value, int):
+                raise self.fail((*path, op), f"'{qid}' is a number; expected a whole number")
+
+    def _questions_in(self, node: dict[str, Any]) -> list[str]:
+        if "all" in node or "any" in node:
+            return [q for p in node.get("all") or node.get("any") or [] for q in self._questions_in(p)]
+        if "not" in node:
+            return self._questions_in(node["not"])
+        if "ref" in node:
+            return self._questions_in(self.rules["conditions"].get(node["ref"], {}))
+        return [node["q"]] if "q" in node else []
+
+    def _no_cycles(self) -> None:
+        named = self.rules["conditions"]
+
+        def refs(node: dict[str, Any]) -> list[str]:
+            if "all" in node or "any" in node:
+                return [r for p in node.get("all") or node.get("any") or [] for r in refs(p)]
+            if "not" in node:
+                return refs(node["not"])
+            return [node["ref"]] if "ref" in node else []
+
+        def visit(name: str, stack: list[str]) -> None:
+            if name in stack:
+                chain = " -> ".join([*stack[stack.index(name):], name])
+                raise self.fail(("conditions", name), f"named conditions refer in a circle: {chain}")
+            for ref in refs(named.get(name, {})):
+                visit(ref, [*stack, name])
+
+        for name in named:
+            visit(name, [])
