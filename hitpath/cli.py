@@ -233,6 +233,97 @@ def rules_compile() -> None:
     sys.stderr.write(f"Validated and compiled the rules into {path}\n")
 
 
+@rules_app.command("check")
+def rules_check(
+    rules: RulesOpt = None,
+    format_: Annotated[str, typer.Option("--format", metavar="text|json")] = "text",
+    as_of: AsOfOpt = None,
+) -> None:
+    """Check a rules file: exit 0 when sound, 1 with findings, 2 when it cannot be read."""
+    fmt = parse_format(format_, ("text", "json"))
+    from hitpath.lint import run_check
+
+    raise typer.Exit(run_check(rules_path=rules, fmt=fmt, as_of=parse_as_of(as_of)))
+
+
+@rules_app.command("walk")
+def rules_walk(
+    rules: RulesOpt = None,
+    summary: Annotated[bool, typer.Option("--summary", help="Print only the totals.")] = False,
+    transcript: Annotated[str | None, typer.Option(
+        "--transcript", metavar="FILE",
+        help="Write one line per distinct outcome class to FILE.")] = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """Walk every path through the questions and report coverage and verdict counts."""
+    from hitpath.lint import run_walk
+
+    raise typer.Exit(run_walk(rules_path=rules, summary=summary, transcript=transcript,
+                              as_of=parse_as_of(as_of)))
+
+
+@rules_app.command("schema")
+def rules_schema(
+    for_: Annotated[str, typer.Option("--for", metavar="rules|answers",
+                    help="Which file the schema describes.")] = "rules",
+) -> None:
+    """Print a JSON Schema for the rules file or for answers files (for editors)."""
+    kind = parse_format(for_, ("rules", "answers"))
+    from hitpath.lint import run_schema
+
+    raise typer.Exit(run_schema(kind=kind))
+
+
+@rules_app.command("diff")
+def rules_diff(
+    old: Annotated[str, typer.Argument(metavar="OLD", help="The rules file before the edit.")],
+    new: Annotated[str, typer.Argument(metavar="NEW", help="The rules file after the edit.")],
+    answers: Annotated[list[str] | None, typer.Option(
+        "--answers", metavar="FILE", help="Answers files whose outcomes to compare.")] = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """What changed between two rules files, in outcome terms."""
+    from hitpath.lint import run_diff
+
+    raise typer.Exit(run_diff(old=old, new=new, answers=answers or [],
+                              as_of=parse_as_of(as_of)))
+
+
+@app.command()
+def batch(
+    input_: Annotated[str, typer.Argument(metavar="INPUT",
+                      help="CSV (one row per person) or JSONL (one answers mapping a line).")],
+    output: Annotated[str | None, typer.Option("--output", metavar="FILE",
+                      help="Write results here (atomically); default: standard output.")] = None,
+    as_of: AsOfOpt = None,
+    format_: Annotated[str | None, typer.Option("--format", metavar="csv|jsonl",
+                       help="Output format (default: from --output's ending, else csv).")] = None,
+    rules: RulesOpt = None,
+) -> None:
+    """Assess a whole cohort from a CSV or JSONL file."""
+    fmt = parse_format(format_, ("csv", "jsonl")) if format_ else None
+    from hitpath.batch import run_batch
+
+    raise typer.Exit(run_batch(input_path=input_, output=output, as_of=parse_as_of(as_of),
+                               rules_path=rules, fmt=fmt))
+
+
+@app.command()
+def recheck(
+    answers: Annotated[list[str], typer.Argument(metavar="ANSWERS...",
+                       help="Saved answers files, or folders of them.")],
+    old_rules: Annotated[str, typer.Option("--old-rules", metavar="FILE",
+                         help="The rules the answers were last checked with.")],
+    rules: RulesOpt = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """Which saved clients' verdicts or dates change between two versions of the rules."""
+    from hitpath.batch import run_recheck
+
+    raise typer.Exit(run_recheck(paths=answers, old_rules=old_rules, rules_path=rules,
+                                 as_of=parse_as_of(as_of)))
+
+
 def _fail(message: str, code: int) -> NoReturn:
     sys.stderr.write(message.rstrip() + "\n")
     sys.exit(code)

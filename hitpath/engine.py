@@ -40,12 +40,16 @@ def reference_date(answers: Answers, as_of: date) -> date:
 
 
 def check_requirement(
-    rules: Rules, req: Requirement, answers: Answers, as_of: date, reference: date
+    rules: Rules, req: Requirement, answers: Answers, as_of: date, reference: date,
+    detail: bool = True,
 ) -> RequirementResult:
-    """Evaluate one requirement: met, unmet, dated (met from a date), unknown or not applicable."""
+    """Evaluate one requirement: met, unmet, dated (met from a date), unknown or not applicable.
+
+    ``detail=False`` skips the explanations (for batch runs, where only verdicts are kept).
+    """
     values = answers.values
     applies = evaluate(rules, req.applies_when, values) if req.applies_when else True
-    because = explain(rules, req.applies_when, answers) if req.applies_when else []
+    because = explain(rules, req.applies_when, answers) if detail and req.applies_when else []
 
     def result(status: str, text: str, **extra: Any) -> RequirementResult:
         return RequirementResult(
@@ -60,7 +64,8 @@ def check_requirement(
 
     if req.kind in ("gate", "need"):
         met = evaluate(rules, req.met_when, values)
-        because += explain(rules, req.met_when, answers)
+        if detail:
+            because += explain(rules, req.met_when, answers)
         if met is None:
             pending += unknown_questions(rules, req.met_when, values)
             return result("unknown", req.unmet, unknown=tuple(dict.fromkeys(pending)))
@@ -113,10 +118,12 @@ def check_requirement(
     return result("dated", req.unmet, date=when, more_because=[line], notes=tuple(notes))
 
 
-def _route(rules: Rules, route: Any, answers: Answers, as_of: date, reference: date) -> RouteResult:
+def _route(
+    rules: Rules, route: Any, answers: Answers, as_of: date, reference: date, detail: bool
+) -> RouteResult:
     values = answers.values
     applies = evaluate(rules, route.applies_when, values)
-    because = explain(rules, route.applies_when, answers)
+    because = explain(rules, route.applies_when, answers) if detail else []
     known: list[tuple[int, date | None]] = []
     unknown: list[tuple[int, tuple[str, ...]]] = []
     met: list[RequirementResult] = []
@@ -126,7 +133,7 @@ def _route(rules: Rules, route: Any, answers: Answers, as_of: date, reference: d
     elif applies is None:
         unknown.append((NOT_ELIGIBLE, tuple(unknown_questions(rules, route.applies_when, values))))
     for req in route.requirements:
-        res = check_requirement(rules, req, answers, as_of, reference)
+        res = check_requirement(rules, req, answers, as_of, reference, detail)
         if res.status == "met":
             met.append(res)
         elif res.status == "unmet":
@@ -174,11 +181,13 @@ def _route(rules: Rules, route: Any, answers: Answers, as_of: date, reference: d
     )
 
 
-def _funding(rules: Rules, answers: Answers, as_of: date, reference: date) -> FundingResult:
+def _funding(
+    rules: Rules, answers: Answers, as_of: date, reference: date, detail: bool
+) -> FundingResult:
     funding = rules.funding
     req = funding.requirement
     applies = evaluate(rules, req.applies_when, answers.values)
-    res = check_requirement(rules, req, answers, as_of, reference)
+    res = check_requirement(rules, req, answers, as_of, reference, detail)
     raw = answers.values.get(req.question or "")
     from_date = None
     if isinstance(raw, date):
@@ -217,11 +226,23 @@ def _terms(rules: Rules, answers: Answers, as_of: date) -> TermsResult:
     )
 
 
-def assess(rules: Rules, answers: Answers, as_of: date) -> Assessment:
-    """Assess one person's answers against the rules on the date ``as_of``."""
+def assess(rules: Rules, answers: Answers, as_of: date, *, detail: bool = True) -> Assessment:
+    """Assess one person's answers against the rules on the date ``as_of``.
+
+    With ``detail=False`` only verdicts, dates, the funding rule and terms are computed (no
+    explanations, advice, next steps or timeline): the batch path.
+    """
     reference = reference_date(answers, as_of)
-    routes = [_route(rules, r, answers, as_of, reference) for r in rules.routes]
-    funding = _funding(rules, answers, as_of, reference)
+    routes = [_route(rules, r, answers, as_of, reference, detail) for r in rules.routes]
+    funding = _funding(rules, answers, as_of, reference, detail)
+    if not detail:
+        return Assessment(
+            as_of=as_of, reference_date=reference, rules_version=rules.meta.rules_version,
+            rules_reviewed=rules.meta.reviewed, data_as_of=rules.meta.data_as_of,
+            review_overdue=False, in_scope=_in_scope(answers), routes=routes, funding=funding,
+            terms=_terms(rules, answers, as_of), advice=[], next_steps=[], answers=answers,
+            notes=[],
+        )
     open_now = [r for r in routes if r.verdict in ("eligible", "eligible_from")]
     any_unsure = any(r.verdict == "unsure" for r in routes)
     context = dict(answers.values)
@@ -242,7 +263,6 @@ def assess(rules: Rules, answers: Answers, as_of: date) -> Assessment:
         steps.append(Item(step.id, "next", step.text, step.sources, when))
 
     timeline = _timeline(rules, routes, as_of, reference)
-    nation = answers.values.get("nation")
     reviewed = rules.meta.reviewed
     overdue = add_months(reviewed, rules.meta.review_every_months) < as_of
     notes = []
@@ -251,7 +271,7 @@ def assess(rules: Rules, answers: Answers, as_of: date) -> Assessment:
     return Assessment(
         as_of=as_of, reference_date=reference, rules_version=rules.meta.rules_version,
         rules_reviewed=reviewed, data_as_of=rules.meta.data_as_of, review_overdue=overdue,
-        in_scope=nation is None or nation == "england" or nation == UNSURE,
+        in_scope=_in_scope(answers),
         routes=routes, funding=funding, terms=_terms(rules, answers, as_of),
         advice=advice, next_steps=steps, answers=answers, notes=notes, timeline=timeline,
     )
@@ -288,3 +308,8 @@ def _timeline(
         "band"))
     events.sort(key=lambda e: (e.date or date.max, e.kind != "today"))
     return events
+
+
+def _in_scope(answers: Answers) -> bool:
+    nation = answers.values.get("nation")
+    return nation is None or nation == "england" or nation == UNSURE
