@@ -72,9 +72,7 @@ def check_requirement(
         if not met:
             status = "unknown" if pending else "unmet"
             return result(status, req.unmet, unknown=tuple(pending))
-        if pending:
-            return result("unknown", req.unmet, unknown=tuple(pending))
-        return result("met", req.met)
+        return result("met", req.met)  # met whether or not it applies
 
     assert req.question is not None
     question = rules.question_by_id[req.question]
@@ -110,11 +108,11 @@ def check_requirement(
         span = f"{req.plus_years} years" if not req.plus_months else f"{months} months"
         line = f"{question.fact}: {long_date(raw)}, so from {long_date(when)} ({span} later)"
         status = "met" if reference >= when else "dated"
+    if status == "met":  # met whether or not it applies
+        return result("met", req.met, more_because=[line], notes=tuple(notes))
     if pending:
         return result("unknown", req.unmet, unknown=tuple(pending), date=when,
                       more_because=[line], notes=tuple(notes))
-    if status == "met":
-        return result("met", req.met, more_because=[line], notes=tuple(notes))
     return result("dated", req.unmet, date=when, more_because=[line], notes=tuple(notes))
 
 
@@ -154,6 +152,10 @@ def _route(
         if worst < rank or (worst == rank == DATED) or (worst == DATED and rank == ELIGIBLE):
             deciding += [q for q in questions if q not in deciding]
     if deciding:
+        # Name first the answers that can be given now (their question is reached).
+        askable = [q for q in deciding
+                   if evaluate(rules, rules.question_by_id[q].when, values) is True]
+        deciding = askable or deciding
         verdict, eligible_from = "unsure", None
     else:
         verdict = _VERDICT[rank]
