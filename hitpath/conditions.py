@@ -72,12 +72,12 @@ def compile_condition(rules: Rules, node: Condition | None) -> Evaluator:
     """Turn a condition into a fast closure over an answers dict (values, with context keys)."""
     if node is None:
         return lambda answers: True
-    cache_key = id(node)
-    cached = rules.compiled.get(cache_key)
-    if cached is not None:
-        return cached  # type: ignore[no-any-return]
+    # Keyed by identity; the entry keeps the node alive so its id cannot be reused.
+    cached = rules.compiled.get(id(node))
+    if cached is not None and cached[0] is node:
+        return cached[1]  # type: ignore[no-any-return]
     fn = _compile(rules, node)
-    rules.compiled[cache_key] = fn
+    rules.compiled[id(node)] = (node, fn)
     return fn
 
 

@@ -58,7 +58,8 @@ def parse_iso(text: str) -> tuple[date, bool]:
     """
     text = text.strip()
     parts = text.split("-")
-    if len(parts) not in (2, 3) or not all(p.isdigit() for p in parts) or len(parts[0]) != 4:
+    if (len(parts) not in (2, 3) or not all(p.isdigit() for p in parts) or len(parts[0]) != 4
+            or any(len(p) != 2 for p in parts[1:])):
         raise ValueError(f"'{text}' is not a date; expected YYYY-MM-DD, for example 2025-07-14")
     year, month = int(parts[0]), int(parts[1])
     if not 1 <= month <= 12:

@@ -128,6 +128,12 @@ class _Builder:
                 if not isinstance(key, (str, int, bool)) or isinstance(key, float):
                     raise self._fail(key_node, "a key must be a plain word")
                 key = _key_text(key)
+                if id(value_node) in self.seen:
+                    raise self._fail(
+                        key_node,
+                        "YAML aliases and anchors (&name, *name) are not allowed",
+                        "Write the value out in full.",
+                    )
                 if key in result:
                     raise self._fail(
                         key_node,

@@ -1,0 +1,187 @@
+"""End-to-end: the installed `hitpath` on good and bad input, as a user or script runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Run
+
+PWP = """\
+nation: england
+professions: [pwp]
+pwp_employment_months: 30
+degree: yes
+ksa_portfolio: in_progress
+previous_nhs_training: yes
+previous_training_programme: pwp
+previous_training_started: 2022-09-05
+previous_exam_board: 2023-07-14
+"""
+
+
+@pytest.fixture
+def pwp_file(tmp_path: Path) -> Path:
+    path = tmp_path / "pwp.yaml"
+    path.write_text(PWP)
+    return path
+
+
+def test_json_contract(run_hitpath: Run, pwp_file: Path) -> None:
+    done = run_hitpath("check", "--answers", str(pwp_file), "--as-of", "2025-01-10",
+                       "--format", "json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["as_of"] == "2025-01-10"
+    assert {"rules_version", "rules_reviewed", "in_scope", "routes", "funding", "terms",
+            "advice", "next_steps"} <= set(data)
+    routes = {r["id"]: r for r in data["routes"]}
+    assert set(routes) == {"core_profession", "pwp", "ksa", "counselling"}
+    assert routes["pwp"]["verdict"] == "eligible_from"
+    assert routes["pwp"]["eligible_from"] == "2025-07-14"
+    unmet = routes["pwp"]["unmet"][0]
+    assert {"id", "text", "source"} <= set(unmet) and unmet["source"]
+    assert data["funding"] == {**data["funding"], "two_year_rule": "applies",
+                               "nhs_funding_from": "2025-07-14"}
+    terms = data["terms"]
+    assert terms["trainee_band"] == 6 and terms["qualified_band"] == 7
+    assert terms["hours_per_week"] == 37.5 and terms["pay_year"] == "2024/25"
+    assert terms["trainee_pay"]["min"] == 37338 and terms["qualified_pay"]["max"] == 52809
+    assert all(a["sources"] for a in data["advice"])
+    assert all(isinstance(s, str) for s in data["next_steps"])
+
+
+def test_text_report_reads_plainly_when_piped(run_hitpath: Run, pwp_file: Path) -> None:
+    done = run_hitpath("check", "--answers", str(pwp_file), "--as-of", "2025-01-10")
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "Not yet: NHS-funded training from 14 July 2025 by the PWP route." in out
+    assert "\x1b[" not in out  # no colour codes when piped
+    assert "INELIGIBLE" not in out.upper().replace("NOT ELIGIBLE", "")
+    assert "[from date] Psychological wellbeing practitioner (PWP) route" in out
+
+
+def test_set_is_a_what_if(run_hitpath: Run, pwp_file: Path) -> None:
+    done = run_hitpath("check", "--answers", str(pwp_file), "--as-of", "2025-01-10",
+                       "--set", "previous_exam_board=2022-12-01", "--format", "json")
+    assert json.loads(done.stdout)["funding"]["nhs_funding_from"] == "2024-12-01"
+
+
+def test_markdown_output_file_is_atomic_and_private(run_hitpath: Run, pwp_file: Path,
+                                                   tmp_path: Path) -> None:
+    target = tmp_path / "summary.md"
+    done = run_hitpath("check", "--answers", str(pwp_file), "--as-of", "2025-01-10",
+                       "--format", "markdown", "--output", str(target))
+    assert done.returncode == 0, done.stderr
+    text = target.read_text()
+    assert text.startswith("# Your routes to High Intensity Therapist training")
+    assert "## Next steps" in text and "## Sources" in text
+    assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
+    assert not [p for p in os.listdir(tmp_path) if p.startswith(".hitpath-")]
+
+
+def test_questions_lists_every_key(run_hitpath: Run) -> None:
+    done = run_hitpath("questions", "--format", "json")
+    keys = {q["id"] for q in json.loads(done.stdout)}
+    assert {"nation", "professions", "core_experience_months", "degree",
+            "mental_health_experience_months", "ksa_portfolio", "pwp_employment_months",
+            "previous_nhs_training", "previous_training_programme", "previous_training_started",
+            "previous_exam_board", "course_start", "right_to_work", "modality",
+            "pay_area"} <= keys
+    text = run_hitpath("questions").stdout
+    assert "previous_exam_board  (date)" in text
+
+
+def test_version_and_sources(run_hitpath: Run) -> None:
+    assert run_hitpath("--version").stdout.startswith("hitpath ")
+    out = run_hitpath("sources").stdout
+    assert "HEE-2022: NHS funding for psychological professions training programmes" in out
+    assert "used by: " in out
+
+
+BAD_ANSWERS = [
+    ("missing", None, "does not exist"),
+    ("broken.yaml", "nation: england\nprofessions: [pwp\n", "not valid YAML"),
+    ("dup.yaml", "nation: england\nnation: wales\n", "appears twice"),
+    ("unknown.yaml", "nation: england\nprofesions: [pwp]\n", "Did you mean 'professions'"),
+    ("choice.yaml", "nation: englnd\n", "Allowed: england"),
+    ("date.yaml", "previous_exam_board: 2023-02-30\n", "February 2023 has 28 days"),
+    ("negative.yaml", "pwp_employment_months: -1\n", "at least 0"),
+    ("list.yaml", "- nation\n- england\n", "mapping"),
+    ("tag.yaml", "nation: !!python/object/apply:os.system [echo hi]\n", "!!python"),
+    ("alias.yaml", "a: &x [1, 2]\nb: *x\n", "aliases"),
+    ("latin1.yaml", b"nation: \xe9ngland\n", "not UTF-8"),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "needle"), BAD_ANSWERS,
+                         ids=[b[0] for b in BAD_ANSWERS])
+def test_bad_answers_exit_2_with_one_clear_message(run_hitpath: Run, tmp_path: Path,
+                                                   name: str, content: str | bytes | None,
+                                                   needle: str) -> None:
+    path = tmp_path / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    elif content is not None:
+        path.write_text(content)
+    done = run_hitpath("check", "--answers", str(path))
+    assert done.returncode == 2, (done.stdout, done.stderr)
+    assert needle in done.stderr
+    assert name in done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
+
+
+def test_oversized_file(run_hitpath: Run, tmp_path: Path) -> None:
+    path = tmp_path / "big.yaml"
+    path.write_text("# " + "x" * 1_100_000 + "\n")
+    done = run_hitpath("check", "--answers", str(path))
+    assert done.returncode == 2 and "at most 1,000,000 bytes" in done.stderr
+
+
+def test_alias_bomb_is_refused_fast(run_hitpath: Run, tmp_path: Path) -> None:
+    lines = ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    for i in range(1, 9):
+        prev, cur = chr(96 + i), chr(97 + i)
+        lines.append(f"{cur}: &{cur} [" + ", ".join([f"*{prev}"] * 9) + "]")
+    path = tmp_path / "bomb.yaml"
+    path.write_text("\n".join(lines) + "\n")
+    assert path.stat().st_size < 700
+    done = run_hitpath("check", "--answers", str(path), timeout=10)
+    assert done.returncode == 2 and "aliases" in done.stderr
+
+
+@pytest.mark.parametrize(("args", "needle"), [
+    (["--as-of", "2023-02-30"], "February 2023 has 28 days"),
+    (["--as-of", "tomorrow"], "not a date"),
+    (["--format", "jsn"], "Did you mean 'json'"),
+    (["--format", "nonsense"], "expected one of: text, markdown, json, html"),
+    (["--output", "no/such/folder/out.md"], "folder to write into does not exist"),
+    (["--set", "nation"], "KEY=VALUE"),
+    (["--set", "natoin=england"], "Did you mean 'nation'"),
+    (["--rules", "missing-rules.yaml"], "does not exist"),
+    (["--frmat", "json"], "No such option"),
+])
+def test_bad_options_exit_2(run_hitpath: Run, args: list[str], needle: str) -> None:
+    done = run_hitpath("check", *args)
+    assert done.returncode == 2, (done.stdout, done.stderr)
+    assert needle in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_bad_rules_file_names_line_and_key(run_hitpath: Run, tmp_path: Path) -> None:
+    from hitpath.ruleset import SHIPPED_RULES
+
+    text = Path(SHIPPED_RULES).read_text()
+    broken = text.replace("{q: nation, equals: england}", "{q: natoin, equals: england}", 1)
+    assert broken != text
+    path = tmp_path / "rules.yaml"
+    path.write_text(broken)
+    done = run_hitpath("check", "--rules", str(path))
+    assert done.returncode == 2
+    line = next(i for i, row in enumerate(broken.splitlines(), 1) if "natoin" in row)
+    assert f"rules.yaml:{line}" in done.stderr
+    assert "Did you mean 'nation'" in done.stderr
