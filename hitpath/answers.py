@@ -16,7 +16,10 @@ from hitpath.model import UNSURE, Answers, AnswerValue, Question, Rules
 
 
 def coerce(question: Question, raw: Any) -> tuple[AnswerValue, bool]:
-    """Check one raw value against its question; returns (value, month_only) or raises ValueError."""
+    """Check one raw value against its question.
+
+    Returns (value, month_only), or raises ValueError with a message a person can act on.
+    """
     if raw is None:
         raise ValueError("no value given")
     if isinstance(raw, str) and raw.strip() == UNSURE and question.type in ("number", "date"):

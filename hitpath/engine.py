@@ -247,7 +247,7 @@ def assess(rules: Rules, answers: Answers, as_of: date, *, detail: bool = True) 
         )
     open_now = [r for r in routes if r.verdict in ("eligible", "eligible_from")]
     any_unsure = any(r.verdict == "unsure" for r in routes)
-    context = dict(answers.values)
+    context: dict[str, Any] = dict(answers.values)
     context[ROUTES_OPEN] = True if open_now else (None if any_unsure else False)
 
     advice = [Item(a.id, a.topic, a.text, a.sources) for a in rules.advice

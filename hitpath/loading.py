@@ -42,7 +42,8 @@ def read_input(path: str, what: str) -> str:
         raise HitpathError(f"this is a folder; expected a {what} file", file=path)
     if size > MAX_BYTES:
         raise HitpathError(
-            f"the file is {size:,} bytes; hitpath reads {what} files of at most {MAX_BYTES:,} bytes",
+            f"the file is {size:,} bytes; hitpath reads {what} files of at most "
+            f"{MAX_BYTES:,} bytes",
             file=path,
         )
     try:
@@ -55,7 +56,8 @@ def read_input(path: str, what: str) -> str:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise HitpathError(
-            "the file is not UTF-8 text", file=path, line=line, hint="Save it as UTF-8 and try again."
+            "the file is not UTF-8 text", file=path, line=line,
+            hint="Save it as UTF-8 and try again.",
         ) from None
 
 

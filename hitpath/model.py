@@ -1,14 +1,14 @@
 """Plain runtime types: the compiled rules, the answers, and the assessment.
 
-No pydantic here: a normal run builds these from the pre-validated compiled rules, so start-up
-stays close to the CLI framework's own floor.
+No pydantic and no dataclasses here: a normal run builds these from the pre-validated compiled
+rules, and NamedTuple classes are several times cheaper to define at import than dataclasses,
+which keeps start-up close to the CLI framework's own floor.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 UNSURE = "not_sure"
 """The answer 'not sure': the engine treats it as unknown unless a rule names it."""
@@ -17,15 +17,13 @@ Condition = dict[str, Any]
 AnswerValue = str | int | date | tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Choice:
+class Choice(NamedTuple):
     value: str
     label: str
     exclusive: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Question:
+class Question(NamedTuple):
     id: str
     text: str
     fact: str
@@ -52,8 +50,7 @@ class Question:
         return "not sure" if value == UNSURE else value
 
 
-@dataclass(frozen=True, slots=True)
-class Requirement:
+class Requirement(NamedTuple):
     id: str
     kind: str  # gate | need | months | date
     title: str
@@ -71,8 +68,7 @@ class Requirement:
     rollover_note: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Route:
+class Route(NamedTuple):
     id: str
     title: str
     short_title: str
@@ -83,8 +79,7 @@ class Route:
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Funding:
+class Funding(NamedTuple):
     requirement: Requirement
     title: str
     summary: str
@@ -93,16 +88,14 @@ class Funding:
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class BandPay:
+class BandPay(NamedTuple):
     band: int
     entry: int
     after_2_years: int
     top: int
 
 
-@dataclass(frozen=True, slots=True)
-class PayPeriod:
+class PayPeriod(NamedTuple):
     effective_from: date
     pay_year: str
     uplift_percent: float
@@ -119,8 +112,7 @@ class PayPeriod:
         return None
 
 
-@dataclass(frozen=True, slots=True)
-class Training:
+class Training(NamedTuple):
     length_months: int
     university_days: int
     service_days: int
@@ -128,8 +120,7 @@ class Training:
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Terms:
+class Terms(NamedTuple):
     trainee_band: int
     qualified_band: int
     hours_per_week: float
@@ -147,22 +138,19 @@ class Terms:
         return found
 
 
-@dataclass(frozen=True, slots=True)
-class HcasZone:
+class HcasZone(NamedTuple):
     area: str
     percent: float
     label: str
 
 
-@dataclass(frozen=True, slots=True)
-class Hcas:
+class Hcas(NamedTuple):
     zones: tuple[HcasZone, ...]
     text: str
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Advice:
+class Advice(NamedTuple):
     id: str
     topic: str
     text: str
@@ -170,8 +158,7 @@ class Advice:
     when: Condition | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class NextStep:
+class NextStep(NamedTuple):
     id: str
     text: str
     sources: tuple[str, ...]
@@ -179,8 +166,7 @@ class NextStep:
     dated_by: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
+class Source(NamedTuple):
     id: str
     title: str
     url: str
@@ -190,8 +176,7 @@ class Source:
     confidence: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Meta:
+class Meta(NamedTuple):
     title: str
     rules_version: str
     reviewed: date
@@ -203,45 +188,64 @@ class Meta:
     care_sources: tuple[str, ...]
 
 
-@dataclass(slots=True)
 class Rules:
     """The compiled rules: what the engine reads."""
 
-    meta: Meta
-    sources: dict[str, Source]
-    conditions: dict[str, Condition]
-    questions: tuple[Question, ...]
-    requirements: dict[str, Requirement]
-    routes: tuple[Route, ...]
-    funding: Funding
-    terms: Terms
-    hcas: Hcas
-    advice: tuple[Advice, ...]
-    next_steps: tuple[NextStep, ...]
-    origin: str = "<rules>"
-    question_by_id: dict[str, Question] = field(default_factory=dict)
-    compiled: dict[int, Any] = field(default_factory=dict)
+    __slots__ = ("meta", "sources", "conditions", "questions", "requirements", "routes",
+                 "funding", "terms", "hcas", "advice", "next_steps", "origin",
+                 "question_by_id", "compiled")
 
-    def __post_init__(self) -> None:
-        self.question_by_id = {q.id: q for q in self.questions}
+    def __init__(
+        self, *, meta: Meta, sources: dict[str, Source], conditions: dict[str, Condition],
+        questions: tuple[Question, ...], requirements: dict[str, Requirement],
+        routes: tuple[Route, ...], funding: Funding, terms: Terms, hcas: Hcas,
+        advice: tuple[Advice, ...], next_steps: tuple[NextStep, ...], origin: str = "<rules>",
+    ) -> None:
+        self.meta = meta
+        self.sources = sources
+        self.conditions = conditions
+        self.questions = questions
+        self.requirements = requirements
+        self.routes = routes
+        self.funding = funding
+        self.terms = terms
+        self.hcas = hcas
+        self.advice = advice
+        self.next_steps = next_steps
+        self.origin = origin
+        self.question_by_id = {q.id: q for q in questions}
+        # Compiled condition closures, keyed by the condition's identity (see conditions.py).
+        self.compiled: dict[int, Any] = {}
 
 
-@dataclass(slots=True)
 class Answers:
     """Validated answers keyed by question id. ``month_only`` names dates given as YYYY-MM."""
 
-    values: dict[str, AnswerValue] = field(default_factory=dict)
-    month_only: frozenset[str] = frozenset()
+    __slots__ = ("values", "month_only")
+
+    def __init__(
+        self, values: dict[str, AnswerValue] | None = None,
+        month_only: frozenset[str] = frozenset(),
+    ) -> None:
+        self.values: dict[str, AnswerValue] = values if values is not None else {}
+        self.month_only = month_only
 
     def get(self, key: str) -> AnswerValue | None:
+        """One answer, or None when not answered."""
         return self.values.get(key)
+
+    def __eq__(self, other: object) -> bool:
+        return (isinstance(other, Answers) and self.values == other.values
+                and self.month_only == other.month_only)
+
+    def __repr__(self) -> str:
+        return f"Answers({self.values!r}, month_only={set(self.month_only)!r})"
 
 
 VERDICTS = ("eligible", "eligible_from", "not_yet", "not_eligible", "unsure")
 
 
-@dataclass(slots=True)
-class RequirementResult:
+class RequirementResult(NamedTuple):
     id: str
     title: str
     status: str  # met | unmet | dated | unknown | not_applicable
@@ -254,8 +258,7 @@ class RequirementResult:
     notes: tuple[str, ...] = ()
 
 
-@dataclass(slots=True)
-class RouteResult:
+class RouteResult(NamedTuple):
     id: str
     title: str
     short_title: str
@@ -270,8 +273,7 @@ class RouteResult:
     sources: tuple[str, ...]
 
 
-@dataclass(slots=True)
-class FundingResult:
+class FundingResult(NamedTuple):
     two_year_rule: str  # applies | does_not_apply | unsure
     nhs_funding_from: date | None
     text: str
@@ -280,8 +282,7 @@ class FundingResult:
     sources: tuple[str, ...]
 
 
-@dataclass(slots=True)
-class TermsResult:
+class TermsResult(NamedTuple):
     trainee_band: int
     qualified_band: int
     hours_per_week: float
@@ -296,8 +297,7 @@ class TermsResult:
     sources: tuple[str, ...]
 
 
-@dataclass(slots=True)
-class Item:
+class Item(NamedTuple):
     id: str
     topic: str
     text: str
@@ -305,15 +305,13 @@ class Item:
     date: date | None = None
 
 
-@dataclass(slots=True)
-class TimelineEvent:
+class TimelineEvent(NamedTuple):
     date: date | None
     label: str
     kind: str  # today | requirement | start | training | qualify | band
 
 
-@dataclass(slots=True)
-class Assessment:
+class Assessment(NamedTuple):
     """Everything a report shows, computed once by the engine."""
 
     as_of: date
@@ -330,4 +328,4 @@ class Assessment:
     next_steps: list[Item]
     answers: Answers
     notes: list[str]
-    timeline: list[TimelineEvent] = field(default_factory=list)
+    timeline: list[TimelineEvent] = []  # a shared default, never mutated

@@ -8,7 +8,7 @@ pre-validated compiled copy and never imports pydantic.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -148,14 +148,12 @@ def _condition_kind(value: Any) -> str | None:
 
 
 Condition = Annotated[
-    Union[
-        Annotated[AllOf, Tag("all")],
-        Annotated[AnyOf, Tag("any")],
-        Annotated[NotOf, Tag("not")],
-        Annotated[Ref, Tag("ref")],
-        Annotated[Compare, Tag("q")],
-        Annotated[RoutesOpen, Tag("routes_open")],
-    ],
+    Annotated[AllOf, Tag("all")]
+    | Annotated[AnyOf, Tag("any")]
+    | Annotated[NotOf, Tag("not")]
+    | Annotated[Ref, Tag("ref")]
+    | Annotated[Compare, Tag("q")]
+    | Annotated[RoutesOpen, Tag("routes_open")],
     Discriminator(
         _condition_kind,
         custom_error_type="condition",
@@ -283,7 +281,7 @@ class DateRequirement(_RequirementBase):
 
 
 Requirement = Annotated[
-    Union[GateRequirement, NeedRequirement, MonthsRequirement, DateRequirement],
+    GateRequirement | NeedRequirement | MonthsRequirement | DateRequirement,
     Field(discriminator="kind"),
 ]
 

@@ -34,7 +34,8 @@ def validate_rules(data: Any, lines: LineMap, filename: str) -> dict[str, Any]:
 
 
 def _kind(data: Any) -> str:
-    return {list: "list", str: "text", type(None): "empty file"}.get(type(data), type(data).__name__)
+    names = {list: "list", str: "text", type(None): "empty file"}
+    return names.get(type(data), type(data).__name__)
 
 
 def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[Path, str]:
@@ -95,9 +96,9 @@ def _schema_fields(data: Any, path: Path) -> list[str]:
     }
     if section == "requirements":
         fields: set[str] = set()
-        for model in (schema.GateRequirement, schema.NeedRequirement,
-                      schema.MonthsRequirement, schema.DateRequirement):
-            fields |= {f.alias or n for n, f in model.model_fields.items()}
+        for kind in (schema.GateRequirement, schema.NeedRequirement,
+                     schema.MonthsRequirement, schema.DateRequirement):
+            fields |= {f.alias or n for n, f in kind.model_fields.items()}
         return sorted(fields)
     model = models.get(section if len(path) <= 2 else None)
     if model is None or (section is not None and len(path) > 2):
@@ -212,7 +213,7 @@ class _Checker:
             raise self.fail(path, f"no question '{qid}'", did_you_mean(qid, self.order))
         if wanted and question["type"] != wanted:
             raise self.fail(path, f"'{qid}' is a {question['type']} question; expected {wanted}")
-        return question
+        return dict(question)
 
     def condition(
         self, node: dict[str, Any], path: Path, allowed: set[str] | None, verdicts: bool = False
@@ -265,7 +266,8 @@ class _Checker:
 
     def _questions_in(self, node: dict[str, Any]) -> list[str]:
         if "all" in node or "any" in node:
-            return [q for p in node.get("all") or node.get("any") or [] for q in self._questions_in(p)]
+            parts = node.get("all") or node.get("any") or []
+            return [q for p in parts for q in self._questions_in(p)]
         if "not" in node:
             return self._questions_in(node["not"])
         if "ref" in node:
@@ -285,7 +287,8 @@ class _Checker:
         def visit(name: str, stack: list[str]) -> None:
             if name in stack:
                 chain = " -> ".join([*stack[stack.index(name):], name])
-                raise self.fail(("conditions", name), f"named conditions refer in a circle: {chain}")
+                raise self.fail(("conditions", name),
+                                f"named conditions refer in a circle: {chain}")
             for ref in refs(named.get(name, {})):
                 visit(ref, [*stack, name])
 
