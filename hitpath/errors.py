@@ -39,7 +39,7 @@ class HitpathError(Exception):
 
     def render(self) -> str:
         """The whole message, as a person reads it."""
-        text = f"{self.where()}: "
+        text = f"{self.where()}: " if self.file or self.line is not None else ""
         if self.key:
             text += f"{self.key}: "
         text += self.message

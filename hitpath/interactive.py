@@ -1,13 +1,234 @@
-"""Placeholder replaced by the questionnaire."""
+"""`hitpath` / `hitpath ask`: the questionnaire, the review, the results and what-ifs.
+
+Ties the pure flow (interview.py) to the terminal (prompts.py) and the reports. Nothing is
+written unless the person asks (--save, or a save or export from the menus); Ctrl-C keeps the
+answers so far, offers to save them, and exits with status 130.
+"""
 
 from __future__ import annotations
 
+import os
+import sys
+from collections.abc import Callable
 from datetime import date
+from functools import partial
+from typing import TYPE_CHECKING
 
+from hitpath.answers import load_answers, to_plain
+from hitpath.engine import assess
 from hitpath.errors import HitpathError
+from hitpath.interview import Interview, answered_on_path, prune, reached
+from hitpath.model import Answers, Assessment, Question, Rules
+from hitpath.output import write_atomic
+from hitpath.ruleset import load_rules
+
+if TYPE_CHECKING:
+    from hitpath.prompts import QuestionaryPrompter
+
+INTRO = (
+    "hitpath checks which routes into High Intensity Therapist training in NHS Talking "
+    "Therapies are open to you, and from when. It stores nothing unless you ask, and needs "
+    "no name or health details. Press Ctrl-C at any time to stop."
+)
+
+
+def plain_wanted(plain: bool) -> bool:
+    """--plain, NO_COLOR or TERM=dumb."""
+    return plain or bool(os.environ.get("NO_COLOR")) or os.environ.get("TERM") == "dumb"
+
+
+def save_answers(answers: Answers, rules: Rules, path: str) -> None:
+    """Write answers as YAML (the format `check --answers` reads), atomically, mode 0600."""
+    import yaml
+
+    text = "# hitpath answers: resume with  hitpath ask --answers THIS_FILE\n"
+    text += yaml.safe_dump(to_plain(answers, rules), sort_keys=False, allow_unicode=True)
+    write_atomic(path, text, mode=0o600)
 
 
 def run_ask(*, answers_path: str | None, save_path: str | None, as_of: date,
             rules_path: str | None, plain: bool, ask_all: bool) -> int:
-    raise HitpathError("the questionnaire needs a terminal", file="<stdin>",
-                       hint="Use 'hitpath check --answers FILE' instead.")
+    """Run the questionnaire; returns the exit status."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise HitpathError(
+            "the questionnaire needs a terminal, and this is not one",
+            hint="Without a terminal, use: hitpath check --answers FILE",
+        )
+    plain = plain_wanted(plain)
+    rules = load_rules(rules_path)
+    answers = load_answers(rules, answers_path) if answers_path else Answers()
+    prune(rules, answers)
+    if save_path:
+        # Fail now, not after twenty questions, if the answers could not be saved there.
+        folder = os.path.dirname(os.path.abspath(save_path))
+        if not os.path.isdir(folder):
+            raise HitpathError("the folder to save into does not exist", file=save_path)
+
+    from hitpath.prompts import QuestionaryPrompter
+
+    prompter = QuestionaryPrompter(plain=plain)
+    from hitpath.prompts import wrap
+
+    print(wrap(INTRO))
+    session = Session(rules, answers, as_of, prompter, plain, save_path, ask_all)
+    try:
+        return session.run()
+    except KeyboardInterrupt:
+        return session.interrupted()
+
+
+class Session:
+    """The screens after the intro, with the state Ctrl-C must not lose."""
+
+    def __init__(self, rules: Rules, answers: Answers, as_of: date,
+                 prompter: QuestionaryPrompter, plain: bool, save_path: str | None,
+                 ask_all: bool) -> None:
+        self.rules = rules
+        self.answers = answers
+        self.as_of = as_of
+        self.prompter = prompter
+        self.plain = plain
+        self.save_path = save_path
+        self.interview = Interview(rules, answers, as_of, ask_all=ask_all)
+
+    def run(self) -> int:
+        self.interview.run(self.prompter)
+        self.review()
+        if self.save_path:
+            save_answers(self.answers, self.rules, self.save_path)
+            print(f"Saved your answers to {self.save_path}.")
+        self.results()
+        return 0
+
+    def review(self) -> None:
+        """Check your answers: change any of them, then see the results."""
+        while True:
+            print()
+            print("Check your answers:")
+            shown = answered_on_path(self.rules, self.answers)
+            for number, question in enumerate(shown, 1):
+                from hitpath.prompts import answer_text
+
+                text = answer_text(question, self.answers.values[question.id])
+                print(f"  {number}. {question.fact[0].upper() + question.fact[1:]}: {text}")
+            if not shown:
+                print("  (no answers)")
+            choice = self.prompter.menu("What next?", [
+                ("Show my results", "results"), ("Change an answer", "change")])
+            if choice == "results":
+                return
+            picked = self.pick_question("Which answer do you want to change?")
+            if picked is not None:
+                self.interview.change(self.prompter, picked)
+
+    def pick_question(self, message: str) -> Question | None:
+        options = [(q.fact[0].upper() + q.fact[1:], q.id) for q in self.rules.questions
+                   if q.id in self.answers.values
+                   or reached(self.rules, q, self.answers) is True]
+        options.append(("Never mind", ""))
+        picked = self.prompter.menu(message, options)
+        return self.rules.question_by_id.get(picked) if picked else None
+
+    def show(self) -> Assessment:
+        from hitpath.report.text import render
+
+        assessment = assess(self.rules, self.answers, self.as_of)
+        print()
+        render(assessment, self.rules, plain=self.plain)
+        return assessment
+
+    def results(self) -> None:
+        """The results, then what-ifs, exports and saves until the person quits."""
+        assessment = self.show()
+        while True:
+            print()
+            choice = self.prompter.menu("What would you like to do?", [
+                ("Try a what-if: change an answer and see what moves", "whatif"),
+                ("Export a Markdown summary", "markdown"),
+                ("Export an HTML summary", "html"),
+                ("Save my answers to a file", "save"),
+                ("Show the results again", "again"),
+                ("Quit", "quit"),
+            ])
+            if choice == "quit":
+                return
+            if choice == "again":
+                assessment = self.show()
+            elif choice == "whatif":
+                assessment = self.what_if(assessment)
+            elif choice == "save":
+                path = self.prompter.path("Save your answers to:", "hitpath-answers.yaml")
+                if path:
+                    self.write(lambda p: save_answers(self.answers, self.rules, p), path)
+            else:
+                ending = "md" if choice == "markdown" else "html"
+                path = self.prompter.path("Write the summary to:", f"hitpath-summary.{ending}")
+                if path:
+                    self.write(partial(self.export, assessment, choice), path)
+
+    def export(self, assessment: Assessment, fmt: str, path: str) -> None:
+        if fmt == "markdown":
+            from hitpath.report.markdown import render as render_md
+
+            text = render_md(assessment, self.rules)
+        else:
+            from hitpath.report.html import render as render_html
+
+            text = render_html(assessment, self.rules)
+        write_atomic(path, text, mode=0o600)
+
+    def write(self, action: Callable[[str], None], path: str) -> None:
+        try:
+            action(path)
+        except HitpathError as exc:
+            print(f"Not written: {exc.render()}")
+            return
+        print(f"Wrote {path} (readable only by you).")
+
+    def what_if(self, before: Assessment) -> Assessment:
+        """Change one answer on a copy; show what moves; keep it only if asked."""
+        from hitpath.report.words import changes
+
+        question = self.pick_question("Which answer do you want to try changing?")
+        if question is None:
+            return before
+        trial = Answers(dict(self.answers.values), self.answers.month_only)
+        what_if = Interview(self.rules, trial, self.as_of, skipped=set(self.interview.skipped))
+        what_if.change(self.prompter, question)
+        after = assess(self.rules, trial, self.as_of)
+        moved = changes(before, after)
+        print()
+        if moved:
+            print("With that change:")
+            for line in moved:
+                print(f"  - {line}")
+        else:
+            print("With that change nothing moves: the same verdicts and dates.")
+        if self.prompter.confirm("Keep this change?", default=False):
+            self.answers.values = trial.values
+            self.answers.month_only = trial.month_only
+            return self.show()
+        return before
+
+    def interrupted(self) -> int:
+        """Ctrl-C: keep the answers, offer to save them, say how to resume; exit 130."""
+        print()
+        print("Stopped. Your answers so far are kept until you leave this screen.")
+        target = self.save_path
+        if not target and self.answers.values:
+            try:
+                target = self.prompter.path(
+                    "Save your answers so far? Type a file name, or press Enter to skip:", "")
+            except KeyboardInterrupt:
+                target = ""
+        if target and self.answers.values:
+            try:
+                save_answers(self.answers, self.rules, target)
+            except HitpathError as exc:
+                print(f"Not saved: {exc.render()}")
+                return 130
+            print(f"Saved your answers to {target}.")
+            print(f"To carry on later: hitpath ask --answers {target}")
+        else:
+            print("Nothing was saved. To carry on later, start again with: hitpath")
+        return 130

@@ -27,12 +27,22 @@ TOPIC_ORDER = ["scope", "route", "funding", "uncertain", "entry", "terms", "chec
 
 @dataclass
 class Block:
-    kind: str  # title | heading | para | items | verdict | warning | sources
+    kind: str  # title | heading | para | items | routes | warning | sources
     text: str = ""
     items: list[str] = field(default_factory=list)
     verdict: str = ""
     level: int = 2
     links: list[tuple[str, str, str]] = field(default_factory=list)  # (id, title, url)
+    rows: list[RouteRow] = field(default_factory=list)
+
+
+@dataclass
+class RouteRow:
+    verdict: str
+    title: str
+    words: str
+    date: str
+    reason: str
 
 
 def _cite(ids: tuple[str, ...] | list[str]) -> str:
@@ -64,13 +74,16 @@ def build(assessment: Assessment, rules: Rules) -> list[Block]:
     doc.append(Block("para", headline(a)))
 
     doc.append(Block("heading", "Routes"))
+    rows = []
     for r in a.routes:
-        doc.append(Block("verdict", f"{r.title}: {verdict_words(r)}", verdict=r.verdict))
         if r.verdict == "unsure":
             facts = ", ".join(rules.question_by_id[q].fact for q in r.unknown)
-            doc.append(Block("para", f"Depends on: {facts}. Answer these to decide it."))
-        elif r.verdict != "eligible":
-            doc.append(Block("para", r.reason))
+            reason = f"Depends on: {facts}."
+        else:
+            reason = r.summary if r.verdict == "eligible" else r.reason
+        rows.append(RouteRow(r.verdict, r.title, verdict_words(r), day(r.eligible_from),
+                             reason))
+    doc.append(Block("routes", rows=rows))
 
     missing = [r for r in a.routes if r.verdict not in ("eligible", "not_eligible") and r.unmet]
     if missing:
@@ -134,7 +147,7 @@ def build(assessment: Assessment, rules: Rules) -> list[Block]:
 
     if a.timeline:
         doc.append(Block("heading", "Timeline"))
-        doc.append(Block("items", items=[
+        doc.append(Block("timeline", items=[
             (f"{long_date(e.date)}: " if e.date else "Then: ") + e.label for e in a.timeline]))
 
     if a.next_steps:

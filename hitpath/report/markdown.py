@@ -19,16 +19,17 @@ def render_blocks(doc: list[Block]) -> str:
             out.append(f"{block.text}\n")
         elif block.kind == "warning":
             out.append(f"> **Warning:** {block.text}\n")
-        elif block.kind == "verdict":
-            out.append(f"- **{ASCII_SYMBOL[block.verdict]}** {block.text}")
-        elif block.kind == "items":
+        elif block.kind == "routes":
+            out.append("| Route | Verdict | Main reason |\n|---|---|---|")
+            out.append("\n".join(
+                f"| {row.title} | **{ASCII_SYMBOL[row.verdict]}** {row.words} | {row.reason} |"
+                for row in block.rows) + "\n")
+        elif block.kind in ("items", "timeline"):
             out.append("\n".join(f"- {item}" for item in block.items) + "\n")
         elif block.kind == "sources":
             out.append("\n".join(f"- {sid}: [{title}]({url})"
                                  for sid, title, url in block.links) + "\n")
-    text = "\n".join(out)
-    # A verdict list runs on until the next block; give it its closing blank line.
-    return text.replace(")\n#", ")\n\n#").rstrip() + "\n"
+    return "\n".join(out).rstrip() + "\n"
 
 
 def render(assessment: Assessment, rules: Rules) -> str:

@@ -1,9 +1,16 @@
-"""The terminal report, through rich: linear text, symbols and words, colour only as a bonus."""
+"""The terminal report, through rich: summary first, a table of routes, then the reasons.
+
+Meaning is carried by words and symbols; colour only adds to them. In plain mode (--plain,
+NO_COLOR, TERM=dumb, or output that is not a terminal) it is linear text with no drawn table,
+picture or colour, for screen readers and for pasting.
+"""
 
 from __future__ import annotations
 
-from typing import IO
+from datetime import date
+from typing import IO, Any
 
+from hitpath.dates import long_date
 from hitpath.model import Assessment, Rules
 from hitpath.report.document import Block, build
 from hitpath.report.words import ASCII_SYMBOL, SYMBOL
@@ -18,36 +25,130 @@ STYLE = {
 
 
 def render(
-    assessment: Assessment, rules: Rules, file: IO[str] | None = None, plain: bool = False
+    assessment: Assessment, rules: Rules, file: IO[str] | None = None, plain: bool = False,
+    width: int | None = None,
 ) -> None:
-    """Print the report; ``plain`` drops colour and non-ASCII symbols for screen readers."""
+    """Print the report; ``plain`` gives linear ASCII-symbol text with no colour."""
     from rich.console import Console
-    from rich.markup import escape
 
     console = Console(file=file, no_color=plain or None, highlight=False, emoji=False,
-                      soft_wrap=False)
-    plain = plain or not console.is_terminal or console.no_color
-    symbols = ASCII_SYMBOL if plain else SYMBOL
-    doc: list[Block] = build(assessment, rules)
-    for block in doc:
-        if block.kind == "title":
-            console.print(f"[bold]{escape(block.text)}[/bold]")
-        elif block.kind == "heading":
-            if block.level == 2:
-                console.print()
-                console.print(f"[bold underline]{escape(block.text)}[/]")
-            else:
-                console.print(f"[bold]{escape(block.text)}[/bold]")
-        elif block.kind == "para":
-            console.print(escape(block.text))
-        elif block.kind == "warning":
-            console.print(f"[bold red]Warning:[/] {escape(block.text)}")
-        elif block.kind == "verdict":
-            style = STYLE[block.verdict]
-            console.print(f"[{style}]{escape(symbols[block.verdict])} {escape(block.text)}[/]")
-        elif block.kind == "items":
-            for item in block.items:
-                console.print(f"  - {escape(item)}")
-        elif block.kind == "sources":
-            for sid, title, url in block.links:
-                console.print(f"  - {escape(sid)}: {escape(title)} {escape(url)}")
+                      width=width)
+    plain = plain or not console.is_terminal or bool(console.no_color)
+    if plain:
+        console = Console(file=file, no_color=True, highlight=False, emoji=False,
+                          width=width, force_terminal=False, color_system=None)
+    _Printer(console, plain).blocks(build(assessment, rules), assessment)
+
+
+class _Printer:
+    def __init__(self, console: Any, plain: bool) -> None:
+        self.console = console
+        self.plain = plain
+        self.symbols = ASCII_SYMBOL if plain else SYMBOL
+
+    def out(self, text: str, style: str | None = None) -> None:
+        from rich.text import Text
+
+        self.console.print(Text(text, style=style or ""))
+
+    def blocks(self, doc: list[Block], assessment: Assessment) -> None:
+        for block in doc:
+            kind = block.kind
+            if kind == "title":
+                self.out(block.text, "bold")
+            elif kind == "heading":
+                if block.level == 2:
+                    self.console.print()
+                    self.out(block.text, "bold underline")
+                else:
+                    self.out(block.text, "bold")
+            elif kind == "para":
+                self.out(block.text)
+            elif kind == "warning":
+                self.out("Warning: " + block.text, "bold red")
+            elif kind == "routes":
+                self.routes(block)
+            elif kind == "timeline":
+                if not self.plain:
+                    self.picture(assessment)
+                self.items(block.items)
+            elif kind == "items":
+                self.items(block.items)
+            elif kind == "sources":
+                self.items([f"{sid}: {title} {url}" for sid, title, url in block.links])
+
+    def items(self, items: list[str]) -> None:
+        from rich.table import Table
+
+        if self.plain:
+            for item in items:
+                self.out(f"  - {item}")
+            return
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(width=3, justify="right")
+        grid.add_column(ratio=1, overflow="fold")
+        for item in items:
+            grid.add_row("•", item)
+        self.console.print(grid)
+
+    def routes(self, block: Block) -> None:
+        from rich import box
+        from rich.table import Table
+        from rich.text import Text
+
+        if self.plain:
+            for row in block.rows:
+                self.out(f"{self.symbols[row.verdict]} {row.title}: {row.words}.")
+                if row.verdict != "eligible":
+                    self.out(f"    {row.reason}")
+            return
+        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=True)
+        table.add_column("Route", ratio=3)
+        table.add_column("Verdict", ratio=3)
+        table.add_column("Main reason", ratio=6)
+        for row in block.rows:
+            verdict = Text(f"{self.symbols[row.verdict]} {row.words}", style=STYLE[row.verdict])
+            table.add_row(row.title, verdict, row.reason)
+        self.console.print(table)
+
+    def picture(self, assessment: Assessment) -> None:
+        """Today to qualified, drawn to scale: waiting, then the training year."""
+        from rich.text import Text
+
+        events = {e.kind: e.date for e in assessment.timeline if e.date}
+        today, start, qualify = events.get("today"), events.get("start"), events.get("qualify")
+        if not (today and start and qualify):
+            return
+        width = max(30, min(self.console.width, 100) - 14)
+        wait_days = max((start - today).days, 0)
+        train_days = max((qualify - start).days, 1)
+        total = wait_days + train_days
+        wait = round(width * wait_days / total) if wait_days else 0
+        train = width - wait
+        bar = Text("  ")
+        bar.append("●", style="bold")
+        bar.append("─" * max(wait - 1, 0), style="yellow")
+        bar.append("█" * train, style="green")
+        bar.append("◆ qualified", style="bold")
+        self.console.print(bar)
+        labels = _labels([(0, f"Today {_short(today)}"), (wait, f"Start {_short(start)}"),
+                          (wait + train, _short(qualify))], width + 12)
+        self.console.print(Text("  " + labels, style="dim"))
+        terms = assessment.terms
+        self.out(f"  {'waiting' if wait_days else ''}{' ' * max(wait - 7, 1) if wait_days else ''}"
+                 f"training at band {terms.trainee_band}, then band {terms.qualified_band} "
+                 "once accredited")
+
+
+def _short(day: date) -> str:
+    return long_date(day)
+
+
+def _labels(marks: list[tuple[int, str]], width: int) -> str:
+    """Place each label at its column, pushing right when they would overlap."""
+    line = ""
+    for column, text in marks:
+        column = max(column, len(line) + 1 if line else 0)
+        column = min(column, max(width - len(text), len(line) + 1 if line else 0))
+        line = line.ljust(column) + text
+    return line

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from hitpath.dates import long_date
-from hitpath.model import Assessment, BandPay, RouteResult
+from hitpath.model import Assessment, BandPay, FundingResult, RouteResult
 
 SYMBOL = {
     "eligible": "✓",
@@ -85,3 +85,20 @@ def pay_range(band: BandPay | None) -> str:
 def day(value: date | None) -> str:
     """A date in words, or an empty string."""
     return long_date(value) if value else ""
+
+
+def changes(old: Assessment, new: Assessment) -> list[str]:
+    """What moved between two assessments, old -> new, in words (empty when nothing did)."""
+    moved = []
+    for before, after in zip(old.routes, new.routes, strict=True):
+        if (before.verdict, before.eligible_from) != (after.verdict, after.eligible_from):
+            moved.append(f"{after.title}: {verdict_words(before)} -> {verdict_words(after)}")
+    f0, f1 = old.funding, new.funding
+    if (f0.two_year_rule, f0.nhs_funding_from) != (f1.two_year_rule, f1.nhs_funding_from):
+        def funding(f: FundingResult) -> str:
+            rule = f.two_year_rule.replace("_", " ")
+            when = f.nhs_funding_from
+            return rule + (f", NHS funding from {long_date(when)}" if when else "")
+
+        moved.append(f"Two-year funding rule: {funding(f0)} -> {funding(f1)}")
+    return moved

@@ -1,0 +1,223 @@
+"""The questionnaire's flow, pure: which question comes next, going back, review and change,
+and the early stop once nothing left to ask can change the outcome.
+
+It knows nothing of terminals: it drives any object with the Prompter methods below, so the
+tests use a scripted fake and the CLI uses questionary (prompts.py).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any, Protocol
+
+from hitpath.conditions import evaluate
+from hitpath.dates import add_months
+from hitpath.engine import assess
+from hitpath.model import UNSURE, Answers, AnswerValue, Question, Rules
+
+
+class _Back:
+    def __repr__(self) -> str:
+        return "BACK"
+
+
+BACK: Any = _Back()
+"""A reply meaning: go back to the previous question."""
+
+
+class Progress:
+    """Where the person is: 'Question 4 of about 9'."""
+
+    def __init__(self, number: int, about: int) -> None:
+        self.number = number
+        self.about = max(about, number)
+
+    def __str__(self) -> str:
+        return f"Question {self.number} of about {self.about}"
+
+
+class Prompter(Protocol):
+    """What the flow needs from a user interface."""
+
+    def ask(self, question: Question, default: AnswerValue | None, progress: Progress,
+            can_go_back: bool) -> AnswerValue | None | _Back:
+        """Ask one question; return the answer, None to leave it unanswered, or BACK."""
+
+    def notice(self, text: str) -> None:
+        """Tell the person something (for example that no more questions are needed)."""
+
+
+def reached(rules: Rules, question: Question, answers: Answers) -> bool | None:
+    """Whether the question is on the path for these answers (None: not known yet)."""
+    return evaluate(rules, question.when, answers.values)
+
+
+def prune(rules: Rules, answers: Answers) -> list[str]:
+    """Drop answers to questions no longer reached; returns the dropped ids."""
+    dropped = []
+    changed = True
+    while changed:  # dropping one answer can take another question off the path
+        changed = False
+        for question in rules.questions:
+            if question.id in answers.values and reached(rules, question, answers) is False:
+                del answers.values[question.id]
+                answers.month_only = answers.month_only - {question.id}
+                dropped.append(question.id)
+                changed = True
+    return dropped
+
+
+def _outcome(rules: Rules, answers: Answers, as_of: date) -> tuple[Any, ...]:
+    result = assess(rules, answers, as_of)
+    return (
+        tuple((r.verdict, r.eligible_from) for r in result.routes),
+        result.funding.two_year_rule, result.funding.nhs_funding_from,
+        tuple(sorted(a.id for a in result.advice)),
+    )
+
+
+def _probe_values(rules: Rules, question: Question, as_of: date) -> list[AnswerValue]:
+    """A handful of answers that between them reach every outcome the rules distinguish."""
+    if question.type == "choice":
+        return list(question.values)
+    if question.type == "multi":
+        return [(v,) for v in question.values]
+    if question.type == "number":
+        marks = {0, 1, 1000}
+        for req in rules.requirements.values():
+            if req.question == question.id:
+                marks |= {req.at_least - 1, req.at_least, req.at_least + 1}
+        return sorted(m for m in marks if m >= 0)
+    days = {as_of, as_of - timedelta(days=1), as_of + timedelta(days=1),
+            add_months(as_of, -30), add_months(as_of, -13), add_months(as_of, 30),
+            date(2022, 3, 31), date(2022, 4, 1), date(2019, 1, 1)}
+    return sorted(days)
+
+
+def still_matters(rules: Rules, question: Question, answers: Answers, as_of: date) -> bool:
+    """Whether some answer to ``question`` could change a verdict, a date or the advice."""
+    base = _outcome(rules, answers, as_of)
+    for value in _probe_values(rules, question, as_of):
+        trial = Answers({**answers.values, question.id: value}, answers.month_only)
+        prune(rules, trial)
+        if _outcome(rules, trial, as_of) != base:
+            return True
+    return False
+
+
+class Interview:
+    """One run of the questionnaire over a set of answers (which it updates in place)."""
+
+    def __init__(self, rules: Rules, answers: Answers, as_of: date, ask_all: bool = False,
+                 early_stop: bool = True, skipped: set[str] | None = None) -> None:
+        self.rules = rules
+        self.answers = answers
+        self.as_of = as_of
+        self.ask_all = ask_all
+        self.early_stop = early_stop
+        self.visited: list[str] = []  # questions answered in this run, in order
+        self.pending_back: str | None = None
+        self.stopped_early = False
+        # Optional questions the person chose to leave empty: not asked again unprompted.
+        self.skipped: set[str] = skipped if skipped is not None else set()
+
+    def _open(self, question: Question) -> bool:
+        if self.ask_all:
+            return question.id not in self.visited
+        return (question.id not in self.answers.values and question.id not in self.visited
+                and question.id not in self.skipped)
+
+    def candidates(self) -> list[Question]:
+        """Questions on the path that this run has yet to ask."""
+        return [q for q in self.rules.questions
+                if self._open(q) and reached(self.rules, q, self.answers) is True]
+
+    def next_question(self) -> Question | None:
+        """The next question to ask, or None when there is nothing left worth asking."""
+        if self.pending_back:
+            target = self.rules.question_by_id[self.pending_back]
+            self.pending_back = None
+            return target
+        candidates = self.candidates()
+        if not candidates or not self.early_stop or self.ask_all or not self.decided():
+            return candidates[0] if candidates else None
+        # Every route is decided: ask only what could still change a verdict, a date or the
+        # advice (probing one question at a time is sound once nothing is undecided).
+        for question in candidates:
+            if still_matters(self.rules, question, self.answers, self.as_of):
+                return question
+            self.stopped_early = True
+        return None
+
+    def decided(self) -> bool:
+        """Whether every route's verdict is decided on the answers so far."""
+        result = assess(self.rules, self.answers, self.as_of, detail=False)
+        return all(r.verdict != "unsure" for r in result.routes)
+
+    def remaining_estimate(self) -> int:
+        """How many more questions are likely, following the branching as far as known."""
+        return sum(1 for q in self.rules.questions
+                   if self._open(q) and reached(self.rules, q, self.answers) is not False)
+
+    def record(self, question: Question, value: AnswerValue | None) -> list[str]:
+        """Store an answer (None clears it), re-derive the path; returns dropped answer ids."""
+        if value is None:
+            self.answers.values.pop(question.id, None)
+            self.skipped.add(question.id)
+        else:
+            self.skipped.discard(question.id)
+            self.answers.values[question.id] = value
+        self.answers.month_only = self.answers.month_only - {question.id}
+        if question.id in self.visited:
+            self.visited.remove(question.id)
+        self.visited.append(question.id)
+        dropped = prune(self.rules, self.answers)
+        self.visited = [v for v in self.visited if v not in dropped]
+        return dropped
+
+    def back(self) -> bool:
+        """Step back to the previous question; False when there is none."""
+        if not self.visited:
+            return False
+        self.pending_back = self.visited.pop()
+        return True
+
+    def run(self, prompter: Prompter) -> Answers:
+        """Ask until nothing is left; returns the answers (the same object, updated)."""
+        while True:
+            question = self.next_question()
+            if question is None:
+                break
+            progress = Progress(len(self.visited) + 1,
+                                len(self.visited) + self.remaining_estimate()
+                                + (0 if self._open(question) else 1))
+            reply = prompter.ask(question, self.answers.values.get(question.id), progress,
+                                 can_go_back=bool(self.visited))
+            if isinstance(reply, _Back):
+                if not self.back():
+                    self.pending_back = question.id
+                continue
+            self.record(question, reply)
+        if self.stopped_early:
+            prompter.notice("No more questions needed: the rest cannot change your results.")
+        return self.answers
+
+    def change(self, prompter: Prompter, question: Question) -> Answers:
+        """Change one answer, then ask only what that change brings onto the path."""
+        reply = prompter.ask(question, self.answers.values.get(question.id),
+                             Progress(1, 1), can_go_back=False)
+        if not isinstance(reply, _Back):
+            self.record(question, reply)
+        self.stopped_early = False
+        self.visited = [question.id]
+        return self.run(prompter)
+
+
+def answered_on_path(rules: Rules, answers: Answers) -> list[Question]:
+    """The questions with answers, in order, for the review screen."""
+    return [q for q in rules.questions if q.id in answers.values]
+
+
+def is_unsure(value: object) -> bool:
+    """Whether an answer is 'not sure'."""
+    return value == UNSURE

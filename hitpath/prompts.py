@@ -1,0 +1,207 @@
+"""The questionary adapter: turns a Question into a prompt and the reply back into an answer.
+
+The only module that imports questionary (and prompt_toolkit through it), and only when a
+prompt is about to be shown. Validation is the same `coerce` the answers files go through.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from hitpath.answers import coerce
+from hitpath.conditions import describe_answer
+from hitpath.interview import BACK, Progress
+from hitpath.model import UNSURE, AnswerValue, Question
+
+BACK_LABEL = "← Back"
+PLAIN_BACK_LABEL = "Back to the previous question"
+NOT_SURE_LABEL = "Not sure"
+BACK_WORDS = {"<", "back", "b"}
+UNSURE_WORDS = {"?", "not sure", "not_sure", "unsure"}
+
+
+class QuestionaryPrompter:
+    """Asks with questionary; ``plain`` uses numbered choices and no symbols or colour."""
+
+    def __init__(self, plain: bool = False, output: Any = None) -> None:
+        import questionary
+
+        self.q = questionary
+        self.plain = plain
+        self.output = output
+        self.style = None if plain else questionary.Style([("qmark", "bold"), ("question", "bold")])
+
+    def _print(self, text: str) -> None:
+        print(wrap(text), flush=True)
+
+    def notice(self, text: str) -> None:
+        """A line of information between questions."""
+        self._print(text)
+
+    def ask(self, question: Question, default: AnswerValue | None, progress: Progress,
+            can_go_back: bool) -> AnswerValue | None | Any:
+        """Ask one question; returns the answer, None (left empty) or BACK."""
+        self._print("")
+        self._print(str(progress))
+        if question.help:
+            self._print(question.help)
+        if question.type == "choice":
+            return self._choice(question, default, can_go_back)
+        if question.type == "multi":
+            return self._multi(question, default, can_go_back)
+        return self._typed(question, default, can_go_back)
+
+    def _back_label(self) -> str:
+        return PLAIN_BACK_LABEL if self.plain else BACK_LABEL
+
+    def _choice(self, question: Question, default: AnswerValue | None,
+                can_go_back: bool) -> Any:
+        choices = [self.q.Choice(c.label, value=c.value) for c in question.choices]
+        if can_go_back:
+            choices.append(self.q.Choice(self._back_label(), value="__back__"))
+        selected = default if isinstance(default, str) and default in question.values else None
+        if self.plain:
+            prompt = self.q.rawselect(question.text, choices=choices, default=selected,
+                                      qmark="", style=self.style)
+        else:
+            prompt = self.q.select(question.text, choices=choices, default=selected,
+                                   qmark="?", style=self.style,
+                                   instruction="(arrow keys, then Enter)")
+        reply = prompt.unsafe_ask()
+        return BACK if reply == "__back__" else reply
+
+    def _multi(self, question: Question, default: AnswerValue | None,
+               can_go_back: bool) -> Any:
+        chosen = set(default) if isinstance(default, tuple) else set()
+        if self.plain:
+            return self._multi_plain(question, chosen, can_go_back)
+        choices = [self.q.Choice(c.label, value=c.value, checked=c.value in chosen)
+                   for c in question.choices]
+        if can_go_back:
+            choices.append(self.q.Choice(self._back_label(), value="__back__"))
+
+        def valid(values: list[str]) -> bool | str:
+            if "__back__" in values:
+                return True if len(values) == 1 else "Choose Back on its own."
+            try:
+                coerce(question, values)
+            except ValueError as exc:
+                return str(exc)[0].upper() + str(exc)[1:] + "."
+            return True
+
+        reply = self.q.checkbox(question.text, choices=choices, validate=valid, qmark="?",
+                                style=self.style,
+                                instruction="(Space to choose, Enter when done)").unsafe_ask()
+        if reply == ["__back__"]:
+            return BACK
+        return coerce(question, reply)[0]
+
+    def _multi_plain(self, question: Question, chosen: set[str], can_go_back: bool) -> Any:
+        lines = [f"  {i}. {c.label}" for i, c in enumerate(question.choices, 1)]
+        self._print("\n".join(lines))
+        hint = "Type the numbers that apply, separated by commas"
+        if can_go_back:
+            hint += ", or 'back'"
+        default = ",".join(str(i) for i, c in enumerate(question.choices, 1) if c.value in chosen)
+
+        def parse(text: str) -> Any:
+            text = text.strip().lower()
+            if can_go_back and text in BACK_WORDS:
+                return BACK
+            picks = []
+            for part in text.replace(" ", ",").split(","):
+                if not part:
+                    continue
+                if not part.isdigit() or not 1 <= int(part) <= len(question.choices):
+                    raise ValueError(f"'{part}' is not a number from 1 to {len(question.choices)}")
+                picks.append(question.choices[int(part) - 1].value)
+            return coerce(question, picks)[0]
+
+        def valid(text: str) -> bool | str:
+            try:
+                parse(text)
+            except ValueError as exc:
+                return str(exc)[0].upper() + str(exc)[1:] + "."
+            return True
+
+        reply = self.q.text(f"{question.text} ({hint})", default=default, validate=valid,
+                            qmark="", style=self.style).unsafe_ask()
+        return parse(reply)
+
+    def _typed(self, question: Question, default: AnswerValue | None,
+               can_go_back: bool) -> Any:
+        if question.type == "date":
+            hint = "a date YYYY-MM-DD, e.g. 2023-07-14"
+        else:
+            hint = f"a whole number of {question.unit or 'units'}"
+        extras = []
+        if question.unsure_allowed:
+            extras.append("'?' if not sure")
+        if question.optional:
+            extras.append("Enter to skip")
+        if can_go_back:
+            extras.append("'<' to go back")
+        instruction = f"({hint}; {'; '.join(extras)})" if extras else f"({hint})"
+        shown = ""
+        if default is not None:
+            shown = "?" if default == UNSURE else (
+                default.isoformat() if isinstance(default, date) else str(default))
+
+        def parse(text: str) -> Any:
+            text = text.strip()
+            if can_go_back and text.lower() in BACK_WORDS:
+                return BACK
+            if question.unsure_allowed and text.lower() in UNSURE_WORDS:
+                return UNSURE
+            if text == "":
+                if question.optional:
+                    return None
+                raise ValueError(f"please type {hint}")
+            return coerce(question, text)[0]
+
+        def valid(text: str) -> bool | str:
+            try:
+                parse(text)
+            except ValueError as exc:
+                return str(exc)[0].upper() + str(exc)[1:]
+            return True
+
+        reply = self.q.text(f"{question.text} {instruction}", default=shown, validate=valid,
+                            qmark="" if self.plain else "?", style=self.style).unsafe_ask()
+        return parse(reply)
+
+    # Menus used around the questions -------------------------------------------------------
+
+    def menu(self, message: str, options: list[tuple[str, str]]) -> str:
+        """A choice among (label, value) options."""
+        choices = [self.q.Choice(label, value=value) for label, value in options]
+        if self.plain:
+            return str(self.q.rawselect(message, choices=choices, qmark="",
+                                        style=self.style).unsafe_ask())
+        return str(self.q.select(message, choices=choices, qmark="?", style=self.style,
+                                 instruction="(arrow keys, then Enter)").unsafe_ask())
+
+    def path(self, message: str, default: str) -> str:
+        """A file path (empty to cancel)."""
+        return str(self.q.text(message, default=default, qmark="" if self.plain else "?",
+                               style=self.style).unsafe_ask()).strip()
+
+    def confirm(self, message: str, default: bool = True) -> bool:
+        """Yes or no."""
+        return bool(self.q.confirm(message, default=default, qmark="" if self.plain else "?",
+                                   style=self.style).unsafe_ask())
+
+
+def answer_text(question: Question, value: AnswerValue | None) -> str:
+    """An answer for the review list."""
+    return describe_answer(question, value)
+
+
+def wrap(text: str) -> str:
+    """Wrap at the terminal's width on word boundaries (the terminal would split words)."""
+    import shutil
+    import textwrap
+
+    width = max(40, shutil.get_terminal_size((80, 24)).columns - 1)
+    return "\n".join(textwrap.fill(line, width) if line else "" for line in text.split("\n"))
