@@ -45,6 +45,13 @@ _VERDICT = ("not_eligible", "not_yet", "eligible_from", "eligible")
 
 # How promising a verdict is, for choosing the best route.
 _PROMISE = {"eligible": 4, "eligible_from": 3, "unsure": 2, "not_yet": 1, "not_eligible": 0}
+# The best route has the highest key: its verdict's promise, then whether it applies at all,
+# then (open from a date) the earliest date. Integers compare faster than tuples.
+_HAS_RESULTS = 1 << 23  # above any date's ordinal
+_PROMISE_STEP = 2 * _HAS_RESULTS
+_RANK_KEY = tuple(_PROMISE[verdict] * _PROMISE_STEP + _HAS_RESULTS for verdict in _VERDICT)
+_UNSURE_KEY = _PROMISE["unsure"] * _PROMISE_STEP + _HAS_RESULTS
+_DATED_KEY = _PROMISE["eligible_from"] * _PROMISE_STEP + _HAS_RESULTS + _HAS_RESULTS - 1
 
 # Caches of calendar arithmetic are cleared past this size, so memory stays flat.
 _CACHE_LIMIT = 20_000
@@ -430,7 +437,13 @@ class FastRules:
         """A function from one person's answer values to their Outcome, judged on ``as_of``."""
         day = _Day(as_of)
         checks = self.checks
-        routes = self.routes
+        route_ids = self.route_ids
+        plans = tuple((index, applies_check, applies_collect,
+                       tuple((slot, failure) for slot, _, _, failure in reqs))
+                      for index, (_, applies_check, applies_collect, reqs)
+                      in enumerate(self.routes))
+        details = tuple(tuple((slot, req_id, kind) for slot, req_id, kind, _ in reqs)
+                        for _, _, _, reqs in self.routes)
         count = len(checks)
         funding_applies = self.funding_applies
         funding_question = self.funding_question
@@ -444,9 +457,9 @@ class FastRules:
             verdicts: list[str] = []
             dates: list[date | None] = []
             best = -1
-            best_key: tuple[int, int, int] = (-1, -1, 0)
+            best_key = -1
             best_deciding: list[str] = []
-            for index, (_, applies_check, applies_collect, reqs) in enumerate(routes):
+            for index, applies_check, applies_collect, slots in plans:
                 applies = applies_check(values)
                 if applies is False:
                     # A route that does not apply is 'not for you' whatever its requirements.
@@ -455,48 +468,60 @@ class FastRules:
                     continue
                 rank = ELIGIBLE
                 latest: date | None = None
-                unknown: list[tuple[int, tuple[str, ...]]] = []
+                unknown: list[tuple[int, tuple[str, ...]]] | None = None
                 if applies is None:
                     found: list[str] = []
                     applies_collect(values, found)
-                    unknown.append((NOT_ELIGIBLE, tuple(found)))
+                    unknown = [(NOT_ELIGIBLE, tuple(found))]
                 has_results = False
-                for slot, _, _, failure in reqs:
+                for slot, failure in slots:
                     result = results[slot]
                     if result is None:
                         result = results[slot] = checks[slot](values, day, reference)
                     status = result[0]
-                    if status == NOT_APPLICABLE:
-                        continue
-                    has_results = True
                     if status == MET:
+                        has_results = True
+                    elif status == NOT_APPLICABLE:
                         continue
-                    if status == UNMET:
+                    elif status == UNMET:
+                        has_results = True
                         if failure < rank:
                             rank = failure
                     elif status == DATED:
+                        has_results = True
                         if DATED_RANK < rank:
                             rank = DATED_RANK
                         when = result[1]
                         if latest is None or (when is not None and when > latest):
                             latest = when
                     else:
-                        unknown.append((failure, result[2]))
+                        has_results = True
+                        if unknown is None:
+                            unknown = [(failure, result[2])]
+                        else:
+                            unknown.append((failure, result[2]))
                 deciding: list[str] = []
-                for worst, questions in unknown:
-                    if worst < rank or (worst == DATED_RANK and rank >= DATED_RANK):
-                        deciding += [q for q in questions if q not in deciding]
+                if unknown is not None:
+                    for worst, questions in unknown:
+                        if worst < rank or (worst == DATED_RANK and rank >= DATED_RANK):
+                            deciding += [q for q in questions if q not in deciding]
                 if deciding:
                     # Name first the answers that can be given now (their question is reached).
                     deciding = [q for q in deciding if askable[q](values) is True] or deciding
-                    verdict, eligible_from = "unsure", None
+                    verdicts.append("unsure")
+                    dates.append(None)
+                    key = _UNSURE_KEY if has_results else _UNSURE_KEY - _HAS_RESULTS
+                elif rank == DATED_RANK:
+                    verdicts.append("eligible_from")
+                    dates.append(latest)
+                    # The earlier the date, the more promising the route.
+                    key = _DATED_KEY - (latest.toordinal() if latest else 0)
+                    if not has_results:
+                        key -= _HAS_RESULTS
                 else:
-                    verdict = _VERDICT[rank]
-                    eligible_from = latest if rank == DATED_RANK else None
-                verdicts.append(verdict)
-                dates.append(eligible_from)
-                key = (_PROMISE[verdict], int(has_results),
-                       -eligible_from.toordinal() if eligible_from else 0)
+                    verdicts.append(_VERDICT[rank])
+                    dates.append(None)
+                    key = _RANK_KEY[rank] if has_results else _RANK_KEY[rank] - _HAS_RESULTS
                 if key > best_key:
                     best, best_key, best_deciding = index, key, deciding
             rule_applies = funding_applies(values)
@@ -508,23 +533,44 @@ class FastRules:
                 rule, funding_from = "does_not_apply", None
             else:
                 rule = "unsure"
-            if best < 0 or not best_key[1]:
+            if best < 0 or best_key % _PROMISE_STEP < _HAS_RESULTS:
                 return (tuple(verdicts), tuple(dates), rule, funding_from, "", "", ())
-            route_id, _, _, reqs = routes[best]
             verdict = verdicts[best]
-            main = main_unmet(
-                verdict, dates[best], best_deciding,
-                ((req_id, kind, *_known(results[slot])) for slot, req_id, kind, _ in reqs),
-            )
-            undecided = tuple(best_deciding) if verdict == "unsure" else ()
-            return (tuple(verdicts), tuple(dates), rule, funding_from, route_id, main, undecided)
+            if verdict == "eligible":
+                return (tuple(verdicts), tuple(dates), rule, funding_from, route_ids[best], "",
+                        ())
+            main = ""
+            undecided: tuple[str, ...] = ()
+            if verdict == "eligible_from":
+                # The requirement that sets the date.
+                when = dates[best]
+                for slot, req_id, _ in details[best]:
+                    result = results[slot]
+                    if result is not None and result[0] == DATED and result[1] == when:
+                        main = req_id
+                        break
+            elif verdict == "unsure":
+                # The first requirement the deciding answers leave open.
+                undecided = tuple(best_deciding)
+                for slot, req_id, _ in details[best]:
+                    result = results[slot]
+                    if result is not None and result[0] == UNKNOWN and not set(
+                            undecided).isdisjoint(result[2]):
+                        main = req_id
+                        break
+            else:
+                # The first unmet gate, or else the first unmet need.
+                for slot, req_id, kind in details[best]:
+                    result = results[slot]
+                    if result is not None and result[0] == UNMET:
+                        if kind == "gate":
+                            main = req_id
+                            break
+                        main = main or req_id
+            return (tuple(verdicts), tuple(dates), rule, funding_from, route_ids[best], main,
+                    undecided)
 
         return assess
-
-
-def _known(result: ReqResult | None) -> ReqResult:
-    assert result is not None  # every requirement of an applicable route was checked
-    return result
 
 
 def main_unmet(

@@ -51,8 +51,11 @@ def raw_answer(question: Question) -> st.SearchStrategy[Any]:
 def answers_for(draw: st.DrawFn, rules: Rules) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for question in rules.questions:
-        # Leave about a third unanswered, to reach the undecided verdicts.
+        # Leave about a third unanswered, to reach the undecided verdicts. Batch runs give an
+        # unanswered question as None (a blank cell), so half of them come that way.
         if draw(st.integers(0, 2)) == 0:
+            if draw(st.booleans()):
+                values[question.id] = None
             continue
         raw = draw(raw_answer(question))
         try:
@@ -69,7 +72,8 @@ AS_OF = st.one_of(st.sampled_from([date(2026, 3, 31), date(2024, 2, 29)]),
 
 def check_equal(rules: Rules, values: dict[str, Any], as_of: date) -> None:
     fast = compile_rules(rules).assessor(as_of)(dict(values))
-    slow = outcome_of(assess(rules, Answers(dict(values)), as_of, detail=False), rules)
+    given = {k: v for k, v in values.items() if v is not None}
+    slow = outcome_of(assess(rules, Answers(given), as_of, detail=False), rules)
     assert fast == slow, (values, as_of)
 
 

@@ -1,0 +1,213 @@
+"""Batch speed: rows per second for CSV in and out, against plain csv's own floor.
+
+``run()`` returns the report lines (``bench/bench.py`` prints them; run this file alone to see
+them too). Every figure is a whole command in its own process, so interpreter start-up is
+included and peak memory (ru_maxrss of that process alone, from os.wait4) is honest:
+- hitpath batch on a generated cohort of 200,000 rows, CSV in and out;
+- the floor: the same file read and written again by Python's csv module and nothing else;
+- how time grows from 2,000 to 20,000 to 200,000 rows;
+- where the time goes, measured in process: reading and checking answers, assessing, writing.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PY = sys.executable
+AS_OF = "2026-05-01"
+SIZES = (2_000, 20_000, 200_000)
+REPEAT = int(os.environ.get("BENCH_BATCH_REPEAT", "3"))
+
+COLUMNS = ["ref", "nation", "professions", "core_experience_months", "pwp_employment_months",
+           "degree", "mental_health_experience_months", "ksa_portfolio", "previous_nhs_training",
+           "previous_training_programme", "previous_training_started", "previous_exam_board",
+           "course_start", "right_to_work", "modality", "pay_area"]
+PROFESSIONS = ["mental_health_nurse", "learning_disability_nurse", "other_nurse",
+               "occupational_therapist", "social_worker", "clinical_or_counselling_psychologist",
+               "arts_therapist", "accredited_counsellor", "counsellor_not_accredited",
+               "ukcp_psychotherapist", "pwp", "occupational_health"]
+
+FLOOR = """
+import csv, sys
+with open(sys.argv[1], newline="", encoding="utf-8") as src, \\
+        open(sys.argv[2], "w", newline="", encoding="utf-8") as dst:
+    csv.writer(dst, lineterminator="\\n").writerows(csv.reader(src))
+"""
+
+
+def cohort_rows(count: int, seed: int = 5) -> Iterator[list[str]]:
+    """A realistic cohort: mostly England, every route, some blanks and 'not sure' answers."""
+    pick = random.Random(seed)
+    start = date(2019, 1, 1)
+
+    def day(span: int = 2600) -> str:
+        return (start + timedelta(days=pick.randrange(span))).isoformat()
+
+    def maybe(value: str, blank: float = 0.1) -> str:
+        return "" if pick.random() < blank else value
+
+    for number in range(count):
+        if pick.random() < 0.25:
+            professions = "none"
+        else:
+            professions = ";".join(pick.sample(PROFESSIONS, pick.choice((1, 1, 1, 2))))
+        trained = pick.choice(("none", "none", "yes", "yes", "not_sure"))
+        yield [
+            f"C{number:07d}",
+            "england" if pick.random() < 0.93 else pick.choice(("scotland", "wales")),
+            maybe(professions, 0.03),
+            maybe(str(pick.randrange(0, 60)), 0.2),
+            maybe(str(pick.randrange(0, 48)), 0.3),
+            maybe(pick.choice(("yes", "yes", "level6_equivalent", "no"))),
+            maybe(pick.choice((str(pick.randrange(0, 60)), "not_sure"))),
+            maybe(pick.choice(("complete", "in_progress", "not_started", "not_sure"))),
+            maybe(trained, 0.05),
+            pick.choice(("pwp", "cbt_hit", "emhp", "other")) if trained == "yes" else "",
+            maybe(pick.choice((day(), day()[:7])), 0.2) if trained != "none" else "",
+            maybe(day(2900), 0.2) if trained != "none" else "",
+            maybe(day(1500 + 1000), 0.6),
+            maybe(pick.choice(("yes", "no", "not_sure"))),
+            maybe(pick.choice(("cbt", "counselling_for_depression", "ipt", "not_sure"))),
+            maybe(pick.choice(("inner_london", "outer_london", "fringe", "elsewhere"))),
+        ]
+
+
+def write_cohort(path: str, count: int) -> None:
+    """Write a generated cohort of ``count`` rows as CSV."""
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(COLUMNS)
+        writer.writerows(cohort_rows(count))
+
+
+def _measure(cmd: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak resident memory (MB) of one command, in its own process."""
+    start = time.perf_counter()
+    child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - start
+    assert child.stderr is not None
+    err = child.stderr.read().decode()
+    child.stderr.close()
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        raise RuntimeError(f"{cmd} failed ({child.returncode}): {err}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def _best(cmd: list[str]) -> tuple[float, float]:
+    runs = [_measure(cmd) for _ in range(REPEAT)]
+    return min(w for w, _ in runs), max(m for _, m in runs)
+
+
+def _batch_cmd(src: str, dst: str) -> list[str]:
+    # taskset keeps the run on one core, as the target says, where the machine allows it.
+    pin = ["taskset", "-c", "0"] if _has_taskset() else []
+    return [*pin, PY, "-m", "hitpath", "batch", src, "--output", dst, "--as-of", AS_OF]
+
+
+def _has_taskset() -> bool:
+    from shutil import which
+
+    return which("taskset") is not None
+
+
+def _stages(path: str) -> list[str]:
+    """Where the time goes, in process: read and check, then assess, then write."""
+    import io
+    from datetime import date as day
+
+    from hitpath.batch import run_batch
+    from hitpath.fastpath import compile_rules
+    from hitpath.ruleset import load_rules
+
+    rules = load_rules()
+    assess = compile_rules(rules).assessor(day.fromisoformat(AS_OF))
+    with open(path, newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    header, rows = rows[0], rows[1:]
+    from hitpath.answers import coerce
+
+    questions = [rules.question_by_id.get(name) for name in header]
+    caches: list[dict[str, object]] = [{} for _ in header]
+    start = time.perf_counter()
+    people = []
+    for row in rows:
+        values = {}
+        for cell, question, cache in zip(row, questions, caches, strict=True):
+            if cell and question is not None:
+                got = cache.get(cell)
+                if got is None:
+                    got = cache[cell] = coerce(question, cell)[0]
+                values[question.id] = got
+        people.append(values)
+    checked = time.perf_counter() - start
+    start = time.perf_counter()
+    for values in people:
+        assess(values)
+    assessed = time.perf_counter() - start
+    sink = io.StringIO()
+    start = time.perf_counter()
+    stderr = sys.stderr
+    sys.stderr = io.StringIO()
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            run_batch(path, os.path.join(folder, "out.csv"), day.fromisoformat(AS_OF), None, "csv")
+    finally:
+        sys.stderr = stderr
+    whole = time.perf_counter() - start
+    del sink
+    n = len(rows)
+    per = 1e6 / n
+    return [
+        f"Where the time goes ({n:,} rows, in process, µs per row):",
+        f"  read with csv, check each answer (cached) {checked * per:6.1f}",
+        f"  assess with the compiled rules            {assessed * per:6.1f}",
+        f"  whole run_batch (read, check, assess, write) {whole * per:6.1f}",
+    ]
+
+
+def run() -> list[str]:
+    """The batch section of the benchmark report."""
+    with tempfile.TemporaryDirectory() as folder:
+        paths = {}
+        for size in SIZES:
+            paths[size] = os.path.join(folder, f"cohort-{size}.csv")
+            write_cohort(paths[size], size)
+        out = os.path.join(folder, "results.csv")
+        floor_out = os.path.join(folder, "floor.csv")
+        big = paths[SIZES[-1]]
+        _measure(_batch_cmd(paths[SIZES[0]], out))  # warm the caches and .pyc files
+        timings = {size: _best(_batch_cmd(paths[size], out)) for size in SIZES}
+        floor, floor_mem = _best([PY, "-c", FLOOR, big, floor_out])
+        wall, memory = timings[SIZES[-1]]
+        size_mb = os.path.getsize(big) / 1e6
+        lines = [
+            f"Batch, CSV in and out (best of {REPEAT}; whole commands incl. start-up):",
+            f"  hitpath batch, {SIZES[-1]:,} rows ({size_mb:.0f} MB)   {wall:7.2f} s  "
+            f"{SIZES[-1] / wall:9,.0f} rows/s  peak {memory:5.0f} MB",
+            f"  plain csv read + write (floor)       {floor:7.2f} s  "
+            f"{SIZES[-1] / floor:9,.0f} rows/s  peak {floor_mem:5.0f} MB",
+            f"  ratio to the floor                   {wall / floor:7.1f}x",
+            "  growth (rows: seconds, rows/s, peak memory):",
+        ]
+        for size in SIZES:
+            seconds, mem = timings[size]
+            lines.append(f"    {size:>9,}: {seconds:7.3f} s  {size / seconds:9,.0f} rows/s  "
+                         f"peak {mem:5.0f} MB")
+        lines += _stages(paths[SIZES[1]])
+    return lines
+
+
+if __name__ == "__main__":
+    print("\n".join(run()))

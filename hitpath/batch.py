@@ -1,0 +1,922 @@
+"""Batch checks for a cohort, and re-checking saved clients after a rules change.
+
+``hitpath batch`` streams a CSV or JSONL file of answers through the compiled fast path
+(``hitpath.fastpath``) and writes one result row per person. Input is read in large chunks and
+output is written as it goes, so memory stays flat whatever the file's size; the output file is
+written under a temporary name and renamed only when the run finishes, so an interrupted run
+never leaves a file that looks complete. A bad row is reported in its own ``error`` cell and
+never stops the run.
+
+``hitpath recheck`` assesses saved answers files under an old and the current rules and shows,
+for each client whose verdicts or dates change, what changed and the rule change behind it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import json
+import operator
+import os
+import signal
+import sys
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date
+from types import FrameType
+from typing import IO, Any
+
+from hitpath.errors import HitpathError, did_you_mean
+from hitpath.model import Question, Rules
+
+REF = "ref"
+"""The one input column that is not an answer key: the adviser's own reference, kept as is."""
+
+CHUNK_BYTES = 1 << 20
+MAX_LINE_BYTES = 64 << 20  # a "line" longer than this is not a cohort file
+CACHE_LIMIT = 4096  # distinct cell texts remembered per column, so memory stays flat
+ERRORS_SHOWN = 10  # rows named in the summary on stderr; every one is in the error column
+PROGRESS_EVERY = 4096  # rows between progress bar updates
+
+JSONL_ENDINGS = (".jsonl", ".ndjson")
+CSV_DELIMITERS = (",", ";", "\t")
+
+
+class _Problem(str):
+    """A cell's reason for refusal, cached like a good value."""
+
+
+_BLANK = object()  # a cell with only spaces: not answered
+
+
+# Reading ----------------------------------------------------------------------------------
+
+
+class _LineSource:
+    """Text lines from a binary file, decoded as UTF-8 a chunk at a time.
+
+    Lines that are not UTF-8 are decoded with replacement characters and their numbers kept
+    in ``bad_lines``, so the row they belong to can be refused while the rest is assessed.
+    """
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        self.handle = handle
+        self.bytes_read = 0
+        self.lines_before = 0
+        self.bad_lines: set[int] = set()
+
+    def lines(self) -> Iterator[str]:
+        """Every line with its ending (split at \\n, \\r\\n or \\r, as csv expects)."""
+        return itertools.chain.from_iterable(self._chunks())
+
+    def _chunks(self) -> Iterator[Iterable[str]]:
+        rest = b""
+        first = True
+        while True:
+            block = self.handle.read(CHUNK_BYTES)
+            self.bytes_read += len(block)
+            if first:
+                first = False
+                if block.startswith(b"\xef\xbb\xbf"):  # the byte order mark spreadsheets write
+                    block = block[3:]
+            if not block:
+                if rest:
+                    yield self._decode(rest)
+                return
+            data = rest + block if rest else block
+            cut = data.rfind(b"\n") + 1
+            if not cut:
+                # Old Mac files end lines with \r alone; never split a \r\n pair.
+                cut = data.rfind(b"\r", 0, len(data) - 1) + 1
+            if not cut:
+                if len(data) > MAX_LINE_BYTES:
+                    raise HitpathError(
+                        f"a line is longer than {MAX_LINE_BYTES >> 20} MB; expected one row "
+                        "per person", hint="Is this a CSV or JSONL file?")
+                rest = data
+                continue
+            rest = data[cut:]
+            yield self._decode(data[:cut])
+
+    def _decode(self, chunk: bytes) -> Iterable[str]:
+        try:
+            text = chunk.decode("utf-8")
+        except UnicodeDecodeError:
+            lines = chunk.splitlines(keepends=True)
+            decoded = []
+            for offset, raw in enumerate(lines, start=self.lines_before + 1):
+                try:
+                    decoded.append(raw.decode("utf-8"))
+                except UnicodeDecodeError:
+                    self.bad_lines.add(offset)
+                    decoded.append(raw.decode("utf-8", "replace"))
+            self.lines_before += len(lines)
+            return decoded
+        self.lines_before += (chunk.count(b"\n") + chunk.count(b"\r") - chunk.count(b"\r\n")
+                              + (not chunk.endswith((b"\n", b"\r"))))
+        return io.StringIO(text, newline="")
+
+
+def _cell_value(question: Question, cell: str) -> Any:
+    """A CSV cell checked against its question: the value, _BLANK, or a _Problem."""
+    from hitpath.answers import coerce
+
+    text = cell.strip()
+    if not text:
+        return _BLANK
+    try:
+        value, _ = coerce(question, text)
+    except ValueError as exc:
+        return _Problem(f"{question.id}: {exc}")
+    return value
+
+
+# The run ----------------------------------------------------------------------------------
+
+
+class _Tally:
+    """Counts of assessed and refused rows, and the first few reasons for the summary."""
+
+    def __init__(self) -> None:
+        self.assessed = 0
+        self.failed = 0
+        self.shown: list[str] = []
+
+    def refuse(self, reason: str) -> None:
+        self.failed += 1
+        if len(self.shown) < ERRORS_SHOWN:
+            self.shown.append(reason)
+
+    def summary(self) -> str:
+        head = f"{self.assessed} assessed"
+        if not self.failed:
+            return head + ", no errors."
+        rows = "row" if self.failed == 1 else "rows"
+        names = ", ".join(reason.partition(":")[0] for reason in self.shown)
+        more = f" and {self.failed - len(self.shown)} more" if self.failed > len(self.shown) else ""
+        lines = [f"{head}, {self.failed} {rows} with errors: {names}{more}"]
+        lines += [f"  {reason}" for reason in self.shown]
+        if more:
+            lines.append("  (every one is named in the error column)")
+        return "\n".join(lines)
+
+
+Assess = Callable[[dict[str, Any]], Any]
+Progress = Callable[[], None] | None
+
+
+class _Columns:
+    """The output columns, and how an outcome becomes a row."""
+
+    def __init__(self, route_ids: tuple[str, ...]) -> None:
+        self.route_ids = route_ids
+        self.names = ["row", REF]
+        for route_id in route_ids:
+            self.names += [f"{route_id}_verdict", f"{route_id}_from"]
+        self.names += ["two_year_rule", "nhs_funding_from", "best_route", "main_unmet",
+                       "undecided_by", "error"]
+        self.blank = [""] * (len(self.names) - 3)
+        self._tails: dict[Any, list[str]] = {}
+
+    def csv_tail(self, outcome: Any) -> list[str]:
+        """Everything after row and ref, for one outcome (cached: cohorts repeat)."""
+        tail = self._tails.get(outcome)
+        if tail is None:
+            verdicts, dates, rule, funding_from, best, main, undecided = outcome
+            tail = []
+            for verdict, when in zip(verdicts, dates, strict=True):
+                tail += (verdict, when.isoformat() if when else "")
+            tail += (rule, funding_from.isoformat() if funding_from else "", best, main,
+                     ";".join(undecided), "")
+            if len(self._tails) >= CACHE_LIMIT:
+                self._tails.clear()
+            self._tails[outcome] = tail
+        return tail
+
+    def json_line(self, row: int, ref: Any, outcome: Any, error: str | None) -> str:
+        record: dict[str, Any] = {"row": row, REF: ref}
+        if outcome is None:
+            record.update(routes=None, two_year_rule=None, nhs_funding_from=None,
+                          best_route=None, main_unmet=None, undecided_by=None)
+        else:
+            verdicts, dates, rule, funding_from, best, main, undecided = outcome
+            record["routes"] = {
+                route_id: {"verdict": verdict, "from": when.isoformat() if when else None}
+                for route_id, verdict, when in zip(self.route_ids, verdicts, dates, strict=True)
+            }
+            record.update(two_year_rule=rule,
+                          nhs_funding_from=funding_from.isoformat() if funding_from else None,
+                          best_route=best or None, main_unmet=main or None,
+                          undecided_by=list(undecided))
+        record["error"] = error
+        return json.dumps(record, ensure_ascii=False) + "\n"
+
+
+def _header(
+    lines: Iterator[str], rules: Rules, where: str
+) -> tuple[list[str], str, str, int]:
+    """The header row's names, the delimiter, the header's own line, and its line number."""
+    number = 0
+    for number, line in enumerate(lines, start=1):  # noqa: B007 - the number is used below
+        if line.strip():
+            break
+    else:
+        raise HitpathError(
+            "the file is empty; expected a header row of answer keys, then one row per person",
+            file=where, hint="Run 'hitpath questions' to list the answer keys.")
+    known = rules.question_by_id
+
+    def score(delimiter: str) -> int:
+        names = next(csv.reader([line], delimiter=delimiter), [])
+        return sum(1 for n in names if n.strip() in known or n.strip() == REF)
+
+    delimiter = max(CSV_DELIMITERS, key=score)  # a comma wins a tie
+    names = [n.strip() for n in next(csv.reader([line], delimiter=delimiter))]
+    return names, delimiter, line, number
+
+
+class _CellReader:
+    """Turns a record's answer cells into answer values, remembering each distinct cell text.
+
+    A blank cell means 'not answered' and becomes None, which the fast path reads as missing.
+    Good values are cached per column, so a warm row is one C-level pass of dict look-ups;
+    refused cells are cached apart, with their reasons.
+    """
+
+    def __init__(self, names: list[str], rules: Rules) -> None:
+        indexes = [i for i, n in enumerate(names) if n in rules.question_by_id]
+        self.keys = tuple(names[i] for i in indexes)
+        self.questions = tuple(rules.question_by_id[k] for k in self.keys)
+        self.caches: list[dict[str, Any]] = [{"": None} for _ in self.keys]
+        self.refused: list[dict[str, _Problem]] = [{} for _ in self.keys]
+        if len(indexes) == 1:
+            only = indexes[0]
+            self.pick: Callable[[list[str]], tuple[str, ...]] = lambda record: (record[only],)
+        else:
+            self.pick = operator.itemgetter(*indexes)
+
+    def slow(self, cells: tuple[str, ...]) -> tuple[list[Any], list[str]]:
+        """Values and problems for cells some of which are not cached yet."""
+        values: list[Any] = []
+        problems: list[str] = []
+        for cell, cache, refused, question in zip(cells, self.caches, self.refused,
+                                                  self.questions, strict=True):
+            if cell in cache:
+                values.append(cache[cell])
+                continue
+            got = refused.get(cell)
+            if got is None:
+                got = _cell_value(question, cell)
+            if got.__class__ is _Problem:
+                if len(refused) >= CACHE_LIMIT:
+                    refused.clear()
+                refused[cell] = got
+                problems.append(got)
+                values.append(None)
+                continue
+            if len(cache) >= CACHE_LIMIT:
+                cache.clear()
+                cache[""] = None
+            value = cache[cell] = None if got is _BLANK else got
+            values.append(value)
+        return values, problems
+
+
+def _csv_rows(
+    reader: Any, names: list[str], rules: Rules, assess: Assess, columns: _Columns,
+    source: _LineSource, tally: _Tally, progress: Progress, header_number: int,
+) -> Iterator[list[str]]:
+    """Output rows for every input record; bad records become rows with an error."""
+    width = len(names)
+    cells_reader = _CellReader(names, rules)
+    pick, keys, caches, slow = (cells_reader.pick, cells_reader.keys, cells_reader.caches,
+                                cells_reader.slow)
+    lookup = dict.__getitem__
+    unknown_columns = [(i, n) for i, n in enumerate(names) if n not in rules.question_by_id
+                       and n != REF]
+    ref_index = names.index(REF) if REF in names else -1
+    blank = columns.blank
+    csv_tail = columns.csv_tail
+    bad_lines = source.bad_lines
+    # Rows are numbered as a spreadsheet shows them: the header is row 1 (after any blank
+    # lines above it); the reader counts lines from the header, the source from the top.
+    row_number = header_number
+    offset = header_number - 1
+    last_line = reader.line_num + offset
+    while True:
+        try:
+            for record in reader:
+                row_number += 1
+                if not row_number % PROGRESS_EVERY and progress:
+                    progress()
+                if bad_lines and any(n in bad_lines for n in range(
+                        last_line + 1, reader.line_num + offset + 1)):
+                    last_line = reader.line_num + offset
+                    reason = (f"row {row_number}: this row is not UTF-8 text; save the file as "
+                              "UTF-8")
+                    tally.refuse(reason)
+                    yield [str(row_number), "", *blank, reason]
+                    continue
+                last_line = reader.line_num + offset
+                ref = record[ref_index] if 0 <= ref_index < len(record) else ""
+                if len(record) != width:
+                    if not record:
+                        continue  # a blank line
+                    reason = (f"row {row_number}: {len(record)} fields, but the header has "
+                              f"{width}")
+                    tally.refuse(reason)
+                    yield [str(row_number), ref, *blank, reason]
+                    continue
+                cells = pick(record)
+                try:
+                    got = list(map(lookup, caches, cells))
+                    problems = None
+                except KeyError:
+                    got, problems = slow(cells)
+                if unknown_columns:
+                    extra = [f"a value in column '{name}', which is not an answer key"
+                             for index, name in unknown_columns if record[index].strip()]
+                    problems = [*(problems or []), *extra]
+                if problems:
+                    reason = f"row {row_number}: " + "; ".join(problems)
+                    tally.refuse(reason)
+                    yield [str(row_number), ref, *blank, reason]
+                    continue
+                tally.assessed += 1
+                yield [str(row_number), ref, *csv_tail(assess(dict(zip(keys, got, strict=True))))]
+            return
+        except csv.Error as exc:
+            row_number += 1
+            last_line = reader.line_num + offset
+            reason = f"row {row_number}: this row is not valid CSV ({exc})"
+            tally.refuse(reason)
+            yield [str(row_number), "", *blank, reason]
+
+
+def _jsonl_rows(
+    lines: Iterator[str], rules: Rules, assess: Assess, columns: _Columns,
+    source: _LineSource, tally: _Tally, progress: Progress, as_csv: bool,
+) -> Iterator[Any]:
+    """Output rows (CSV lists or JSON lines) for every JSONL line."""
+    questions = rules.question_by_id
+    caches: dict[str, dict[Any, Any]] = {key: {} for key in questions}
+    bad_lines = source.bad_lines
+    blank = columns.blank
+
+    def refused(number: int, ref: str, reason: str) -> Any:
+        tally.refuse(reason)
+        if as_csv:
+            return [str(number), ref, *blank, reason]
+        return columns.json_line(number, ref or None, None, reason)
+
+    for number, line in enumerate(lines, start=1):
+        if not number % PROGRESS_EVERY and progress:
+            progress()
+        if bad_lines and number in bad_lines:
+            yield refused(number, "", f"row {number}: this line is not UTF-8 text; save the "
+                          "file as UTF-8")
+            continue
+        text = line.strip()
+        if not text:
+            continue
+        try:
+            data = json.loads(text)
+        except ValueError as exc:
+            yield refused(number, "", f"row {number}: not valid JSON ({exc})")
+            continue
+        if not isinstance(data, dict):
+            yield refused(number, "", f"row {number}: expected a mapping of answer keys to "
+                          "answers, like {\"nation\": \"england\"}")
+            continue
+        raw_ref = data.pop(REF, None)
+        ref = raw_ref if isinstance(raw_ref, str) or raw_ref is None else json.dumps(raw_ref)
+        values: dict[str, Any] = {}
+        problems: list[str] = []
+        for key, raw in data.items():
+            question = questions.get(key)
+            if question is None:
+                hint = did_you_mean(str(key), list(questions))
+                problems.append(f"'{key}' is not an answer key" + (f" ({hint})" if hint else ""))
+                continue
+            if raw is None:
+                continue
+            got = _json_value(question, raw, caches[key])
+            if got.__class__ is _Problem:
+                problems.append(got)
+            elif got is not _BLANK:
+                values[key] = got
+        if problems:
+            yield refused(number, ref or "", f"row {number}: " + "; ".join(problems))
+            continue
+        tally.assessed += 1
+        outcome = assess(values)
+        if as_csv:
+            yield [str(number), ref or "", *columns.csv_tail(outcome)]
+        else:
+            yield columns.json_line(number, ref, outcome, None)
+
+
+def _json_value(question: Question, raw: Any, cache: dict[Any, Any]) -> Any:
+    """A JSON answer checked against its question, cached by its type and value."""
+    from hitpath.answers import coerce
+
+    try:
+        key = (type(raw), tuple(raw) if isinstance(raw, list) else raw)
+        got = cache.get(key)
+    except TypeError:  # a list holding mappings: never valid, never cached
+        key, got = None, None
+    if got is not None:
+        return got
+    if isinstance(raw, str) and not raw.strip():
+        got = _BLANK
+    else:
+        try:
+            got = coerce(question, raw)[0]
+        except ValueError as exc:
+            got = _Problem(f"{question.id}: {exc}")
+    if key is not None:
+        if len(cache) >= CACHE_LIMIT:
+            cache.clear()
+        cache[key] = got
+    return got
+
+
+def _input_format(path: str, head: bytes) -> str:
+    lower = path.lower()
+    if lower.endswith(JSONL_ENDINGS):
+        return "jsonl"
+    if lower.endswith((".csv", ".tsv")):
+        return "csv"
+    return "jsonl" if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{") else "csv"
+
+
+def _open_input(path: str) -> IO[bytes]:
+    if os.path.isdir(path):
+        raise HitpathError("this is a folder; expected a CSV or JSONL file", file=path)
+    try:
+        return open(path, "rb")
+    except FileNotFoundError:
+        raise HitpathError("the input file does not exist", file=path) from None
+    except OSError as exc:
+        raise HitpathError(f"cannot read the input file: {exc.strerror}", file=path) from None
+
+
+class _AtomicOutput:
+    """A text file written under a temporary name in the target folder, renamed at the end.
+
+    Until ``commit`` the target is untouched; ``discard`` (on any failure or Ctrl-C) removes
+    the temporary file, so an interrupted run never leaves a file that looks complete.
+    """
+
+    def __init__(self, path: str, input_path: str) -> None:
+        folder = os.path.dirname(os.path.abspath(path))
+        if not os.path.isdir(folder):
+            raise HitpathError("the folder to write into does not exist", file=path,
+                               hint=f"Create {folder} first, or choose another path.")
+        if os.path.isdir(path):
+            raise HitpathError("this is a folder; expected a file name to write", file=path)
+        if os.path.exists(path) and os.path.samefile(path, input_path):
+            raise HitpathError("the output would overwrite the input", file=path,
+                               hint="Choose another name for the results.")
+        self.path = path
+        try:
+            fd, self.tmp = tempfile.mkstemp(prefix=".hitpath-", suffix=".tmp", dir=folder)
+        except OSError as exc:
+            raise HitpathError(f"cannot write here: {exc.strerror}", file=path) from None
+        os.fchmod(fd, 0o600)
+        self.handle = os.fdopen(fd, "w", encoding="utf-8", newline="", buffering=1 << 16)
+
+    def commit(self) -> None:
+        try:
+            self.handle.flush()
+            os.fsync(self.handle.fileno())
+            self.handle.close()
+            os.chmod(self.tmp, 0o600)
+            os.replace(self.tmp, self.path)
+        except OSError as exc:
+            self.discard()
+            raise HitpathError(f"cannot write the file: {exc.strerror}", file=self.path) from None
+
+    def discard(self) -> None:
+        try:
+            self.handle.close()
+        except OSError:
+            pass
+        try:
+            os.unlink(self.tmp)
+        except OSError:
+            pass
+
+
+class _Interrupted(KeyboardInterrupt):
+    """SIGTERM, turned into the same clean stop as Ctrl-C."""
+
+
+def _on_sigterm(signum: int, frame: FrameType | None) -> None:
+    raise _Interrupted()
+
+
+def run_batch(
+    input_path: str, output: str | None, as_of: date, rules_path: str | None, fmt: str | None
+) -> int:
+    """Assess every row of a CSV or JSONL file; 0 when all rows were assessed, 1 otherwise.
+
+    ``fmt`` is the output format (csv or jsonl); None takes it from ``output``'s ending.
+    Results go to ``output`` (written atomically, mode 0600) or to standard output.
+    """
+    from hitpath.fastpath import compile_rules
+    from hitpath.ruleset import load_rules
+
+    if fmt is None:
+        fmt = "jsonl" if output and output.lower().endswith(JSONL_ENDINGS) else "csv"
+    rules = load_rules(rules_path)
+    assess = compile_rules(rules).assessor(as_of)
+    columns = _Columns(tuple(r.id for r in rules.routes))
+    tally = _Tally()
+    handle = _open_input(input_path)
+    previous_handler: Any = None
+    sink: _AtomicOutput | None = None
+    try:
+        head = handle.peek(64) if hasattr(handle, "peek") else b""
+        source = _LineSource(handle)
+        lines = source.lines()
+        in_format = _input_format(input_path, head)
+        if in_format == "csv":
+            names, delimiter, header_line, header_number = _header(lines, rules, input_path)
+            _check_header(names, rules, input_path, source, header_number)
+        if output:
+            sink = _AtomicOutput(output, input_path)
+            out: IO[str] = sink.handle
+        else:
+            out = sys.stdout
+        if threading_is_main():
+            previous_handler = signal.signal(signal.SIGTERM, _on_sigterm)
+        with _ProgressBar(input_path, output, source) as progress:
+            if fmt == "csv":
+                writer = csv.writer(out, lineterminator="\n")
+                writer.writerow(columns.names)
+            if in_format == "csv":
+                reader = csv.reader(itertools.chain([header_line], lines), delimiter=delimiter)
+                next(reader)
+                rows: Iterator[Any] = _csv_rows(reader, names, rules, assess, columns, source,
+                                                tally, progress, header_number)
+                if fmt == "csv":
+                    writer.writerows(rows)
+                else:
+                    out.writelines(_csv_to_json(rows, columns))
+            else:
+                rows = _jsonl_rows(lines, rules, assess, columns, source, tally, progress,
+                                   as_csv=fmt == "csv")
+                if fmt == "csv":
+                    writer.writerows(rows)
+                else:
+                    out.writelines(rows)
+        if sink is not None:
+            sink.commit()
+            sink = None
+        else:
+            out.flush()
+    finally:
+        if sink is not None:
+            sink.discard()
+        handle.close()
+        if previous_handler is not None:
+            signal.signal(signal.SIGTERM, previous_handler)
+    sys.stderr.write(f"hitpath: {tally.summary()}\n")
+    if output:
+        sys.stderr.write(f"Wrote {output}\n")
+    return 1 if tally.failed else 0
+
+
+def threading_is_main() -> bool:
+    """Whether signal handlers can be set (only the main thread may)."""
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
+
+
+def _csv_to_json(rows: Iterator[list[str]], columns: _Columns) -> Iterator[str]:
+    """JSON lines from CSV-shaped rows (CSV input, JSONL output)."""
+    width = len(columns.route_ids)
+    for row in rows:
+        number, ref, *cells = row
+        error = cells[-1] or None
+        if error:
+            yield columns.json_line(int(number), ref or None, None, error)
+            continue
+        verdicts = tuple(cells[0:2 * width:2])
+        dates = tuple(date.fromisoformat(d) if d else None for d in cells[1:2 * width:2])
+        rule, funding_from, best, main, undecided = cells[2 * width:2 * width + 5]
+        outcome = (verdicts, dates, rule, date.fromisoformat(funding_from) if funding_from
+                   else None, best, main, tuple(undecided.split(";")) if undecided else ())
+        yield columns.json_line(int(number), ref or None, outcome, None)
+
+
+def _check_header(
+    names: list[str], rules: Rules, where: str, source: _LineSource, line: int
+) -> None:
+    """Refuse a header that cannot be read; name unknown columns once, with 'did you mean'."""
+    if line in source.bad_lines:
+        raise HitpathError("the header row is not UTF-8 text", file=where, line=line,
+                           hint="Save the file as UTF-8 (in a spreadsheet: CSV UTF-8).")
+    seen: set[str] = set()
+    for name in names:
+        if name in seen and name:
+            raise HitpathError(f"the column '{name}' appears twice", file=where, line=line,
+                               hint="Keep one of them.")
+        seen.add(name)
+    keys = list(rules.question_by_id)
+    if not any(n in rules.question_by_id for n in names):
+        hint = next((h for h in (did_you_mean(n, keys) for n in names) if h), None)
+        raise HitpathError("no column is named by an answer key", file=where, line=line,
+                           hint=hint or "Run 'hitpath questions' to list the answer keys.")
+    for index, name in enumerate(names, start=1):
+        if name in rules.question_by_id or name == REF:
+            continue
+        label = f"column '{name}'" if name else f"column {index} (no name)"
+        hint = did_you_mean(name, keys) if name else None
+        sys.stderr.write(f"hitpath: {where}: {label} is not an answer key."
+                         f"{' ' + hint if hint else ''} Rows with a value in it are reported "
+                         "as errors.\n")
+
+
+class _ProgressBar:
+    """A rich progress bar on stderr when it is a terminal (and not also the output)."""
+
+    def __init__(self, input_path: str, output: str | None, source: _LineSource) -> None:
+        self.bar: Any = None
+        self.source = source
+        try:
+            total = os.path.getsize(input_path) if os.path.isfile(input_path) else None
+        except OSError:
+            total = None
+        stdout_is_screen = output is None and sys.stdout.isatty()
+        if sys.stderr.isatty() and not stdout_is_screen:
+            from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeRemainingColumn,
+            )
+
+            columns = [TextColumn("Assessing"), BarColumn(), TimeRemainingColumn()]
+            if total is None:
+                columns = [TextColumn("Assessing"), BarColumn(), MofNCompleteColumn()]
+            self.bar = Progress(*columns, console=Console(file=sys.stderr), transient=True)
+            self.task = self.bar.add_task("batch", total=total)
+
+    def __enter__(self) -> Progress:
+        if self.bar is None:
+            return None
+        self.bar.start()
+        bar, task, source = self.bar, self.task, self.source
+
+        def advance() -> None:
+            bar.update(task, completed=source.bytes_read)
+
+        return advance
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+# Re-checking saved clients ----------------------------------------------------------------
+
+ANSWERS_ENDINGS = (".yaml", ".yml", ".json")
+REQUIREMENT_FIELDS = ("kind", "applies_when", "met_when", "question", "at_least", "plus_years",
+                      "plus_months")
+
+
+def run_recheck(paths: list[str], old_rules: str, rules_path: str | None, as_of: date) -> int:
+    """Show which saved clients' verdicts or dates change between the old and current rules.
+
+    Only clients with a change are shown: each changed route (and the funding rule) old -> new,
+    with the rule change behind it. Returns 0, or 1 when an answers file could not be read
+    under either rules (the others are still checked).
+    """
+    from hitpath.answers import load_answers
+    from hitpath.dates import long_date
+    from hitpath.ruleset import load_rules
+
+    old = load_rules(old_rules)
+    new = load_rules(rules_path)
+    files = _answers_files(paths)
+    out = sys.stdout
+    out.write(f"Rules {old.meta.rules_version} ({old_rules}) -> {new.meta.rules_version} "
+              f"({rules_path or 'the shipped rules'}), judged on {long_date(as_of)}.\n")
+    affected = unreadable = 0
+    for path in files:
+        before: Any = None
+        after: Any = None
+        problems: list[str] = []
+        try:
+            before = load_answers(old, path)
+        except HitpathError as exc:
+            problems.append(exc.render())
+        try:
+            after = load_answers(new, path)
+        except HitpathError as exc:
+            problems.append(exc.render())
+        if before is None and after is None:
+            unreadable += 1
+            sys.stderr.write(f"hitpath: {problems[0]}\n")
+            continue
+        if before is None or after is None:
+            affected += 1
+            when = "old" if before is None else "current"
+            out.write(f"\n{path}\n  the answers are not valid under the {when} rules:\n"
+                      f"    {problems[0]}\n")
+            continue
+        lines = _client_changes(old, new, before, after, as_of)
+        if lines:
+            affected += 1
+            out.write(f"\n{path}\n" + "".join(f"  {line}\n" for line in lines))
+    unchanged = len(files) - affected - unreadable
+    clients = "client" if len(files) == 1 else "clients"
+    tail = f", {unreadable} could not be read" if unreadable else ""
+    out.write(f"\n{len(files)} {clients} checked: {affected} affected, {unchanged} unchanged"
+              f"{tail}.\n")
+    return 1 if unreadable else 0
+
+
+def _answers_files(paths: list[str]) -> list[str]:
+    """The answers files named, with folders expanded to the answers files inside them."""
+    files: list[str] = []
+    for path in paths:
+        if os.path.isdir(path):
+            inside = sorted(
+                os.path.join(path, name) for name in os.listdir(path)
+                if name.lower().endswith(ANSWERS_ENDINGS) and not name.startswith(".")
+                and os.path.isfile(os.path.join(path, name))
+            )
+            if not inside:
+                raise HitpathError("this folder holds no answers files (.yaml, .yml or .json)",
+                                   file=path)
+            files += inside
+        elif os.path.exists(path):
+            files.append(path)
+        else:
+            raise HitpathError("the answers file does not exist", file=path)
+    return files
+
+
+def _verdict_text(verdict: str | None, when: date | None) -> str:
+    from hitpath.dates import long_date
+
+    if verdict is None:
+        return "no such route"
+    if verdict == "eligible_from" and when:
+        return f"open from {long_date(when)}"
+    return {"eligible": "open now", "not_yet": "not yet", "not_eligible": "not for you",
+            "unsure": "not decided"}.get(verdict, verdict)
+
+
+def _funding_text(rule: str, when: date | None) -> str:
+    from hitpath.dates import long_date
+
+    words = {"applies": "applies", "does_not_apply": "does not apply",
+             "unsure": "not decided"}.get(rule, rule)
+    return f"{words}, NHS funding from {long_date(when)}" if when else words
+
+
+def _client_changes(old: Rules, new: Rules, before: Any, after: Any, as_of: date) -> list[str]:
+    """Lines for one client: each changed verdict, date or funding result, and its cause."""
+    from hitpath.engine import assess
+
+    was = assess(old, before, as_of, detail=False)
+    now = assess(new, after, as_of, detail=False)
+    was_routes = {r.id: r for r in was.routes}
+    now_routes = {r.id: r for r in now.routes}
+    order = [r.id for r in new.routes] + [r.id for r in old.routes if r.id not in now_routes]
+    lines: list[str] = []
+    for route_id in order:
+        a, b = was_routes.get(route_id), now_routes.get(route_id)
+        old_text = _verdict_text(a.verdict if a else None, a.eligible_from if a else None)
+        new_text = _verdict_text(b.verdict if b else None, b.eligible_from if b else None)
+        if old_text == new_text:
+            continue
+        title = (b or a).short_title if (b or a) else route_id  # type: ignore[union-attr]
+        lines.append(f"{title[:1].upper()}{title[1:]}: {old_text} -> {new_text}")
+        lines += [f"  because {c}" for c in _route_causes(old, new, route_id, before, after,
+                                                           as_of)]
+    old_funding = _funding_text(was.funding.two_year_rule, was.funding.nhs_funding_from)
+    new_funding = _funding_text(now.funding.two_year_rule, now.funding.nhs_funding_from)
+    if old_funding != new_funding:
+        lines.append(f"Two-year NHS funding rule: {old_funding} -> {new_funding}")
+        lines += [f"  because {c}" for c in _funding_causes(old, new, before, after, as_of)]
+    return lines
+
+
+def _route_causes(
+    old: Rules, new: Rules, route_id: str, before: Any, after: Any, as_of: date
+) -> list[str]:
+    """The rule changes that moved one route's outcome for this client."""
+    from hitpath.conditions import evaluate
+
+    a = next((r for r in old.routes if r.id == route_id), None)
+    b = next((r for r in new.routes if r.id == route_id), None)
+    if a is None:
+        return ["the route is new in the current rules"]
+    if b is None:
+        return ["the route is no longer in the rules"]
+    causes: list[str] = []
+    if evaluate(old, a.applies_when, before.values) != evaluate(new, b.applies_when,
+                                                               after.values):
+        causes += _condition_changes(old, new, "who the route is for", a.applies_when,
+                                     b.applies_when)
+    old_ids = [r.id for r in a.requirements]
+    new_ids = [r.id for r in b.requirements]
+    causes += [f"requirement {i} was added to the route" for i in new_ids if i not in old_ids]
+    causes += [f"requirement {i} was taken off the route" for i in old_ids if i not in new_ids]
+    for req_id in (i for i in new_ids if i in old_ids):
+        causes += _requirement_causes(old, new, req_id, before, after, as_of)
+    return causes or ["a change elsewhere in the rules this route relies on"]
+
+
+def _funding_causes(old: Rules, new: Rules, before: Any, after: Any, as_of: date) -> list[str]:
+    a, b = old.funding.requirement, new.funding.requirement
+    if a.id != b.id:
+        return [f"the funding rule now follows requirement {b.id} (was {a.id})"]
+    return (_requirement_causes(old, new, a.id, before, after, as_of, always=True)
+            or ["a change elsewhere in the rules the funding rule relies on"])
+
+
+def _requirement_causes(
+    old: Rules, new: Rules, req_id: str, before: Any, after: Any, as_of: date,
+    always: bool = False,
+) -> list[str]:
+    """How one requirement changed, if its result for this client changed (or ``always``)."""
+    from hitpath.engine import check_requirement, reference_date
+
+    a, b = old.requirements[req_id], new.requirements[req_id]
+    was = check_requirement(old, a, before, as_of, reference_date(before, as_of), detail=False)
+    now = check_requirement(new, b, after, as_of, reference_date(after, as_of), detail=False)
+    if not always and (was.status, was.date) == (now.status, now.date):
+        return []
+    causes: list[str] = []
+    for name in REQUIREMENT_FIELDS:
+        old_value, new_value = getattr(a, name), getattr(b, name)
+        if name in ("applies_when", "met_when"):
+            causes += _condition_changes(old, new, f"requirement {req_id} {name}", old_value,
+                                         new_value)
+        elif old_value != new_value:
+            causes.append(f"requirement {req_id} {name}: {old_value} -> {new_value}")
+    return causes
+
+
+def _condition_changes(old: Rules, new: Rules, what: str, a: Any, b: Any) -> list[str]:
+    """A changed condition, and every named condition under it that changed."""
+    causes: list[str] = []
+    if a != b:
+        causes.append(f"{what}: {_show(a)} -> {_show(b)}")
+    for name in dict.fromkeys([*_refs(old, a), *_refs(new, b)]):
+        was, now = old.conditions.get(name), new.conditions.get(name)
+        if was != now:
+            causes.append(f"condition {name}: {_show(was)} -> {_show(now)}")
+    return causes
+
+
+def _refs(rules: Rules, node: Any) -> list[str]:
+    """Named conditions a condition uses, directly or through other named conditions."""
+    found: list[str] = []
+
+    def walk(part: Any) -> None:
+        if not isinstance(part, dict):
+            return
+        for key in ("all", "any"):
+            for item in part.get(key) or []:
+                walk(item)
+        walk(part.get("not"))
+        name = part.get("ref")
+        if isinstance(name, str) and name not in found:
+            found.append(name)
+            walk(rules.conditions.get(name))
+
+    walk(node)
+    return found
+
+
+def _show(node: Any) -> str:
+    """A condition in one line, as the rules file spells it."""
+    if node is None:
+        return "(none)"
+    if not isinstance(node, dict):
+        return str(node)
+    if "all" in node or "any" in node:
+        key = "all" if "all" in node else "any"
+        return "(" + f" {'and' if key == 'all' else 'or'} ".join(
+            _show(p) for p in node[key]) + ")"
+    if "not" in node:
+        return f"not {_show(node['not'])}"
+    if "ref" in node:
+        return str(node["ref"])
+    parts = [(k, v) for k, v in node.items() if k != "q"]
+    if "q" in node and parts:
+        op, value = parts[0]
+        shown = "[" + ", ".join(map(str, value)) + "]" if isinstance(value, list) else value
+        return f"{node['q']} {op} {shown}"
+    return json.dumps(node, default=str)
