@@ -149,13 +149,13 @@ class _Tally:
             self.shown.append(reason)
 
     def summary(self) -> str:
-        head = f"{self.assessed} assessed"
+        head = f"{self.assessed:,} assessed"
         if not self.failed:
             return head + ", no errors."
         rows = "row" if self.failed == 1 else "rows"
         names = ", ".join(reason.partition(":")[0] for reason in self.shown)
-        more = f" and {self.failed - len(self.shown)} more" if self.failed > len(self.shown) else ""
-        lines = [f"{head}, {self.failed} {rows} with errors: {names}{more}"]
+        more = f" and {self.failed - len(self.shown):,} more" if self.failed > len(self.shown) else ""
+        lines = [f"{head}, {self.failed:,} {rows} with errors: {names}{more}"]
         lines += [f"  {reason}" for reason in self.shown]
         if more:
             lines.append("  (every one is named in the error column)")
