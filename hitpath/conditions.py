@@ -244,3 +244,17 @@ def _explain(rules: Rules, node: Condition | None, answers: Answers, found: list
         reason = _leaf_reason(rules, node, answers)
         if reason not in found:
             found.append(reason)
+
+
+def questions_in(rules: Rules, node: Condition | None) -> set[str]:
+    """Every question id a condition looks at (through named conditions too)."""
+    if node is None:
+        return set()
+    if "all" in node or "any" in node:
+        parts = node.get("all") or node.get("any") or []
+        return set().union(*(questions_in(rules, p) for p in parts))
+    if "not" in node:
+        return questions_in(rules, node["not"])
+    if "ref" in node:
+        return questions_in(rules, rules.conditions[node["ref"]])
+    return {node["q"]} if "q" in node else set()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any, Protocol
 
-from hitpath.conditions import evaluate
+from hitpath.conditions import evaluate, questions_in
 from hitpath.dates import add_months
 from hitpath.engine import assess
 from hitpath.model import UNSURE, Answers, AnswerValue, Question, Rules
@@ -54,12 +54,16 @@ def reached(rules: Rules, question: Question, answers: Answers) -> bool | None:
 
 def prune(rules: Rules, answers: Answers) -> list[str]:
     """Drop answers to questions no longer reached; returns the dropped ids."""
-    dropped = []
+    dropped: list[str] = []
     changed = True
     while changed:  # dropping one answer can take another question off the path
         changed = False
         for question in rules.questions:
-            if question.id in answers.values and reached(rules, question, answers) is False:
+            if question.id not in answers.values:
+                continue
+            on_path = reached(rules, question, answers)
+            if on_path is False or (
+                    on_path is None and questions_in(rules, question.when) & set(dropped)):
                 del answers.values[question.id]
                 answers.month_only = answers.month_only - {question.id}
                 dropped.append(question.id)
@@ -154,10 +158,16 @@ class Interview:
         result = assess(self.rules, self.answers, self.as_of, detail=False)
         return all(r.verdict != "unsure" for r in result.routes)
 
-    def remaining_estimate(self) -> int:
-        """How many more questions are likely, following the branching as far as known."""
-        return sum(1 for q in self.rules.questions
-                   if self._open(q) and reached(self.rules, q, self.answers) is not False)
+    def progress(self, current: Question) -> Progress:
+        """'Question N of about M': N counts the answers before it on the path (so a resumed
+        questionnaire carries on at the same number); M follows the branching so far."""
+        order = [q.id for q in self.rules.questions]
+        here = order.index(current.id)
+        before = sum(1 for q in self.rules.questions[:here]
+                     if q.id in self.answers.values or q.id in self.skipped)
+        after = sum(1 for q in self.rules.questions[here + 1:]
+                    if self._open(q) and reached(self.rules, q, self.answers) is not False)
+        return Progress(before + 1, before + 1 + after)
 
     def record(self, question: Question, value: AnswerValue | None) -> list[str]:
         """Store an answer (None clears it), re-derive the path; returns dropped answer ids."""
@@ -188,9 +198,7 @@ class Interview:
             question = self.next_question()
             if question is None:
                 break
-            progress = Progress(len(self.visited) + 1,
-                                len(self.visited) + self.remaining_estimate()
-                                + (0 if self._open(question) else 1))
+            progress = self.progress(question)
             reply = prompter.ask(question, self.answers.values.get(question.id), progress,
                                  can_go_back=bool(self.visited))
             if isinstance(reply, _Back):

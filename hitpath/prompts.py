@@ -6,6 +6,7 @@ prompt is about to be shown. Validation is the same `coerce` the answers files g
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from typing import Any
 
@@ -25,6 +26,9 @@ class QuestionaryPrompter:
     """Asks with questionary; ``plain`` uses numbered choices and no symbols or colour."""
 
     def __init__(self, plain: bool = False, output: Any = None) -> None:
+        if plain:
+            # Monochrome prompts: prompt_toolkit reads this when each prompt starts.
+            os.environ["PROMPT_TOOLKIT_COLOR_DEPTH"] = "DEPTH_1_BIT"
         import questionary
 
         self.q = questionary

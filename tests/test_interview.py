@@ -1,0 +1,170 @@
+"""The questionnaire's flow, in process, driven by a scripted fake prompter."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from hitpath.interview import BACK, Interview, Progress, prune
+from hitpath.model import UNSURE, Answers, Question, Rules
+
+AS_OF = date(2025, 1, 10)
+
+
+class Script:
+    """Answers from a list of (question id, reply) steps; fails on any unexpected question."""
+
+    def __init__(self, steps: list[tuple[str, Any]]) -> None:
+        self.steps = list(steps)
+        self.asked: list[tuple[str, Any, str, bool]] = []
+        self.notices: list[str] = []
+
+    def ask(self, question: Question, default: Any, progress: Progress,
+            can_go_back: bool) -> Any:
+        assert self.steps, f"not scripted: {question.id}"
+        expected, reply = self.steps.pop(0)
+        assert question.id == expected, f"asked {question.id}, script expected {expected}"
+        self.asked.append((question.id, default, str(progress), can_go_back))
+        return reply
+
+    def notice(self, text: str) -> None:
+        self.notices.append(text)
+
+
+PWP_PATH = [
+    ("nation", "england"),
+    ("professions", ("pwp",)),
+    ("pwp_employment_months", 30),
+    ("degree", "yes"),
+    ("ksa_portfolio", "in_progress"),
+    ("previous_nhs_training", "yes"),
+    ("previous_training_programme", "pwp"),
+    ("previous_training_started", date(2022, 9, 5)),
+    ("previous_exam_board", date(2023, 7, 14)),
+    ("course_start", None),
+    ("modality", "cbt"),
+    ("right_to_work", "yes"),
+    ("pay_area", "elsewhere"),
+]
+
+
+def test_a_full_path_asks_only_reached_questions(rules: Rules) -> None:
+    script = Script(PWP_PATH)
+    answers = Interview(rules, Answers(), AS_OF).run(script)
+    assert not script.steps
+    assert "core_experience_months" not in answers.values  # not a core profession
+    assert "mental_health_experience_months" not in answers.values  # PWPs use the PWP route
+    assert answers.values["previous_exam_board"] == date(2023, 7, 14)
+    assert script.asked[0][3] is False and all(step[3] for step in script.asked[1:])
+
+
+def test_progress_follows_the_branching(rules: Rules) -> None:
+    script = Script(PWP_PATH)
+    Interview(rules, Answers(), AS_OF).run(script)
+    shown = [step[2] for step in script.asked]
+    assert shown[0] == "Question 1 of about 15"
+    assert shown[-1] == f"Question {len(PWP_PATH)} of about {len(PWP_PATH)}"
+    numbers = [int(s.split()[1]) for s in shown]
+    assert numbers == list(range(1, len(PWP_PATH) + 1))
+
+
+def test_back_returns_to_the_previous_question_with_its_answer(rules: Rules) -> None:
+    steps = PWP_PATH[:3] + [("degree", BACK), ("pwp_employment_months", 12)] + PWP_PATH[3:]
+    script = Script(steps)
+    answers = Interview(rules, Answers(), AS_OF).run(script)
+    assert answers.values["pwp_employment_months"] == 12
+    revisit = [s for s in script.asked if s[0] == "pwp_employment_months"]
+    assert revisit[1][1] == 30, "the earlier answer is the default when going back"
+
+
+def test_back_twice_then_a_different_branch_drops_unreached_answers(rules: Rules) -> None:
+    steps = PWP_PATH[:3] + [
+        ("degree", BACK), ("pwp_employment_months", BACK),
+        ("professions", ("mental_health_nurse",)),
+        ("core_experience_months", 24),
+        ("previous_nhs_training", "none"),
+        ("modality", "cbt"), ("right_to_work", "yes"), ("pay_area", "elsewhere"),
+    ]
+    script = Script(steps)
+    answers = Interview(rules, Answers(), AS_OF).run(script)
+    assert "pwp_employment_months" not in answers.values
+    assert answers.values["core_experience_months"] == 24
+
+
+def test_not_sure_is_recorded_and_the_route_stays_undecided(rules: Rules) -> None:
+    from hitpath.engine import assess
+
+    steps = [s if s[0] != "previous_exam_board" else ("previous_exam_board", UNSURE)
+             for s in PWP_PATH]
+    answers = Interview(rules, Answers(), AS_OF).run(Script(steps))
+    pwp = next(r for r in assess(rules, answers, AS_OF).routes if r.id == "pwp")
+    assert pwp.verdict == "unsure" and pwp.unknown == ["previous_exam_board"]
+
+
+def test_early_stop_once_every_route_is_decided(rules: Rules) -> None:
+    script = Script([("nation", "scotland")])
+    Interview(rules, Answers(), AS_OF).run(script)
+    assert not script.steps  # nothing else asked: every route is decided
+
+
+def test_questions_that_cannot_change_anything_are_skipped(rules: Rules) -> None:
+    # A core profession with plenty of experience and no earlier training: the course start
+    # cannot change any verdict, so it is not asked; advice-only questions still are.
+    script = Script([
+        ("nation", "england"), ("professions", ("mental_health_nurse",)),
+        ("core_experience_months", 60), ("previous_nhs_training", "none"),
+        ("modality", "cbt"), ("right_to_work", "yes"), ("pay_area", "elsewhere"),
+    ])
+    interview = Interview(rules, Answers(), AS_OF)
+    interview.run(script)
+    assert not script.steps
+    assert interview.stopped_early and script.notices
+
+
+def test_ask_all_asks_every_reached_question_with_defaults(rules: Rules) -> None:
+    given = Answers({"nation": "england", "professions": ("pwp",)})
+    steps = [("nation", "england"), ("professions", ("pwp",))] + PWP_PATH[2:]
+    script = Script(steps)
+    Interview(rules, given, AS_OF, ask_all=True).run(script)
+    assert script.asked[0][1] == "england" and script.asked[1][1] == ("pwp",)
+
+
+def test_prefilled_answers_are_not_asked_again(rules: Rules) -> None:
+    given = Answers({"nation": "england", "professions": ("pwp",),
+                     "pwp_employment_months": 30})
+    script = Script(PWP_PATH[3:])
+    Interview(rules, given, AS_OF).run(script)
+    assert script.asked[0][0] == "degree"
+
+
+def test_change_asks_only_what_the_change_brings_onto_the_path(rules: Rules) -> None:
+    answers = Interview(rules, Answers(), AS_OF).run(Script(PWP_PATH))
+    interview = Interview(rules, answers, AS_OF, skipped={"course_start"})
+    script = Script([("previous_nhs_training", "none")])
+    interview.change(script, rules.question_by_id["previous_nhs_training"])
+    assert not script.steps
+    for dropped in ("previous_training_programme", "previous_training_started",
+                    "previous_exam_board"):
+        assert dropped not in answers.values
+    script = Script([("previous_nhs_training", "yes"), ("previous_training_programme", "emhp"),
+                     ("previous_training_started", date(2023, 9, 4)),
+                     ("previous_exam_board", date(2024, 10, 22))])
+    interview.change(script, rules.question_by_id["previous_nhs_training"])
+    assert not script.steps and answers.values["previous_training_programme"] == "emhp"
+
+
+def test_prune_drops_chains(rules: Rules) -> None:
+    answers = Answers({"nation": "wales", "professions": ("pwp",), "degree": "yes",
+                       "pwp_employment_months": 3})
+    dropped = prune(rules, answers)
+    assert set(dropped) == {"professions", "degree", "pwp_employment_months"}
+    assert answers.values == {"nation": "wales"}
+
+
+@pytest.mark.parametrize("first", ["england", "wales"])
+def test_back_on_the_first_question_stays_there(rules: Rules, first: str) -> None:
+    script = Script([("nation", BACK), ("nation", "wales")])
+    Interview(rules, Answers(), AS_OF).run(script)
+    assert not script.steps

@@ -1,0 +1,277 @@
+"""End-to-end through the installed `hitpath` in a real pseudo-terminal (pexpect).
+
+Each key sequence goes in one write, every wait is bounded, and prompt_toolkit's cursor
+position request is switched off so it never waits for a reply the test cannot give.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pexpect
+import pytest
+
+from tests.conftest import hitpath_exe
+
+DOWN, UP, ENTER, SPACE, CTRL_C = "\x1b[B", "\x1b[A", "\r", " ", "\x03"
+TIMEOUT = 20
+
+
+def spawn(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> pexpect.spawn:
+    full_env = {**os.environ, "PROMPT_TOOLKIT_NO_CPR": "1", "TERM": "xterm-256color",
+                "COLUMNS": "120", "LINES": "40", **(env or {})}
+    full_env.pop("NO_COLOR", None)
+    child = pexpect.spawn(hitpath_exe(), ["ask", "--as-of", "2025-01-10", *args],
+                          cwd=str(tmp_path), env=full_env, encoding="utf-8",
+                          timeout=TIMEOUT, dimensions=(40, 120))
+    return child
+
+
+@pytest.fixture
+def children() -> Iterator[list[pexpect.spawn]]:
+    started: list[pexpect.spawn] = []
+    yield started
+    for child in started:
+        if child.isalive():
+            child.terminate(force=True)
+
+
+def key(child: pexpect.spawn, keys: str) -> None:
+    child.send(keys)
+
+
+def expect(child: pexpect.spawn, text: str) -> None:
+    child.expect_exact(text)
+
+
+def up_to_degree(child: pexpect.spawn) -> None:
+    """England, a PWP, 30 months: stops at the degree question."""
+    expect(child, "stores nothing unless you ask")
+    expect(child, "Where do you live and want to work?")
+    key(child, ENTER)
+    expect(child, "Which of these professional qualifications")
+    expect(child, "None of these")
+    key(child, DOWN * 13)
+    key(child, SPACE)
+    key(child, ENTER)
+    expect(child, "How many months have you worked continuously as a qualified PWP?")
+    key(child, "30" + ENTER)
+    expect(child, "Do you have a degree")
+    expect(child, "Back")
+
+
+def rest_of_pwp_path(child: pexpect.spawn, exam_board: str = "2023-07-14") -> None:
+    """From the degree question to the review."""
+    key(child, ENTER)  # yes, a degree
+    expect(child, "How far along is your KSA")
+    key(child, DOWN + ENTER)  # in progress
+    expect(child, "ever started an NHS-funded psychological professions training")
+    key(child, DOWN + ENTER)  # yes
+    expect(child, "Which training was it?")
+    key(child, ENTER)  # PWP
+    expect(child, "On what date did that training start?")
+    key(child, "2022-09-05" + ENTER)
+    expect(child, "qualifying exam board")
+    key(child, exam_board + ENTER)
+    expect(child, "on what date does its teaching start?")
+    key(child, ENTER)  # skip
+    expect(child, "Which therapy would you like to train in?")
+    key(child, ENTER)
+    expect(child, "right to work")
+    key(child, ENTER)
+    expect(child, "Where in England would you work?")
+    key(child, DOWN * 3 + ENTER)  # elsewhere
+    expect(child, "Check your answers:")
+
+
+def quit_from_results(child: pexpect.spawn) -> None:
+    expect(child, "What would you like to do?")
+    expect(child, "Quit")
+    key(child, DOWN * 5 + ENTER)
+    child.expect(pexpect.EOF)
+    child.close()
+
+
+def test_full_path_by_keystrokes(tmp_path: Path, children: list[pexpect.spawn]) -> None:
+    child = spawn(tmp_path)
+    children.append(child)
+    up_to_degree(child)
+    rest_of_pwp_path(child)
+    expect(child, "What next?")
+    key(child, ENTER)  # show my results
+    expect(child, "Not yet: NHS-funded training from 14 July 2025 by the PWP route.")
+    expect(child, "Timeline")
+    quit_from_results(child)
+    assert child.exitstatus == 0
+    assert "Traceback" not in (child.before or "")
+    assert os.listdir(tmp_path) == [], "nothing is written unless asked"
+
+
+def test_back_then_change_the_earlier_answer(tmp_path: Path,
+                                            children: list[pexpect.spawn]) -> None:
+    child = spawn(tmp_path)
+    children.append(child)
+    up_to_degree(child)
+    key(child, DOWN * 3 + ENTER)  # Back
+    expect(child, "How many months have you worked continuously as a qualified PWP?")
+    key(child, "\x15" + "12" + ENTER)  # clear the pre-filled 30, type 12
+    expect(child, "Do you have a degree")
+    rest_of_pwp_path(child)
+    expect(child, "Months as a qualified PWP: 12 months")
+    expect(child, "What next?")
+    key(child, ENTER)
+    expect(child, "Not yet")
+    expect(child, "2 years' continuous employment as a qualified PWP")
+    quit_from_results(child)
+
+
+def test_not_sure_names_the_deciding_answer(tmp_path: Path,
+                                            children: list[pexpect.spawn]) -> None:
+    child = spawn(tmp_path)
+    children.append(child)
+    up_to_degree(child)
+    rest_of_pwp_path(child, exam_board="?")
+    expect(child, "The exam board: not sure")
+    expect(child, "What next?")
+    key(child, ENTER)
+    expect(child, "Not decided yet")
+    expect(child, "Depends on: the exam board.")
+    quit_from_results(child)
+
+
+def test_review_and_change_one_answer(tmp_path: Path, children: list[pexpect.spawn]) -> None:
+    child = spawn(tmp_path)
+    children.append(child)
+    up_to_degree(child)
+    rest_of_pwp_path(child)
+    expect(child, "What next?")
+    key(child, DOWN + ENTER)  # change an answer
+    expect(child, "Which answer do you want to change?")
+    expect(child, "Never mind")
+    key(child, DOWN * 8 + ENTER)  # the exam board
+    expect(child, "qualifying exam board")
+    key(child, "\x15" + "2022-12-01" + ENTER)
+    expect(child, "Check your answers:")
+    expect(child, "The exam board: 1 December 2022")
+    expect(child, "What next?")
+    key(child, ENTER)
+    expect(child, "Eligible now by the PWP route.")
+    quit_from_results(child)
+
+
+def test_what_if_and_exports(tmp_path: Path, children: list[pexpect.spawn]) -> None:
+    child = spawn(tmp_path)
+    children.append(child)
+    up_to_degree(child)
+    rest_of_pwp_path(child)
+    expect(child, "What next?")
+    key(child, ENTER)
+    expect(child, "What would you like to do?")
+    key(child, ENTER)  # what-if
+    expect(child, "Which answer do you want to try changing?")
+    expect(child, "Never mind")
+    key(child, DOWN * 8 + ENTER)
+    expect(child, "qualifying exam board")
+    key(child, "\x15" + "2022-12-01" + ENTER)
+    expect(child, "With that change:")
+    expect(child, "Not yet: from 14 July 2025 -> Open now")
+    expect(child, "Keep this change?")
+    key(child, "n")
+    expect(child, "What would you like to do?")
+    key(child, DOWN + ENTER)  # markdown
+    expect(child, "Write the summary to:")
+    key(child, ENTER)
+    expect(child, "Wrote hitpath-summary.md")
+    expect(child, "What would you like to do?")
+    key(child, DOWN * 2 + ENTER)  # html
+    expect(child, "Write the summary to:")
+    key(child, ENTER)
+    expect(child, "Wrote hitpath-summary.html")
+    quit_from_results(child)
+    summary = (tmp_path / "hitpath-summary.md").read_text()
+    assert "Not yet: NHS-funded training from 14 July 2025" in summary
+    assert "<h1>Your routes" in (tmp_path / "hitpath-summary.html").read_text()
+    for name in ("hitpath-summary.md", "hitpath-summary.html"):
+        assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o600
+
+
+def test_ctrl_c_with_save_keeps_answers_and_resumes_at_the_same_question(
+        tmp_path: Path, children: list[pexpect.spawn]) -> None:
+    child = spawn(tmp_path, "--save", "me.yaml")
+    children.append(child)
+    up_to_degree(child)
+    key(child, CTRL_C)
+    expect(child, "Saved your answers to me.yaml.")
+    expect(child, "hitpath ask --answers me.yaml")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert "Traceback" not in (child.before or "")
+    saved = tmp_path / "me.yaml"
+    assert stat.S_IMODE(saved.stat().st_mode) == 0o600
+    assert "pwp_employment_months: 30" in saved.read_text()
+    again = spawn(tmp_path, "--answers", "me.yaml")
+    children.append(again)
+    expect(again, "Question 4")
+    expect(again, "Do you have a degree")
+    key(again, CTRL_C)
+    expect(again, "Save your answers so far?")
+    key(again, ENTER)
+    expect(again, "Nothing was saved")
+    again.expect(pexpect.EOF)
+
+
+def test_ctrl_c_offers_to_save(tmp_path: Path, children: list[pexpect.spawn]) -> None:
+    child = spawn(tmp_path)
+    children.append(child)
+    up_to_degree(child)
+    key(child, CTRL_C)
+    expect(child, "Save your answers so far?")
+    key(child, "later.yaml" + ENTER)
+    expect(child, "Saved your answers to later.yaml.")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert (tmp_path / "later.yaml").exists()
+
+
+def test_plain_mode_numbered_choices(tmp_path: Path, children: list[pexpect.spawn]) -> None:
+    child = spawn(tmp_path, "--plain")
+    children.append(child)
+    expect(child, "Where do you live and want to work?")
+    expect(child, "1) England")
+    key(child, "2" + ENTER)  # Scotland
+    expect(child, "Check your answers:")
+    key(child, "1" + ENTER)  # show my results
+    expect(child, "This tool covers England; see the advice for your nation.")
+    expect(child, "[not for you] Core profession route")
+    expect(child, "What would you like to do?")
+    key(child, "6" + ENTER)  # quit
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert not colours(child.before or ""), "no colour in plain mode"
+
+
+def colours(text: str) -> list[str]:
+    """Foreground or background colour codes among the SGR sequences of ``text``."""
+    import re
+
+    found = []
+    for params in re.findall(r"\x1b\[([0-9;]*)m", text):
+        codes = [int(p) for p in params.split(";") if p]
+        found += [str(c) for c in codes if 30 <= c <= 49 or 90 <= c <= 107]
+    return found
+
+
+def test_no_terminal_is_a_clear_error(tmp_path: Path) -> None:
+    done = subprocess.run([hitpath_exe()], stdin=subprocess.DEVNULL, capture_output=True,
+                          text=True, timeout=TIMEOUT, cwd=tmp_path)
+    assert done.returncode == 2
+    assert "needs a terminal" in done.stderr
+    assert "hitpath check --answers FILE" in done.stderr
+    assert "Traceback" not in done.stderr
