@@ -31,6 +31,10 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/bench.py
 
+## golden: accept intended changes to the golden reports (then review git diff tests/golden)
+golden: $(STAMP)
+	UPDATE_GOLDEN=1 $(BIN)/python -m pytest tests/test_golden.py
+
 ## compile: rebuild the validated, pre-compiled copy of the shipped rules
 compile: $(STAMP)
 	$(BIN)/hitpath rules compile

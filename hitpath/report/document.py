@@ -71,7 +71,7 @@ def build(assessment: Assessment, rules: Rules) -> list[Block]:
             f"{rules.meta.review_every_months} months before this check. Pay and policy may "
             "have changed since; check the sources.")))
     doc.append(Block("heading", "Summary"))
-    doc.append(Block("para", headline(a)))
+    doc.append(Block("para", headline(a, rules)))
 
     doc.append(Block("heading", "Routes"))
     rows = []

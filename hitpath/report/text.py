@@ -28,23 +28,74 @@ def render(
     assessment: Assessment, rules: Rules, file: IO[str] | None = None, plain: bool = False,
     width: int | None = None,
 ) -> None:
-    """Print the report; ``plain`` gives linear ASCII-symbol text with no colour."""
+    """Print the report; ``plain`` gives linear ASCII-symbol text with no colour.
+
+    Output that is not a terminal is always plain; it is wrapped only when ``width`` is given,
+    so a screen reader or a paste gets one line per item.
+    """
+    import sys
+
+    out = file or sys.stdout
+    if not plain and not (hasattr(out, "isatty") and out.isatty()):
+        plain = True
+    doc = build(assessment, rules)
+    if plain:
+        if width is None and hasattr(out, "isatty") and out.isatty():
+            import shutil
+
+            width = shutil.get_terminal_size((100, 24)).columns - 1
+        out.write(plain_text(doc, width))
+        return
     from rich.console import Console
 
-    console = Console(file=file, no_color=plain or None, highlight=False, emoji=False,
-                      width=width)
-    plain = plain or not console.is_terminal or bool(console.no_color)
-    if plain:
-        console = Console(file=file, no_color=True, highlight=False, emoji=False,
-                          width=width, force_terminal=False, color_system=None)
-    _Printer(console, plain).blocks(build(assessment, rules), assessment)
+    console = Console(file=file, highlight=False, emoji=False, width=width)
+    _Printer(console).blocks(doc, assessment)
+
+
+def plain_text(doc: list[Block], width: int | None = None) -> str:
+    """The report as linear text: headings, lines and '-' items, no colour or drawing."""
+    import textwrap
+
+    lines: list[str] = []
+
+    def put(text: str, indent: str = "", hang: str = "") -> None:
+        if width:
+            lines.extend(textwrap.wrap(text, width, initial_indent=indent,
+                                       subsequent_indent=hang or indent) or [indent])
+        else:
+            lines.append(indent + text)
+
+    for block in doc:
+        if block.kind == "title":
+            put(block.text)
+        elif block.kind == "heading":
+            if block.level == 2:
+                lines.append("")
+            put(block.text)
+        elif block.kind == "para":
+            put(block.text)
+        elif block.kind == "warning":
+            put("Warning: " + block.text)
+        elif block.kind == "routes":
+            for row in block.rows:
+                put(f"{ASCII_SYMBOL[row.verdict]} {row.title}: {row.words}.", "", "    ")
+                if row.verdict != "eligible":
+                    put(row.reason, "    ")
+        elif block.kind in ("items", "timeline"):
+            for item in block.items:
+                put(item, "  - ", "    ")
+        elif block.kind == "sources":
+            for sid, title, url in block.links:
+                put(f"{sid}: {title} {url}", "  - ", "    ")
+    return "\n".join(lines) + "\n"
 
 
 class _Printer:
-    def __init__(self, console: Any, plain: bool) -> None:
+    """Rich output for a colour terminal."""
+
+    def __init__(self, console: Any) -> None:
         self.console = console
-        self.plain = plain
-        self.symbols = ASCII_SYMBOL if plain else SYMBOL
+        self.symbols = SYMBOL
 
     def out(self, text: str, style: str | None = None) -> None:
         from rich.text import Text
@@ -69,8 +120,7 @@ class _Printer:
             elif kind == "routes":
                 self.routes(block)
             elif kind == "timeline":
-                if not self.plain:
-                    self.picture(assessment)
+                self.picture(assessment)
                 self.items(block.items)
             elif kind == "items":
                 self.items(block.items)
@@ -80,10 +130,6 @@ class _Printer:
     def items(self, items: list[str]) -> None:
         from rich.table import Table
 
-        if self.plain:
-            for item in items:
-                self.out(f"  - {item}")
-            return
         grid = Table.grid(padding=(0, 1))
         grid.add_column(width=3, justify="right")
         grid.add_column(ratio=1, overflow="fold")
@@ -96,12 +142,6 @@ class _Printer:
         from rich.table import Table
         from rich.text import Text
 
-        if self.plain:
-            for row in block.rows:
-                self.out(f"{self.symbols[row.verdict]} {row.title}: {row.words}.")
-                if row.verdict != "eligible":
-                    self.out(f"    {row.reason}")
-            return
         table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=True)
         table.add_column("Route", ratio=3)
         table.add_column("Verdict", ratio=3)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from hitpath.dates import long_date
-from hitpath.model import Assessment, BandPay, FundingResult, RouteResult
+from hitpath.model import Assessment, BandPay, FundingResult, RouteResult, Rules
 
 SYMBOL = {
     "eligible": "✓",
@@ -37,7 +37,7 @@ def verdict_words(route: RouteResult) -> str:
     return "Not for you on these answers"
 
 
-def headline(assessment: Assessment) -> str:
+def headline(assessment: Assessment, rules: Rules) -> str:
     """One line that answers the question first."""
     routes = assessment.routes
     if not assessment.in_scope:
@@ -57,8 +57,14 @@ def headline(assessment: Assessment) -> str:
         return f"Not yet: possible by the {_short(later[0])} once you meet what is missing."
     unsure = [r for r in routes if r.verdict == "unsure"]
     if unsure:
-        return "Not decided yet: it depends on answers you have not given or are not sure of."
+        deciding = list(dict.fromkeys(q for r in unsure for q in r.unknown))
+        facts = [rules.question_by_id[q].fact for q in deciding]
+        return f"Not decided yet: it depends on {_join(facts)}."
     return "No route is open on these answers; see the other roles worth a look."
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _short(route: RouteResult) -> str:

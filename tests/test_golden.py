@@ -1,0 +1,53 @@
+"""Golden reports: text, Markdown and HTML for a handful of personas (examples/*.yaml).
+
+A change to any report shows up as a reviewable diff. To accept intended changes:
+    make golden
+(which runs this file with UPDATE_GOLDEN=1) and review `git diff tests/golden`.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from hitpath.answers import load_answers
+from hitpath.engine import assess
+from hitpath.model import Rules
+from hitpath.report import html, markdown, text
+
+ROOT = Path(__file__).resolve().parent.parent
+PERSONAS = sorted((ROOT / "examples").glob("*.yaml"))
+GOLDEN = ROOT / "tests" / "golden" / "reports"
+AS_OF = date(2025, 1, 10)
+
+
+def _render(rules: Rules, persona: Path, fmt: str) -> str:
+    assessment = assess(rules, load_answers(rules, str(persona)), AS_OF)
+    if fmt == "md":
+        return markdown.render(assessment, rules)
+    if fmt == "html":
+        return html.render(assessment, rules)
+    buffer = io.StringIO()
+    text.render(assessment, rules, file=buffer, plain=True, width=100)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("fmt", ["txt", "md", "html"])
+@pytest.mark.parametrize("persona", PERSONAS, ids=[p.stem for p in PERSONAS])
+def test_report_matches_golden(rules: Rules, persona: Path, fmt: str) -> None:
+    rendered = _render(rules, persona, fmt)
+    target = GOLDEN / f"{persona.stem}.{fmt}"
+    if os.environ.get("UPDATE_GOLDEN"):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(rendered, encoding="utf-8")
+    assert target.exists(), f"no golden file {target.name}: run 'make golden'"
+    assert rendered == target.read_text(encoding="utf-8"), (
+        f"{target.name} changed: review, then run 'make golden' to accept")
+
+
+def test_there_are_personas() -> None:
+    assert len(PERSONAS) >= 5
