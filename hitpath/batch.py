@@ -60,7 +60,7 @@ class _LineSource:
     in ``bad_lines``, so the row they belong to can be refused while the rest is assessed.
     """
 
-    def __init__(self, handle: IO[bytes]) -> None:
+    def __init__(self, handle: io.BufferedIOBase) -> None:
         self.handle = handle
         self.bytes_read = 0
         self.lines_before = 0
@@ -74,7 +74,8 @@ class _LineSource:
         rest = b""
         first = True
         while True:
-            block = self.handle.read(CHUNK_BYTES)
+            # read1: what is there, up to a chunk; a pipe is never waited on to fill a chunk.
+            block = self.handle.read1(CHUNK_BYTES)
             self.bytes_read += len(block)
             if first:
                 first = False
@@ -154,7 +155,8 @@ class _Tally:
             return head + ", no errors."
         rows = "row" if self.failed == 1 else "rows"
         names = ", ".join(reason.partition(":")[0] for reason in self.shown)
-        more = f" and {self.failed - len(self.shown):,} more" if self.failed > len(self.shown) else ""
+        left = self.failed - len(self.shown)
+        more = f" and {left:,} more" if left else ""
         lines = [f"{head}, {self.failed:,} {rows} with errors: {names}{more}"]
         lines += [f"  {reason}" for reason in self.shown]
         if more:
@@ -343,8 +345,9 @@ def _csv_rows(
                     tally.refuse(reason)
                     yield [str(row_number), ref, *blank, reason]
                     continue
+                tail = csv_tail(assess(dict(zip(keys, got, strict=True))))
                 tally.assessed += 1
-                yield [str(row_number), ref, *csv_tail(assess(dict(zip(keys, got, strict=True))))]
+                yield [str(row_number), ref, *tail]
             return
         except csv.Error as exc:
             row_number += 1
@@ -451,7 +454,7 @@ def _input_format(path: str, head: bytes) -> str:
     return "jsonl" if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{") else "csv"
 
 
-def _open_input(path: str) -> IO[bytes]:
+def _open_input(path: str) -> io.BufferedReader:
     if os.path.isdir(path):
         raise HitpathError("this is a folder; expected a CSV or JSONL file", file=path)
     try:
@@ -577,6 +580,12 @@ def run_batch(
             sink = None
         else:
             out.flush()
+    except KeyboardInterrupt:
+        # Said here: the CLI framework turns Ctrl-C into a silent exit 130.
+        done = "no results file was written" if output else "the results above are incomplete"
+        sys.stderr.write(f"\nhitpath: stopped after {tally.assessed + tally.failed:,} rows; "
+                         f"{done}.\n")
+        return 130
     finally:
         if sink is not None:
             sink.discard()

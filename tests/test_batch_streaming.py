@@ -1,0 +1,238 @@
+"""Batch at scale: streamed input, flat memory, Ctrl-C, and the progress bar."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import io
+import itertools
+import os
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from types import ModuleType
+
+import pexpect
+import pytest
+
+from tests.conftest import ROOT, hitpath_exe
+
+AS_OF = "2026-05-01"
+GIGABYTE = 1 << 30
+
+
+def _bench() -> ModuleType:
+    """The benchmark's cohort generator (one source of realistic rows for both)."""
+    spec = importlib.util.spec_from_file_location("bench_batch", ROOT / "bench" / "batch.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+BENCH = _bench()
+
+
+def _row_bytes() -> Iterator[bytes]:
+    """An endless stream of valid cohort rows, as CSV bytes, header first."""
+    yield (",".join(BENCH.COLUMNS) + "\n").encode()
+    rows = []
+    for row in BENCH.cohort_rows(2000):
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerow(row)
+        rows.append(out.getvalue().encode())
+    yield from itertools.cycle(rows)
+
+
+class GeneratedFile(io.RawIOBase):
+    """A read-only binary file of about 1 GB whose bytes are made only when read."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.given = 0
+        self.rows = _row_bytes()
+        self.pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        want = min(len(buffer), self.size - self.given)
+        while len(self.pending) < want:
+            self.pending += next(self.rows)
+        data, self.pending = self.pending[:want], self.pending[want:]
+        buffer[:want] = data
+        self.given += want
+        return want
+
+
+def test_a_gigabyte_stream_is_read_a_chunk_at_a_time() -> None:
+    """The batch pulls input only as fast as it assesses: never the whole 1 GB."""
+    from hitpath.batch import CHUNK_BYTES, _Columns, _csv_rows, _header, _LineSource, _Tally
+    from hitpath.fastpath import compile_rules
+    from hitpath.ruleset import load_rules
+
+    rules = load_rules()
+    big = GeneratedFile(GIGABYTE)
+    source = _LineSource(io.BufferedReader(big))
+    lines = source.lines()
+    names, delimiter, header_line, number = _header(lines, rules, "<generated>")
+    reader = csv.reader(itertools.chain([header_line], lines), delimiter=delimiter)
+    next(reader)
+    columns = _Columns(tuple(r.id for r in rules.routes))
+    tally = _Tally()
+    rows = _csv_rows(reader, names, rules, compile_rules(rules).assessor(date(2026, 5, 1)),
+                     columns, source, tally, None, number)
+    taken = list(itertools.islice(rows, 20_000))
+    assert len(taken) == 20_000 and tally.failed == 0
+    # About 2 MB of rows assessed; at most one chunk read ahead of them.
+    assert source.bytes_read <= 20_000 * 200 + 2 * CHUNK_BYTES
+    assert big.given == source.bytes_read < GIGABYTE // 100
+
+
+def _peak_mb(*commands: list[str]) -> list[float]:
+    """Peak resident memory of each command, run side by side, each in its own process."""
+    children = [subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                for cmd in commands]
+    peaks = []
+    for child in children:
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+        assert child.returncode == 0
+        peaks.append(usage.ru_maxrss / 1024)
+    return peaks
+
+
+def test_memory_stays_flat_as_the_file_grows(tmp_path: Path) -> None:
+    small, large = tmp_path / "small.csv", tmp_path / "large.csv"
+    BENCH.write_cohort(str(small), 10_000)
+    BENCH.write_cohort(str(large), 80_000)
+    growth = large.stat().st_size - small.stat().st_size
+    base = [hitpath_exe(), "batch", "--as-of", AS_OF, "--output"]
+    small_mb, large_mb = _peak_mb([*base, str(tmp_path / "a.csv"), str(small)],
+                                  [*base, str(tmp_path / "b.csv"), str(large)])
+    # The input grows by about 8 MB (and held as Python rows it would take ten times that);
+    # memory grows only by what the bounded caches hold.
+    assert growth > 7_000_000
+    assert large_mb - small_mb < 6, (small_mb, large_mb)
+
+
+def _wait_for(predicate: object, seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():  # type: ignore[operator]
+            return
+        time.sleep(0.02)
+    raise AssertionError("timed out")
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_stopping_midway_leaves_no_complete_looking_file(tmp_path: Path,
+                                                          stop: signal.Signals) -> None:
+    fifo = tmp_path / "cohort.csv"
+    os.mkfifo(fifo)
+    out = tmp_path / "results.csv"
+    child = subprocess.Popen([hitpath_exe(), "batch", str(fifo), "--output", str(out),
+                              "--as-of", AS_OF], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    writer = open(fifo, "wb")  # noqa: SIM115 - held open while the run is stopped
+    try:
+        rows = _row_bytes()
+        for chunk in itertools.islice(rows, 3000):
+            writer.write(chunk)
+        writer.flush()
+
+        def temporary() -> list[str]:
+            return [p.name for p in tmp_path.iterdir() if p.name.startswith(".hitpath-")]
+
+        _wait_for(lambda: temporary() and os.path.getsize(tmp_path / temporary()[0]) > 0)
+        child.send_signal(stop)
+        _, err = child.communicate(timeout=20)
+    finally:
+        try:
+            writer.close()
+        except BrokenPipeError:
+            pass
+    assert child.returncode == 130, err
+    assert b"stopped" in err and b"Traceback" not in err
+    assert not out.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cohort.csv"]
+
+
+def test_progress_bar_on_a_terminal_only(tmp_path: Path) -> None:
+    src = tmp_path / "cohort.csv"
+    BENCH.write_cohort(str(src), 20_000)
+    out = tmp_path / "results.csv"
+    child = pexpect.spawn(hitpath_exe(), ["batch", str(src), "--output", str(out),
+                                          "--as-of", AS_OF],
+                          encoding="utf-8", timeout=60, dimensions=(24, 100),
+                          env={**os.environ, "TERM": "xterm"})
+    screen = child.read()
+    child.close()
+    assert child.exitstatus == 0
+    assert "Assessing" in screen and "━" in screen
+    assert "20,000 assessed, no errors." in screen
+    # Not a terminal: no bar, no control codes, only the summary.
+    piped = subprocess.run([hitpath_exe(), "batch", str(src), "--output", str(out),
+                            "--as-of", AS_OF], capture_output=True, text=True, timeout=60)
+    assert piped.stderr == f"hitpath: 20,000 assessed, no errors.\nWrote {out}\n"
+
+
+def test_stdout_holds_only_data_even_on_a_terminal_stderr(tmp_path: Path) -> None:
+    src = tmp_path / "cohort.csv"
+    BENCH.write_cohort(str(src), 50)
+    out = tmp_path / "stdout.csv"
+    # stderr is the terminal, stdout a file: the bar may show, but never in the data.
+    child = pexpect.spawn("/bin/sh", ["-c", f"'{hitpath_exe()}' batch '{src}' --as-of {AS_OF} "
+                                            f"> '{out}'"],
+                          encoding="utf-8", timeout=60)
+    child.read()
+    child.close()
+    assert child.exitstatus == 0
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert len(rows) == 50 and rows[0]["row"] == "2"
+    assert "\x1b" not in out.read_text(encoding="utf-8")
+
+
+def test_interrupt_in_process_removes_the_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A Ctrl-C at any row: the temporary file goes, the target is never created."""
+    import hitpath.batch as batch
+
+    src = tmp_path / "cohort.csv"
+    BENCH.write_cohort(str(src), 5_000)
+    seen = {"rows": 0}
+    real = batch._Columns.csv_tail
+
+    def interrupting(self: batch._Columns, outcome: object) -> list[str]:
+        seen["rows"] += 1
+        if seen["rows"] == 2_500:
+            raise KeyboardInterrupt
+        return real(self, outcome)
+
+    monkeypatch.setattr(batch._Columns, "csv_tail", interrupting)
+    code = batch.run_batch(str(src), str(tmp_path / "out.csv"), date(2026, 5, 1), None, "csv")
+    assert code == 130
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cohort.csv"]
+    assert "stopped after 2,499 rows; no results file was written." in capsys.readouterr().err
+
+
+def test_a_thread_can_run_a_batch(tmp_path: Path) -> None:
+    """Off the main thread no signal handler is set, and the run still works."""
+    import contextlib
+
+    from hitpath.batch import run_batch
+
+    src = tmp_path / "cohort.csv"
+    BENCH.write_cohort(str(src), 100)
+    result: list[int] = []
+    with contextlib.redirect_stderr(io.StringIO()):
+        worker = threading.Thread(target=lambda: result.append(run_batch(
+            str(src), str(tmp_path / "out.csv"), date(2026, 5, 1), None, None)))
+        worker.start()
+        worker.join(60)
+    assert result == [0]
