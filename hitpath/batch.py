@@ -836,14 +836,14 @@ def _route_causes(
     if evaluate(old, a.applies_when, before.values) != evaluate(new, b.applies_when,
                                                                after.values):
         causes += _condition_changes(old, new, "who the route is for", a.applies_when,
-                                     b.applies_when)
+                                     b.applies_when, before, after)
     old_ids = [r.id for r in a.requirements]
     new_ids = [r.id for r in b.requirements]
     causes += [f"requirement {i} was added to the route" for i in new_ids if i not in old_ids]
     causes += [f"requirement {i} was taken off the route" for i in old_ids if i not in new_ids]
     for req_id in (i for i in new_ids if i in old_ids):
         causes += _requirement_causes(old, new, req_id, before, after, as_of)
-    return causes or ["a change elsewhere in the rules this route relies on"]
+    return list(dict.fromkeys(causes)) or ["a change elsewhere in the rules this route relies on"]
 
 
 def _funding_causes(old: Rules, new: Rules, before: Any, after: Any, as_of: date) -> list[str]:
@@ -871,22 +871,48 @@ def _requirement_causes(
         old_value, new_value = getattr(a, name), getattr(b, name)
         if name in ("applies_when", "met_when"):
             causes += _condition_changes(old, new, f"requirement {req_id} {name}", old_value,
-                                         new_value)
+                                         new_value, before, after)
         elif old_value != new_value:
             causes.append(f"requirement {req_id} {name}: {old_value} -> {new_value}")
     return causes
 
 
-def _condition_changes(old: Rules, new: Rules, what: str, a: Any, b: Any) -> list[str]:
-    """A changed condition, and every named condition under it that changed."""
+def _condition_changes(
+    old: Rules, new: Rules, what: str, a: Any, b: Any, before: Any, after: Any
+) -> list[str]:
+    """A changed condition, and each named condition under it, that this client now meets
+    differently (a change that makes no difference to them is not a cause)."""
+    from hitpath.conditions import evaluate
+
+    def differs(was: Any, now: Any) -> bool:
+        return bool(was != now and evaluate(old, was, before.values) != evaluate(
+            new, now, after.values))
+
     causes: list[str] = []
-    if a != b:
-        causes.append(f"{what}: {_show(a)} -> {_show(b)}")
+    if a != b and differs(a, b):
+        causes.append(f"{what}: {_change(a, b)}")
     for name in dict.fromkeys([*_refs(old, a), *_refs(new, b)]):
         was, now = old.conditions.get(name), new.conditions.get(name)
-        if was != now:
-            causes.append(f"condition {name}: {_show(was)} -> {_show(now)}")
+        if was is None or now is None:
+            if was != now:
+                causes.append(f"condition {name}: {_change(was, now)}")
+        elif differs(was, now):
+            causes.append(f"condition {name}: {_change(was, now)}")
     return causes
+
+
+def _change(was: Any, now: Any) -> str:
+    """old -> new for a condition; for the same comparison on a list, only what moved."""
+    if (isinstance(was, dict) and isinstance(now, dict) and "q" in was and "q" in now
+            and was.keys() == now.keys()):
+        op = next(k for k in was if k != "q")
+        old_list, new_list = was[op], now[op]
+        if was["q"] == now["q"] and isinstance(old_list, list) and isinstance(new_list, list):
+            moved = [f"{v} added" for v in new_list if v not in old_list]
+            moved += [f"{v} taken out" for v in old_list if v not in new_list]
+            if moved:
+                return f"{was['q']} {op} [...]: " + ", ".join(moved)
+    return f"{_show(was)} -> {_show(now)}"
 
 
 def _refs(rules: Rules, node: Any) -> list[str]:
