@@ -62,7 +62,7 @@ def test_text_report_reads_plainly_when_piped(run_hitpath: Run, pwp_file: Path) 
     assert "Not yet: NHS-funded training from 14 July 2025 by the PWP route." in out
     assert "\x1b[" not in out  # no colour codes when piped
     assert "INELIGIBLE" not in out.upper().replace("NOT ELIGIBLE", "")
-    assert "[from date] Psychological wellbeing practitioner (PWP) route" in out
+    assert "[~] Psychological wellbeing practitioner (PWP) route" in out
 
 
 def test_set_is_a_what_if(run_hitpath: Run, pwp_file: Path) -> None:

@@ -248,7 +248,7 @@ def test_plain_mode_numbered_choices(tmp_path: Path, children: list[pexpect.spaw
     expect(child, "Check your answers:")
     key(child, "1" + ENTER)  # show my results
     expect(child, "This tool covers England; see the advice for your nation.")
-    expect(child, "[not for you] Core profession route")
+    expect(child, "[-] Core profession route")
     expect(child, "What would you like to do?")
     key(child, "6" + ENTER)  # quit
     child.expect(pexpect.EOF)

@@ -7,7 +7,7 @@ from html import escape
 
 from hitpath.model import Assessment, Rules
 from hitpath.report.document import Block, build
-from hitpath.report.words import ASCII_SYMBOL
+from hitpath.report.words import SYMBOL
 
 CSS = """
 body { font-family: system-ui, sans-serif; line-height: 1.5; max-width: 46rem;
@@ -17,7 +17,7 @@ h1 { font-size: 1.6rem; } h2 { font-size: 1.25rem; margin-top: 2rem;
 .verdict { font-weight: bold; } .warning { border-left: 4px solid #a00; padding-left: .8rem; }
 .v-eligible { color: #075e07; } .v-eligible_from, .v-not_yet { color: #7a4b00; }
 .v-unsure { color: #5b2a86; } .v-not_eligible { color: #444; }
-a { color: #0645ad; word-break: break-all; }
+a { color: #0645ad; } li, td { overflow-wrap: anywhere; }
 table { border-collapse: collapse; width: 100%; } th, td { text-align: left;
         vertical-align: top; padding: .35rem .5rem; border-bottom: 1px solid #ccc; }
 @media print { body { margin: 0; max-width: none; } a { color: inherit; }
@@ -46,9 +46,10 @@ def render_blocks(doc: list[Block], title: str) -> str:
                        '<th scope="col">Verdict</th><th scope="col">Main reason</th></tr>'
                        "</thead><tbody>")
             for row in block.rows:
-                label = escape(ASCII_SYMBOL[row.verdict])
+                label = escape(SYMBOL[row.verdict])
                 out.append(f'<tr><th scope="row">{escape(row.title)}</th>'
-                           f'<td class="verdict v-{escape(row.verdict)}">{label} '
+                           f'<td class="verdict v-{escape(row.verdict)}">'
+                           f'<span aria-hidden="true">{label}</span> '
                            f"{escape(row.words)}</td><td>{escape(row.reason)}</td></tr>")
             out.append("</tbody></table>")
         elif block.kind in ("items", "timeline"):

@@ -15,11 +15,11 @@ SYMBOL = {
     "unsure": "?",
 }
 ASCII_SYMBOL = {
-    "eligible": "[open]",
-    "eligible_from": "[from date]",
-    "not_yet": "[not yet]",
-    "not_eligible": "[not for you]",
-    "unsure": "[depends]",
+    "eligible": "[+]",
+    "eligible_from": "[~]",
+    "not_yet": "[~]",
+    "not_eligible": "[-]",
+    "unsure": "[?]",
 }
 
 
