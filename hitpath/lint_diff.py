@@ -1,0 +1,308 @@
+"""``hitpath rules diff OLD NEW``: what an edit changes, first in the rules, then for people.
+
+The first part lists questions, named conditions, requirements, routes, dates and pay figures,
+advice and sources added, removed or changed. The second assesses people under both files and
+shows whose verdicts and dates move: the given answers files, or else one person for every
+outcome the exhaustive walk of either file reaches.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from hitpath.errors import HitpathError
+from hitpath.lint_checks import Loaded, display_path
+from hitpath.model import Answers, Rules
+
+MAX_SHOWN = 40
+"""Kinds of change shown for walked people; the rest are counted."""
+
+_SECTIONS = (
+    ("questions", "question"), ("requirements", "requirement"), ("routes", "route"),
+    ("advice", "advice item"), ("next_steps", "next step"),
+)
+_TEXT_FIELDS = frozenset({
+    "text", "help", "fact", "title", "short_title", "summary", "not_applicable", "met", "unmet",
+    "how_to_meet", "caveat", "rollover_note", "label", "not_applied", "if_unsure", "note",
+    "care_signpost", "publisher",
+})
+
+
+def diff_rules(
+    before: Loaded, after: Loaded, answers_files: list[str], as_of: date
+) -> tuple[list[str], bool]:
+    """The report as lines, and whether anything differs."""
+    old, new = before.data, after.data
+    lines = [f"Rules: {before.path} ({_version(old)}) -> {after.path} ({_version(new)})", ""]
+    changes = rule_changes(old, new)
+    lines.append("What changed in the rules:")
+    lines += [f"  {c}" for c in changes] or ["  nothing"]
+    lines.append("")
+    if answers_files:
+        lines.append(f"What moves for the people in the answers files (as of {as_of}):")
+        moved = _answers_moves(before.rules, after.rules, answers_files, as_of, lines)
+    else:
+        lines.append(f"What moves for people (one for each outcome the walk reaches, as of "
+                     f"{as_of}):")
+        moved = _walk_moves(before.rules, after.rules, as_of, lines)
+    return lines, bool(changes) or moved
+
+
+def _version(data: dict[str, Any]) -> str:
+    meta = data["meta"]
+    return f"version {meta['rules_version']}, reviewed {meta['reviewed']}"
+
+
+# What changed in the rules -------------------------------------------------------------
+
+def rule_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """Every change between two validated rules files, in the words of the domain."""
+    out: list[str] = []
+    out += _fields("meta", old["meta"], new["meta"])
+    for section, what in _SECTIONS:
+        out += _by_id(section, what, old[section], new[section])
+    out += _keyed("named condition", old["conditions"], new["conditions"])
+    out += _fields("funding rule", old["funding"], new["funding"])
+    out += _pay(old["terms"]["pay"], new["terms"]["pay"])
+    terms_old = {k: v for k, v in old["terms"].items() if k != "pay"}
+    terms_new = {k: v for k, v in new["terms"].items() if k != "pay"}
+    out += _fields("terms", terms_old, terms_new)
+    out += _fields("high cost area supplement", old["hcas"], new["hcas"])
+    out += _keyed("source", old["sources"], new["sources"])
+    return out
+
+
+def _by_id(section: str, what: str, old: list[dict[str, Any]],
+           new: list[dict[str, Any]]) -> list[str]:
+    before = {item["id"]: item for item in old}
+    after = {item["id"]: item for item in new}
+    out = [f"{what} '{i}' added" for i in after if i not in before]
+    out += [f"{what} '{i}' removed" for i in before if i not in after]
+    for ident, item in after.items():
+        if ident in before:
+            out += _fields(f"{what} '{ident}'", before[ident], item)
+    if [i for i in before if i in after] != [i for i in after if i in before]:
+        out.append(f"{section}: order changed")
+    return out
+
+
+def _keyed(what: str, old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    out = [f"{what} '{k}' added" for k in new if k not in old]
+    out += [f"{what} '{k}' removed" for k in old if k not in new]
+    for key, value in new.items():
+        if key in old and old[key] != value:
+            if isinstance(value, dict) and _is_condition(value):
+                out.append(f"{what} '{key}': {_condition_change(old[key], value)}")
+            else:
+                out += _fields(f"{what} '{key}'", old[key], value)
+    return out
+
+
+def _fields(owner: str, old: Any, new: Any) -> list[str]:
+    """Field-by-field changes of one item."""
+    if old == new:
+        return []
+    if not isinstance(old, dict) or not isinstance(new, dict):
+        return [f"{owner}: {_show(old)} -> {_show(new)}"]
+    out: list[str] = []
+    for key in dict.fromkeys([*old, *new]):
+        a, b = old.get(key), new.get(key)
+        if a == b:
+            continue
+        name = f"{owner}: {key}"
+        if a is None:
+            out.append(f"{name} added: {_show(b)}")
+        elif b is None:
+            out.append(f"{name} removed")
+        elif key in _TEXT_FIELDS and isinstance(b, str):
+            out.append(f"{name} reworded: {_clip(b)}")
+        elif isinstance(b, dict) and _is_condition(b):
+            out.append(f"{name}: {_condition_change(a, b)}")
+        elif key == "choices":
+            out += _list_change(name, [c["value"] for c in a], [c["value"] for c in b])
+            labels_a = {c["value"]: c for c in a}
+            for choice in b:
+                if choice["value"] in labels_a and labels_a[choice["value"]] != choice:
+                    out.append(f"{name}: '{choice['value']}' relabelled: {_clip(choice['label'])}")
+        elif isinstance(a, list) and isinstance(b, list) and all(
+                not isinstance(x, dict) for x in [*a, *b]):
+            out += _list_change(name, a, b)
+        elif isinstance(a, dict) and isinstance(b, dict):
+            out += _fields(name, a, b)
+        else:
+            out.append(f"{name}: {_show(a)} -> {_show(b)}")
+    return out
+
+
+def _list_change(name: str, old: list[Any], new: list[Any]) -> list[str]:
+    added = [x for x in new if x not in old]
+    removed = [x for x in old if x not in new]
+    out = []
+    if added:
+        out.append(f"{name}: now also {', '.join(map(str, added))}")
+    if removed:
+        out.append(f"{name}: no longer {', '.join(map(str, removed))}")
+    if not added and not removed:
+        out.append(f"{name}: order changed")
+    return out
+
+
+def _is_condition(node: dict[str, Any]) -> bool:
+    return bool({"all", "any", "not", "ref", "q", "routes_open"} & set(node))
+
+
+def _condition_change(old: Any, new: Any) -> str:
+    """A changed condition: the values added or removed when only a list changed."""
+    from hitpath.listing import condition_text
+
+    if (isinstance(old, dict) and isinstance(new, dict) and "q" in old and "q" in new
+            and old["q"] == new["q"] and set(old) == set(new)):
+        op = next(k for k in new if k != "q")
+        if isinstance(old[op], list) and isinstance(new[op], list):
+            parts = _list_change(f"{new['q']} {op.replace('_', ' ')}", old[op], new[op])
+            return "; ".join(parts)
+    return f"{condition_text(old)} -> {condition_text(new)}"
+
+
+def _pay(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[str]:
+    before = {p["pay_year"]: p for p in old}
+    after = {p["pay_year"]: p for p in new}
+    out = [f"pay {y} added (from {p['effective_from']})" for y, p in after.items()
+           if y not in before]
+    out += [f"pay {y} removed" for y in before if y not in after]
+    for year, period in after.items():
+        if year not in before:
+            continue
+        was = before[year]
+        bands_old = {b["band"]: b for b in was["bands"]}
+        for band in period["bands"]:
+            prior = bands_old.get(band["band"])
+            if prior is None:
+                out.append(f"pay {year}: band {band['band']} added")
+                continue
+            for point in ("entry", "after_2_years", "top"):
+                if prior[point] != band[point]:
+                    out.append(f"pay {year}: band {band['band']} {point.replace('_', ' ')} "
+                               f"{prior[point]:,} -> {band[point]:,}")
+        rest_old = {k: v for k, v in was.items() if k != "bands"}
+        rest_new = {k: v for k, v in period.items() if k != "bands"}
+        out += _fields(f"pay {year}", rest_old, rest_new)
+    return out
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(_show(v) for v in value) + "]"
+    if isinstance(value, dict):
+        from hitpath.listing import condition_text
+
+        return condition_text(value) if _is_condition(value) else "{...}"
+    return _clip(str(value))
+
+
+def _clip(text: str, width: int = 70) -> str:
+    return text if len(text) <= width else text[: width - 3].rstrip() + "..."
+
+
+# What moves for people ------------------------------------------------------------------
+
+Outcome = tuple[Any, ...]
+
+
+def _outcome(rules: Rules, answers: Answers, as_of: date) -> Outcome:
+    from hitpath.engine import assess
+
+    result = assess(rules, answers, as_of, detail=False)
+    routes = tuple((r.id, r.verdict, r.eligible_from) for r in result.routes)
+    return (*routes, ("funding", result.funding.two_year_rule, result.funding.nhs_funding_from))
+
+
+def _describe(outcome: Outcome) -> dict[str, str]:
+    out = {}
+    for ident, verdict, when in outcome:
+        text = verdict.replace("_", " ") if ident != "funding" else f"rule {verdict}"
+        out[ident] = text + (f" {when.isoformat()}" if when else "")
+    return out
+
+
+def _moves(old: Outcome, new: Outcome) -> list[str]:
+    before, after = _describe(old), _describe(new)
+    return [f"{k}: {before.get(k, 'no such route')} -> {after.get(k, 'no such route')}"
+            for k in dict.fromkeys([*before, *after]) if before.get(k) != after.get(k)]
+
+
+def _answers_moves(old_rules: Rules, new_rules: Rules, files: list[str], as_of: date,
+                   lines: list[str]) -> bool:
+    from hitpath.answers import from_mapping
+    from hitpath.loading import load_file
+
+    moved = False
+    for path in files:
+        name = display_path(path)
+        data, where = load_file(path, "answers")  # unreadable: exit 2
+        results: list[Outcome | None] = []
+        for which, rules in (("OLD", old_rules), ("NEW", new_rules)):
+            try:
+                results.append(_outcome(rules, from_mapping(rules, data, path, where), as_of))
+            except HitpathError as exc:
+                lines.append(f"  {name}: not valid under the {which} rules: "
+                             f"{exc.key + ': ' if exc.key else ''}{exc.message}")
+                results.append(None)
+                moved = True
+        before, after = results
+        if before is None or after is None:
+            continue
+        changes = _moves(before, after)
+        moved = moved or bool(changes)
+        lines += [f"  {name}: {c}" for c in changes] or [f"  {name}: no change"]
+    return moved
+
+
+def _walk_moves(old_rules: Rules, new_rules: Rules, as_of: date, lines: list[str]) -> bool:
+    from hitpath.answers import to_plain
+    from hitpath.lint_walk import format_answer, walk
+
+    people: dict[str, dict[str, Any]] = {}
+    for rules in (old_rules, new_rules):
+        for item in walk(rules, as_of).classes.values():
+            plain = to_plain(Answers(dict(item.answers)), rules)
+            people.setdefault(repr(sorted(plain.items())), plain)
+    # People whose outcome moves the same way are shown once, with one of them as the example.
+    patterns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for plain in people.values():
+        before = _outcome(old_rules, _fit(old_rules, plain), as_of)
+        after = _outcome(new_rules, _fit(new_rules, plain), as_of)
+        changes = _moves(before, after)
+        if changes:
+            patterns.setdefault(tuple(changes), []).append(plain)
+    for shown, (changes, who) in enumerate(patterns.items()):
+        if shown == MAX_SHOWN:
+            lines.append(f"  ... and {len(patterns) - shown:,} more kinds of change")
+            break
+        example = " ".join(f"{k}={format_answer(tuple(v) if isinstance(v, list) else v)}"
+                           for k, v in who[0].items())
+        lines.append(f"  {'; '.join(changes)}")
+        lines.append(f"      for {len(who):,} walked {'person' if len(who) == 1 else 'people'}, "
+                     f"for example: {example}")
+    moved = sum(len(who) for who in patterns.values())
+    lines.append(f"  {moved:,} of {len(people):,} walked people change outcome; "
+                 f"{len(people) - moved:,} stay the same.")
+    return moved > 0
+
+
+def _fit(rules: Rules, plain: dict[str, Any]) -> Answers:
+    """Answers valid for ``rules``: keys or values the rules do not know are left out."""
+    from hitpath.answers import coerce
+
+    answers = Answers()
+    for key, raw in plain.items():
+        question = rules.question_by_id.get(key)
+        if question is None:
+            continue
+        try:
+            value, _ = coerce(question, raw)
+        except ValueError:
+            continue
+        answers.values[key] = value
+    return answers

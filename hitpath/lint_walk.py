@@ -1,0 +1,686 @@
+"""The exhaustive path walk: every way through the questions, each run through the engine.
+
+The walk follows the questionnaire: a question is asked when its ``when`` is true (or cannot be
+decided yet), and takes every answer that can matter: every choice, every combination of the
+groups of a multi question that the rules tell apart, and for numbers and dates the values on
+each side of every threshold and date the rules mention (plus "not sure" where allowed).
+
+Two pruning rules keep it fast, and both are proofs rather than guesses:
+
+* answers that every condition, requirement and later question treats alike (12 and 13 months
+  against "at least 12", or two core professions) lead to the same outcome on every
+  continuation, so only the first is walked on; the others are counted as walked;
+* answers that differ only in which advice they trigger are each run once, on one complete path,
+  rather than multiplied through every combination of the other answers.
+
+The outcome of a path is each route's verdict and date (and, when undecided, the answers that
+would decide it) and the funding rule's state and date; one transcript line per distinct
+outcome makes the golden file.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from itertools import combinations
+from typing import Any
+
+from hitpath.conditions import compile_condition, unknown_questions
+from hitpath.dates import add_months
+from hitpath.engine import assess
+from hitpath.model import UNSURE, VERDICTS, Answers, Condition, Question, Requirement, Rules
+
+REFERENCE_QUESTION = "course_start"
+"""The engine judges requirements on this answer's date when given (engine.reference_date)."""
+
+ENGINE_READS = {
+    "course_start": "the engine judges requirements on the course start date",
+    "pay_area": "the engine picks the High Cost Area Supplement from it",
+    "nation": "the engine uses it to say whether the person is in scope",
+}
+"""Questions the engine reads by name, so they count as used without any condition."""
+
+MAX_GROUP_COMBINATIONS = 4096
+"""Above this many combinations of a multi question's groups, walk singles and pairs only."""
+
+MAX_PROBLEMS = 20
+
+Tri = bool | None
+Outcome = tuple[Any, ...]
+PartialEvaluator = Callable[[dict[str, Any], int], Tri]
+
+
+def _always(answers: dict[str, Any], index: int) -> Tri:
+    return True
+
+
+def _unknown(answers: dict[str, Any], index: int) -> Tri:
+    return None  # whether routes are open is known only at the end of a path
+
+
+@dataclass(slots=True)
+class WalkProblem:
+    """A path on which the engine failed or broke one of the walk's promises."""
+
+    message: str
+    answers: dict[str, Any]
+    about: str = "engine"
+    """What the problem is about: "engine", "funding", or "route:<id>"."""
+    paths: int = 1
+
+
+@dataclass(slots=True)
+class OutcomeClass:
+    """All walked paths that end in one outcome, with the first one found."""
+
+    outcome: Outcome
+    answers: dict[str, Any]
+    paths: int = 0
+
+
+@dataclass(slots=True)
+class WalkResult:
+    """What the walk found: coverage, verdict counts, outcome classes and problems."""
+
+    as_of: date
+    paths: int = 0
+    runs: int = 0
+    seconds: float = 0.0
+    asked: set[str] = field(default_factory=set)
+    advice_fired: set[str] = field(default_factory=set)
+    steps_fired: set[str] = field(default_factory=set)
+    verdicts: dict[str, Counter[str]] = field(default_factory=dict)
+    classes: dict[Outcome, OutcomeClass] = field(default_factory=dict)
+    problems: list[WalkProblem] = field(default_factory=list)
+    problem_count: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def walk(rules: Rules, as_of: date) -> WalkResult:
+    """Walk every path through the questions of ``rules`` on the date ``as_of``."""
+    walker = _Walker(rules, as_of)
+    started = time.perf_counter()
+    walker.visit(0, {}, 1)
+    walker.result.seconds = time.perf_counter() - started
+    return walker.result
+
+
+def _leaves(node: Condition | None, rules: Rules, out: list[Condition]) -> None:
+    """Every comparison in a condition, with named conditions expanded."""
+    if node is None:
+        return
+    if "all" in node or "any" in node:
+        for part in node.get("all") or node.get("any") or []:
+            _leaves(part, rules, out)
+    elif "not" in node:
+        _leaves(node["not"], rules, out)
+    elif "ref" in node:
+        _leaves(rules.conditions.get(node["ref"]), rules, out)
+    elif "q" in node:
+        out.append(node)
+
+
+def all_roots(rules: Rules) -> list[Condition]:
+    """Every condition the rules use, wherever it sits."""
+    roots: list[Condition | None] = [q.when for q in rules.questions]
+    roots += list(rules.conditions.values())
+    for route in rules.routes:
+        roots.append(route.applies_when)
+    for req in rules.requirements.values():
+        roots += [req.applies_when, req.met_when]
+    roots += [a.when for a in rules.advice] + [s.when for s in rules.next_steps]
+    return [r for r in roots if r is not None]
+
+
+def _operator(leaf: Condition) -> tuple[str, Any]:
+    return next((k, v) for k, v in leaf.items() if k != "q")
+
+
+class _Walker:
+    def __init__(self, rules: Rules, as_of: date) -> None:
+        self.rules = rules
+        self.as_of = as_of
+        self.questions = rules.questions
+        self.ids = [q.id for q in rules.questions]
+        self.result = WalkResult(as_of=as_of,
+                                 verdicts={r.id: Counter() for r in rules.routes})
+        leaves: list[Condition] = []
+        for root in all_roots(rules):
+            _leaves(root, rules, leaves)
+        self.leaves_of: dict[str, list[Condition]] = {}
+        for leaf in leaves:
+            group = self.leaves_of.setdefault(leaf["q"], [])
+            if all(existing is not leaf for existing in group):
+                group.append(leaf)
+        self.fixed_values = {q.id: self._values(q) for q in rules.questions}
+        self.variants_seen: set[Any] = set()
+        self.layout: Any = None
+        self.position = {q.id: i for i, q in enumerate(rules.questions)}
+        self.compiled: dict[int, PartialEvaluator] = {}
+        self.dated = [req for req in rules.requirements.values() if req.kind in ("months", "date")]
+        self.dated_of: dict[str, list[Requirement]] = {}
+        for req in self.dated:
+            self.dated_of.setdefault(req.question or "", []).append(req)
+        self.routes_of: dict[str, list[Any]] = {}
+        for route in rules.routes:
+            for req in route.requirements:
+                self.routes_of.setdefault(req.id, []).append(route)
+        # Where each question is mentioned: the only places its answer can matter.
+        self.sites: dict[str, list[tuple[str, Any, Condition]]] = {
+            q.id: [] for q in rules.questions}
+        places: list[tuple[str, Any, Condition | None]] = []
+        places += [("route", r, r.applies_when) for r in rules.routes]
+        for req in rules.requirements.values():
+            places += [("req", req, req.applies_when), ("req", req, req.met_when)]
+        places += [("when", i, q.when) for i, q in enumerate(rules.questions)]
+        places += [("advice", None, a.when) for a in rules.advice]
+        places += [("advice", None, s.when) for s in rules.next_steps]
+        for kind, owner, node in places:
+            found: list[Condition] = []
+            _leaves(node, rules, found)
+            assert node is not None or not found
+            for qid in dict.fromkeys(leaf["q"] for leaf in found):
+                if qid in self.sites and node is not None:
+                    self.sites[qid].append((kind, owner, node))
+
+    # Answer values ----------------------------------------------------------------------
+
+    def _values(self, q: Question) -> list[Any]:
+        """The answers worth walking for ``q`` that do not depend on earlier answers."""
+        values: list[Any]
+        if q.type == "choice":
+            values = list(q.values)
+        elif q.type == "multi":
+            values = self._multi_values(q)
+        elif q.type == "number":
+            values = self._number_values(q)
+        else:
+            values = self._date_values(q)
+        if q.unsure_allowed and q.type in ("number", "date"):
+            values.append(UNSURE)
+        return list(dict.fromkeys(values))
+
+    def _multi_values(self, q: Question) -> list[Any]:
+        leaves = [leaf for leaf in self.leaves_of.get(q.id, []) if _operator(leaf)[0] != "answered"]
+        # Values that sit in exactly the same lists are interchangeable for every rule.
+        groups: dict[tuple[bool, ...], list[str]] = {}
+        exclusive: list[str] = []
+        for choice in q.choices:
+            if choice.exclusive:
+                exclusive.append(choice.value)
+                continue
+            signature = tuple(choice.value in _operator(leaf)[1] for leaf in leaves)
+            groups.setdefault(signature, []).append(choice.value)
+        whole = {sig for sig in groups for leaf in leaves
+                 if _operator(leaf)[0] == "contains_all"
+                 and any(v in _operator(leaf)[1] for v in groups[sig])}
+        picks = [tuple(members) if sig in whole else (members[0],)
+                 for sig, members in groups.items()]
+        if 2 ** len(picks) <= MAX_GROUP_COMBINATIONS:
+            sizes = range(1, len(picks) + 1)
+        else:
+            sizes = range(1, 3)
+            self.result.notes.append(
+                f"{q.id}: {len(picks)} groups of choices; walked them singly and in pairs")
+        order = {v: i for i, v in enumerate(q.values)}
+        values: list[Any] = []
+        for size in sizes:
+            for combo in combinations(picks, size):
+                chosen = [v for pick in combo for v in pick]
+                values.append(tuple(sorted(chosen, key=order.__getitem__)))
+        if len(picks) > 2 and 2 ** len(picks) > MAX_GROUP_COMBINATIONS:
+            values.append(tuple(v for pick in picks for v in pick))
+        values += [(v,) for v in exclusive]
+        return values
+
+    def _number_values(self, q: Question) -> list[Any]:
+        thresholds: list[int] = []
+        for leaf in self.leaves_of.get(q.id, []):
+            op, value = _operator(leaf)
+            if op in ("at_least", "at_most", "equals", "not_equals") and isinstance(value, int):
+                thresholds.append(value)
+        for req in self.rules.requirements.values():
+            if req.kind == "months" and req.question == q.id:
+                thresholds.append(req.at_least)
+        values = [t + d for t in sorted(set(thresholds)) for d in (-1, 0, 1)]
+        low = q.min if q.min is not None else None
+        high = q.max if q.max is not None else None
+        values = [v for v in values
+                  if (low is None or v >= low) and (high is None or v <= high)]
+        return values or [low if low is not None else 0]
+
+    def _date_values(self, q: Question) -> list[Any]:
+        days: list[date] = []
+        for leaf in self.leaves_of.get(q.id, []):
+            op, value = _operator(leaf)
+            if op in ("before", "on_or_after"):
+                days.append(date.fromisoformat(value) if isinstance(value, str) else value)
+        values: list[Any] = [d + timedelta(days=k) for d in sorted(set(days)) for k in (-1, 0, 1)]
+        for req in self.rules.requirements.values():
+            if req.kind == "date" and req.question == q.id:
+                months = req.plus_years * 12 + req.plus_months
+                # The answer that makes the requirement's date fall on the judging day.
+                edge = add_months(self.as_of, -months)
+                values += [edge - timedelta(days=1), edge, edge + timedelta(days=1)]
+                leap = _leap_day_before(edge + timedelta(days=1))
+                if leap is not None and months % 12 == 0:
+                    values.append(leap)
+        if q.id == REFERENCE_QUESTION:
+            return []  # worked out from the earlier answers; see _reference_values
+        return values or [self.as_of]
+
+    def _reference_values(self, q: Question, answers: dict[str, Any]) -> list[Any]:
+        """The course start: the day before, on and after each date the answers so far give."""
+        targets: set[date] = set()
+        for req in self.rules.requirements.values():
+            raw = answers.get(req.question or "")
+            if req.kind == "months" and isinstance(raw, int) and raw < req.at_least:
+                targets.add(add_months(self.as_of, req.at_least - raw))
+            elif req.kind == "date" and isinstance(raw, date):
+                targets.add(add_months(raw, req.plus_years * 12 + req.plus_months))
+        values: list[Any] = [None] if q.optional else []
+        for target in sorted(targets):
+            values += [target - timedelta(days=1), target, target + timedelta(days=1)]
+        if not targets:
+            values.append(self.as_of)
+        return values
+
+    def candidates(self, q: Question, answers: dict[str, Any]) -> list[Any]:
+        """Every answer of ``q`` to walk, given the earlier answers."""
+        if q.id == REFERENCE_QUESTION and q.type == "date":
+            values = self._reference_values(q, answers)
+            if q.unsure_allowed:
+                values.append(UNSURE)
+            return list(dict.fromkeys(values))
+        values = list(self.fixed_values[q.id])
+        if q.optional:
+            values.insert(0, None)
+        return values
+
+    # Partial evaluation -----------------------------------------------------------------
+
+    def tri_of(self, node: Condition | None) -> PartialEvaluator:
+        """A condition as a closure: its value when questions from ``index`` on are unanswered."""
+        if node is None:
+            return _always
+        key = id(node)
+        found = self.compiled.get(key)
+        if found is None:
+            found = self.compiled[key] = self._compile(node)
+        return found
+
+    def _compile(self, node: Condition) -> PartialEvaluator:
+        if "all" in node or "any" in node:
+            parts = [self.tri_of(p) for p in node.get("all") or node.get("any") or []]
+            stop, other = (False, True) if "all" in node else (True, False)
+
+            def combine(answers: dict[str, Any], index: int) -> Tri:
+                result: Tri = other
+                for part in parts:
+                    value = part(answers, index)
+                    if value is stop:
+                        return stop
+                    if value is None:
+                        result = None
+                return result
+
+            return combine
+        if "not" in node:
+            inner = self.tri_of(node["not"])
+
+            def negate(answers: dict[str, Any], index: int) -> Tri:
+                value = inner(answers, index)
+                return None if value is None else not value
+
+            return negate
+        if "ref" in node:
+            return self.tri_of(self.rules.conditions[node["ref"]])
+        if "routes_open" in node:
+            return _unknown
+        position = self.position[node["q"]]
+        compare = compile_condition(self.rules, node)
+
+        def leaf(answers: dict[str, Any], index: int) -> Tri:
+            return None if position >= index else compare(answers)
+
+        return leaf
+
+    def undecided_leaves(
+        self, nodes: list[Condition], qid: str, answers: dict[str, Any], index: int
+    ) -> list[Condition]:
+        """The comparisons on ``qid`` inside the undecided parts of ``nodes``."""
+        found: dict[int, Condition] = {}
+
+        def visit(node: Condition) -> None:
+            if self.tri_of(node)(answers, index) is not None:
+                return
+            if "all" in node or "any" in node:
+                for part in node.get("all") or node.get("any") or []:
+                    visit(part)
+            elif "not" in node:
+                visit(node["not"])
+            elif "ref" in node:
+                visit(self.rules.conditions[node["ref"]])
+            elif node.get("q") == qid:
+                found[id(node)] = node
+
+        for node in nodes:
+            visit(node)
+        return list(found.values())
+
+    def in_play(self, answers: dict[str, Any], index: int) -> _InPlay:
+        """Which routes can still change and which requirements still count, lazily."""
+        return _InPlay(self, answers, index)
+
+    # The walk ---------------------------------------------------------------------------
+
+    def features(
+        self, q: Question, index: int, answers: dict[str, Any], values: list[Any]
+    ) -> list[tuple[Any, tuple[Any, ...], tuple[Any, ...]]]:
+        """For each value: what the verdicts can see of it, and what advice can see of it."""
+        play = self.in_play(answers, index)
+        verdict_nodes: list[Condition] = []
+        advice_nodes: list[Condition] = []
+        for kind, owner, node in self.sites[q.id]:
+            if self.tri_of(node)(answers, index) is not None:
+                continue
+            if kind == "advice":
+                advice_nodes.append(node)
+            elif kind == "when":
+                if owner > index:
+                    verdict_nodes.append(node)
+            elif kind == "route":
+                if play.route_open(owner):
+                    verdict_nodes.append(node)
+            elif play.requirement_counts(owner):
+                verdict_nodes.append(node)
+        verdict_leaves = self.undecided_leaves(verdict_nodes, q.id, answers, index)
+        advice_leaves = self.undecided_leaves(advice_nodes, q.id, answers, index)
+        mine = [req for req in self.dated_of.get(q.id, []) if play.requirement_counts(req)]
+        targets: list[date] | None = None
+        if q.id == REFERENCE_QUESTION:
+            targets = play.reference_targets()
+        verdict_checks = [compile_condition(self.rules, leaf) for leaf in verdict_leaves]
+        advice_checks = [compile_condition(self.rules, leaf) for leaf in advice_leaves]
+        out = []
+        for value in values:
+            given = {} if value is None else {q.id: value}
+            feature: tuple[Any, ...] = tuple(check(given) for check in verdict_checks)
+            feature += tuple(_dated_feature(req, value) for req in mine)
+            if q.id == REFERENCE_QUESTION:
+                day = value if isinstance(value, date) else self.as_of
+                # Requirements compare the judging day with their dates, and nothing else.
+                feature += (day,) if targets is None else tuple(day >= t for t in targets)
+            extra = tuple(check(given) for check in advice_checks)
+            out.append((value, feature, extra))
+        self.layout = (q.id, tuple(id(leaf) for leaf in advice_leaves))
+        return out
+
+    def visit(
+        self, index: int, answers: dict[str, Any], weight: int
+    ) -> tuple[dict[str, Any], Outcome]:
+        """Walk from question ``index`` on; returns the first complete path and its outcome."""
+        if index == len(self.questions):
+            return answers, self.leaf(answers, weight)
+        q = self.questions[index]
+        # As in the questionnaire, a question is asked only once its ``when`` is surely true.
+        if self.tri_of(q.when)(answers, index) is not True:
+            return self.visit(index + 1, answers, weight)
+        self.result.asked.add(q.id)
+        groups: dict[tuple[Any, ...], list[tuple[Any, tuple[Any, ...]]]] = {}
+        for value, feature, extra in self.features(q, index, answers, self.candidates(q, answers)):
+            groups.setdefault(feature, []).append((value, extra))
+        layout = self.layout
+        first: tuple[dict[str, Any], Outcome] | None = None
+        for members in groups.values():
+            value, extra = members[0]
+            child = dict(answers)
+            if value is not None:
+                child[q.id] = value
+            path, outcome = self.visit(index + 1, child, weight * len(members))
+            if first is None:
+                first = (path, outcome)
+            tried = {extra}
+            for other, other_extra in members[1:]:
+                # Same verdicts proven; run once only where the advice could differ.
+                if other_extra in tried or (layout, other_extra) in self.variants_seen:
+                    continue
+                tried.add(other_extra)
+                self.variants_seen.add((layout, other_extra))
+                variant = dict(path)
+                variant.pop(q.id, None)
+                if other is not None:
+                    variant[q.id] = other
+                self.run(variant, expected=outcome)
+        assert first is not None
+        return first
+
+    def leaf(self, answers: dict[str, Any], weight: int) -> Outcome:
+        """Run one complete path through the engine and record its outcome."""
+        result = self.result
+        outcome = self.run(answers, expected=None)
+        result.paths += weight
+        known = result.classes.get(outcome)
+        if known is None:
+            known = result.classes[outcome] = OutcomeClass(outcome, dict(answers))
+        known.paths += weight
+        for route_id, verdict, *_ in outcome[:-1]:
+            result.verdicts[route_id][verdict] += weight
+        return outcome
+
+    def run(self, answers: dict[str, Any], expected: Outcome | None) -> Outcome:
+        """One engine run, with the walk's checks; returns the outcome."""
+        result = self.result
+        result.runs += 1
+        try:
+            assessment = assess(self.rules, Answers(dict(answers)), self.as_of)
+        except Exception as exc:  # the walk exists to find these
+            self.problem(f"the engine failed: {type(exc).__name__}: {exc}", answers, "engine")
+            return ("error", type(exc).__name__)
+        result.advice_fired.update(item.id for item in assessment.advice)
+        result.steps_fired.update(item.id for item in assessment.next_steps)
+        outcome = _outcome(assessment)
+        for route in assessment.routes:
+            message = _route_problem(route, answers, self.rules)
+            if message:
+                self.problem(message, answers, f"route:{route.id}")
+            for qid in route.unknown if route.verdict == "unsure" else ():
+                if not self.is_asked(qid, answers):
+                    self.problem(f"it is left undecided by '{qid}', which is never asked on "
+                                 "this path", answers, f"route:{route.id}")
+        if assessment.funding.two_year_rule == "unsure":
+            applies = self.rules.funding.requirement.applies_when
+            for qid in unknown_questions(self.rules, applies, answers):
+                if not self.is_asked(qid, answers):
+                    self.problem(f"it is left undecided by '{qid}', which is never asked on "
+                                 "this path", answers, "funding")
+        if expected is not None and outcome != expected:
+            self.problem("two answers the walk treats as equivalent gave different outcomes",
+                         answers, "engine")
+        return outcome
+
+    def is_asked(self, qid: str, answers: dict[str, Any]) -> bool:
+        """Whether the questionnaire asks ``qid`` on this complete path."""
+        question = self.rules.question_by_id.get(qid)
+        if question is None or qid in answers:
+            return True
+        return self.tri_of(question.when)(answers, len(self.questions)) is True
+
+    def problem(self, message: str, answers: dict[str, Any], about: str) -> None:
+        """Record a problem (the first few in full, the rest counted)."""
+        result = self.result
+        result.problem_count += 1
+        for known in result.problems:
+            if known.message == message and known.about == about:
+                known.paths += 1
+                return
+        if len(result.problems) < MAX_PROBLEMS:
+            result.problems.append(WalkProblem(message, dict(answers), about))
+
+
+class _InPlay:
+    """Which routes can still change, and which requirements still count, at one point."""
+
+    def __init__(self, walker: _Walker, answers: dict[str, Any], index: int) -> None:
+        self.walker = walker
+        self.answers = answers
+        self.index = index
+        self.open: dict[str, bool] = {}
+
+    def tri(self, node: Condition | None) -> Tri:
+        return self.walker.tri_of(node)(self.answers, self.index)
+
+    def route_open(self, route: Any) -> bool:
+        """False once the route is surely not for this person, whatever comes next."""
+        found = self.open.get(route.id)
+        if found is None:
+            found = self.tri(route.applies_when) is not False and not any(
+                req.kind == "gate" and self.tri(req.applies_when) is True
+                and self.tri(req.met_when) is False
+                for req in route.requirements
+            )
+            self.open[route.id] = found
+        return found
+
+    def requirement_counts(self, req: Requirement) -> bool:
+        """Whether the requirement can still change a verdict, a date or the funding rule."""
+        walker = self.walker
+        if req.id != walker.rules.funding.requirement.id and not any(
+                self.route_open(route) for route in walker.routes_of.get(req.id, [])):
+            return False
+        return self.tri(req.applies_when) is not False
+
+    def reference_targets(self) -> list[date] | None:
+        """The dates the judging day is compared with (None: some are not known yet)."""
+        walker = self.walker
+        targets: set[date] = set()
+        for req in walker.dated:
+            if not self.requirement_counts(req):
+                continue
+            if walker.position.get(req.question or "", -1) >= self.index:
+                return None
+            raw = self.answers.get(req.question or "")
+            if req.kind == "months" and isinstance(raw, int) and raw < req.at_least:
+                targets.add(add_months(walker.as_of, req.at_least - raw))
+            elif req.kind == "date" and isinstance(raw, date):
+                targets.add(add_months(raw, req.plus_years * 12 + req.plus_months))
+        return sorted(targets)
+
+
+def _dated_feature(req: Requirement, value: Any) -> Any:
+    """What a months or date requirement can see of an answer."""
+    if req.kind == "months" and isinstance(value, int) and value >= req.at_least:
+        return "met"
+    return value
+
+
+def _leap_day_before(day: date) -> date | None:
+    for year in range(day.year, day.year - 8, -1):
+        try:
+            leap = date(year, 2, 29)
+        except ValueError:
+            continue
+        if leap <= day:
+            return leap
+    return None
+
+
+def _outcome(assessment: Any) -> Outcome:
+    routes = tuple(
+        (r.id, r.verdict, r.eligible_from.isoformat() if r.eligible_from else "",
+         tuple(r.unknown))
+        for r in assessment.routes
+    )
+    funding = assessment.funding
+    nhs_from = funding.nhs_funding_from.isoformat() if funding.nhs_funding_from else ""
+    return (*routes, ("funding", funding.two_year_rule, nhs_from))
+
+
+def _route_problem(route: Any, answers: dict[str, Any], rules: Rules) -> str | None:
+    """Whether a route's verdict breaks the promise: decided, or unsure with its reasons."""
+    if route.verdict not in VERDICTS:
+        return f"unknown verdict '{route.verdict}'"
+    if route.verdict == "unsure":
+        if not route.unknown:
+            return "unsure without naming the answers that would decide it"
+        for qid in route.unknown:
+            if qid not in rules.question_by_id:
+                return f"unsure because of '{qid}', which is not a question"
+            if answers.get(qid) not in (None, UNSURE):
+                return f"unsure because of '{qid}', which was answered"
+    if route.verdict == "eligible_from" and route.eligible_from is None:
+        return "eligible from a date, but no date given"
+    if route.verdict != "eligible_from" and route.eligible_from is not None:
+        return f"a date given with the verdict '{route.verdict}'"
+    return None
+
+
+# Transcript -----------------------------------------------------------------------------
+
+def format_answer(value: Any) -> str:
+    """One answer as the transcript writes it."""
+    if isinstance(value, tuple):
+        return ",".join(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def format_outcome(outcome: Outcome) -> str:
+    """An outcome as ``route=verdict`` words, with dates and deciding answers."""
+    parts = []
+    for item in outcome:
+        if item[0] == "error":
+            return f"engine error {item[1]}"
+        if item[0] == "funding":
+            _, state, when = item
+            parts.append(f"funding={state}" + (f":{when}" if when else ""))
+            continue
+        route_id, verdict, when, unknown = item
+        text = f"{route_id}={verdict}"
+        if when:
+            text += f":{when}"
+        if unknown:
+            text += "(" + ",".join(unknown) + ")"
+        parts.append(text)
+    return " ".join(parts)
+
+
+def verdict_questions(rules: Rules) -> set[str]:
+    """Questions that can change a verdict, a date or which questions are asked."""
+    used: list[Condition] = []
+    for route in rules.routes:
+        _leaves(route.applies_when, rules, used)
+    wanted = {req.id: req for route in rules.routes for req in route.requirements}
+    wanted[rules.funding.requirement.id] = rules.funding.requirement
+    ids = {REFERENCE_QUESTION}
+    for req in wanted.values():
+        _leaves(req.applies_when, rules, used)
+        _leaves(req.met_when, rules, used)
+        if req.question:
+            ids.add(req.question)
+    for q in rules.questions:
+        _leaves(q.when, rules, used)
+    return ids | {leaf["q"] for leaf in used}
+
+
+def transcript(result: WalkResult, rules: Rules, command: str) -> str:
+    """The golden transcript: a header, then one line per outcome class in walk order."""
+    shown = verdict_questions(rules)
+    lines = [
+        "# hitpath rules walk: one line per distinct outcome (answers -> verdicts and dates).",
+        "# Answers that every rule treats alike appear once: one core profession stands for "
+        "all, 12 months for 13.",
+        f"# Rules {rules.meta.rules_version}, as of {result.as_of.isoformat()}. "
+        f"Regenerate with: {command}",
+        f"# {result.paths} paths, {len(result.classes)} outcomes.",
+    ]
+    for item in result.classes.values():
+        answers = " ".join(f"{q.id}={format_answer(item.answers[q.id])}"
+                           for q in rules.questions
+                           if q.id in item.answers and q.id in shown)
+        lines.append(f"{answers} -> {format_outcome(item.outcome)}")
+    return "\n".join(lines) + "\n"
