@@ -1,0 +1,145 @@
+"""Batch gives what 'hitpath check' gives: for every golden persona and every rule case."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from hitpath.loading import load_file
+from hitpath.model import Rules
+from tests.conftest import ROOT, hitpath_exe
+
+PERSONAS = sorted((ROOT / "examples").glob("*.yaml"))
+CASES_DIR = ROOT / "hitpath" / "rules_tests"
+PROMISE = {"eligible": 4, "eligible_from": 3, "unsure": 2, "not_yet": 1, "not_eligible": 0}
+
+
+def _cell(value: Any) -> str:
+    """An answer as a CSV cell: lists joined by ';', YAML's yes/no back to words."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ";".join(_cell(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def _cohort_csv(path: Path, people: dict[str, dict[str, Any]], rules: Rules) -> None:
+    keys = [q.id for q in rules.questions]
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(["ref", *keys])
+        for ref, answers in people.items():
+            assert set(answers) <= set(keys), set(answers) - set(keys)
+            writer.writerow([ref, *(_cell(answers.get(k)) for k in keys)])
+
+
+def expected_row(report: dict[str, Any], rules: Rules) -> dict[str, str]:
+    """The batch columns, worked out from a 'check --format json' report on their own terms."""
+    routes = report["routes"]
+    row: dict[str, str] = {}
+    for route in routes:
+        row[f"{route['id']}_verdict"] = route["verdict"]
+        row[f"{route['id']}_from"] = route["eligible_from"] or ""
+    row["two_year_rule"] = report["funding"]["two_year_rule"]
+    row["nhs_funding_from"] = report["funding"]["nhs_funding_from"] or ""
+
+    def promise(route: dict[str, Any]) -> tuple[int, bool, int]:
+        when = route["eligible_from"]
+        return (PROMISE[route["verdict"]], bool(route["met"] or route["unmet"]),
+                -date.fromisoformat(when).toordinal() if when else 0)
+
+    best = max(routes, key=promise)  # the first of equals
+    main = ""
+    undecided: list[str] = []
+    unmet = best["unmet"]
+    if best["verdict"] == "eligible_from":
+        main = next(u["id"] for u in unmet
+                    if u["status"] == "dated" and u.get("date") == best["eligible_from"])
+    elif best["verdict"] == "unsure":
+        undecided = best["unknown"]
+        main = next((u["id"] for u in unmet if u["status"] == "unknown"
+                     and set(u.get("unknown", [])) & set(undecided)), "")
+    elif best["verdict"] != "eligible":
+        failed = [u["id"] for u in unmet if u["status"] == "unmet"]
+        gates = [i for i in failed if rules.requirements[i].kind == "gate"]
+        main = (gates or failed or [""])[0]
+    applies = bool(best["met"] or best["unmet"])
+    row["best_route"] = best["id"] if applies else ""
+    row["main_unmet"] = main if applies else ""
+    row["undecided_by"] = ";".join(undecided) if applies else ""
+    row["error"] = ""
+    return row
+
+
+def _batch_rows(text: str) -> dict[str, dict[str, str]]:
+    rows = {}
+    for row in csv.DictReader(io.StringIO(text)):
+        ref = row.pop("ref")
+        row.pop("row")
+        rows[ref] = row
+    return rows
+
+
+def _run(args: list[str]) -> str:
+    done = subprocess.run([hitpath_exe(), *args], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+@pytest.mark.parametrize("as_of", ["2025-01-10", "2026-05-01", "2027-09-01"])
+def test_batch_equals_check_for_every_golden_persona(rules: Rules, tmp_path: Path,
+                                                     as_of: str) -> None:
+    assert len(PERSONAS) >= 5
+    people = {p.stem: load_file(str(p), "answers")[0] for p in PERSONAS}
+    src = tmp_path / "personas.csv"
+    _cohort_csv(src, people, rules)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        batch = pool.submit(_run, ["batch", str(src), "--as-of", as_of])
+        checks = {p.stem: pool.submit(_run, ["check", "--answers", str(p), "--as-of", as_of,
+                                             "--format", "json"]) for p in PERSONAS}
+        got = _batch_rows(batch.result())
+        for stem, check in checks.items():
+            assert got[stem] == expected_row(json.loads(check.result()), rules), stem
+
+
+def _rule_cases() -> dict[str, list[tuple[str, dict[str, Any]]]]:
+    """Every YAML rule case's answers, grouped by its date."""
+    by_date: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    for path in sorted(CASES_DIR.glob("*.yaml")):
+        data, _ = load_file(str(path), "rule cases")
+        for number, case in enumerate(data["cases"]):
+            answers = {**data.get("base", {}), **case.get("answers", {})}
+            for key in case.get("drop", []):
+                answers.pop(key, None)
+            by_date.setdefault(case["as_of"], []).append((f"{path.stem}-{number}", answers))
+    return by_date
+
+
+def test_batch_equals_check_for_every_rule_case(rules: Rules, tmp_path: Path) -> None:
+    """In process, through the same functions the two commands call."""
+    from hitpath.answers import from_mapping
+    from hitpath.batch import run_batch
+    from hitpath.engine import assess
+    from hitpath.report.json_report import to_dict
+
+    cases = _rule_cases()
+    assert sum(len(v) for v in cases.values()) >= 40
+    for as_of, people in cases.items():
+        src, out = tmp_path / f"{as_of}.csv", tmp_path / f"{as_of}-results.csv"
+        _cohort_csv(src, dict(people), rules)
+        with contextlib.redirect_stderr(io.StringIO()):
+            assert run_batch(str(src), str(out), date.fromisoformat(as_of), None, None) == 0
+        got = _batch_rows(out.read_text(encoding="utf-8"))
+        for ref, answers in people:
+            report = to_dict(assess(rules, from_mapping(rules, answers, ref),
+                                    date.fromisoformat(as_of)), rules)
+            assert got[ref] == expected_row(report, rules), (ref, as_of)
