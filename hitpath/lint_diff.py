@@ -276,13 +276,13 @@ def _walk_moves(old_rules: Rules, new_rules: Rules, as_of: date, lines: list[str
         changes = _moves(before, after)
         if changes:
             patterns.setdefault(tuple(changes), []).append(plain)
-    for shown, (changes, who) in enumerate(patterns.items()):
+    for shown, (pattern, who) in enumerate(patterns.items()):
         if shown == MAX_SHOWN:
             lines.append(f"  ... and {len(patterns) - shown:,} more kinds of change")
             break
         example = " ".join(f"{k}={format_answer(tuple(v) if isinstance(v, list) else v)}"
                            for k, v in who[0].items())
-        lines.append(f"  {'; '.join(changes)}")
+        lines.append(f"  {'; '.join(pattern)}")
         lines.append(f"      for {len(who):,} walked {'person' if len(who) == 1 else 'people'}, "
                      f"for example: {example}")
     moved = sum(len(who) for who in patterns.values())
