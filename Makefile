@@ -28,7 +28,9 @@ lint: $(STAMP)
 	$(BIN)/ruff check hitpath tests
 	$(BIN)/mypy hitpath
 
+## bench: install (with copier, for comparison), then print the benchmark figures
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]' --config-settings editable_mode=compat
 	$(BIN)/python bench/bench.py
 
 ## golden: accept intended changes to the golden reports (then review git diff tests/golden)

@@ -331,8 +331,16 @@ def _fail(message: str, code: int) -> NoReturn:
 
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: exit 2 with one clear message on bad input, 130 on Ctrl-C."""
+    args = sys.argv[1:] if argv is None else argv
     try:
-        code = app(args=argv, prog_name="hitpath", standalone_mode=False)
+        if not args:
+            # The most common start, straight to the questions: building the whole command
+            # tree first would cost a tenth of a second before the first question appears.
+            from hitpath.interactive import run_ask
+
+            sys.exit(run_ask(answers_path=None, save_path=None, as_of=_today(),
+                             rules_path=None, plain=False, ask_all=False))
+        code = app(args=args, prog_name="hitpath", standalone_mode=False)
     except HitpathError as exc:
         _fail(f"hitpath: {exc.render()}", 2)
     except (KeyboardInterrupt, typer.Abort):
