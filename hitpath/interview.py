@@ -25,6 +25,13 @@ BACK: Any = _Back()
 """A reply meaning: go back to the previous question."""
 
 
+class MonthOnly:
+    """A reply of a date given as YYYY-MM (read as the month's last day)."""
+
+    def __init__(self, day: date) -> None:
+        self.day = day
+
+
 class Progress:
     """Where the person is: 'Question 4 of about 9'."""
 
@@ -40,7 +47,7 @@ class Prompter(Protocol):
     """What the flow needs from a user interface."""
 
     def ask(self, question: Question, default: AnswerValue | None, progress: Progress,
-            can_go_back: bool) -> AnswerValue | None | _Back:
+            can_go_back: bool) -> AnswerValue | MonthOnly | None | _Back:
         """Ask one question; return the answer, None to leave it unanswered, or BACK."""
 
     def notice(self, text: str) -> None:
@@ -169,15 +176,18 @@ class Interview:
                     if self._open(q) and reached(self.rules, q, self.answers) is not False)
         return Progress(before + 1, before + 1 + after)
 
-    def record(self, question: Question, value: AnswerValue | None) -> list[str]:
+    def record(self, question: Question, value: AnswerValue | MonthOnly | None) -> list[str]:
         """Store an answer (None clears it), re-derive the path; returns dropped answer ids."""
+        self.answers.month_only = self.answers.month_only - {question.id}
+        if isinstance(value, MonthOnly):
+            self.answers.month_only = self.answers.month_only | {question.id}
+            value = value.day
         if value is None:
             self.answers.values.pop(question.id, None)
             self.skipped.add(question.id)
         else:
             self.skipped.discard(question.id)
             self.answers.values[question.id] = value
-        self.answers.month_only = self.answers.month_only - {question.id}
         if question.id in self.visited:
             self.visited.remove(question.id)
         self.visited.append(question.id)

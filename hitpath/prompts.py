@@ -12,7 +12,7 @@ from typing import Any
 
 from hitpath.answers import coerce
 from hitpath.conditions import describe_answer
-from hitpath.interview import BACK, Progress
+from hitpath.interview import BACK, MonthOnly, Progress
 from hitpath.model import UNSURE, AnswerValue, Question
 
 BACK_LABEL = "← Back"
@@ -162,7 +162,8 @@ class QuestionaryPrompter:
                 if question.optional:
                     return None
                 raise ValueError(f"please type {hint}")
-            return coerce(question, text)[0]
+            value, month_only = coerce(question, text)
+            return MonthOnly(value) if month_only and isinstance(value, date) else value
 
         def valid(text: str) -> bool | str:
             try:

@@ -155,6 +155,16 @@ def test_change_asks_only_what_the_change_brings_onto_the_path(rules: Rules) -> 
     assert not script.steps and answers.values["previous_training_programme"] == "emhp"
 
 
+def test_a_month_only_date_is_kept_as_such(rules: Rules) -> None:
+    from hitpath.interview import MonthOnly
+
+    steps = [s if s[0] != "previous_exam_board"
+             else ("previous_exam_board", MonthOnly(date(2023, 7, 31))) for s in PWP_PATH]
+    answers = Interview(rules, Answers(), AS_OF).run(Script(steps))
+    assert answers.values["previous_exam_board"] == date(2023, 7, 31)
+    assert answers.month_only == {"previous_exam_board"}
+
+
 def test_prune_drops_chains(rules: Rules) -> None:
     answers = Answers({"nation": "wales", "professions": ("pwp",), "degree": "yes",
                        "pwp_employment_months": 3})
