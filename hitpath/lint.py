@@ -23,8 +23,8 @@ from hitpath.lint_checks import (
 )
 from hitpath.lint_walk import WalkResult, format_answer, transcript, walk
 
-GOLDEN_COMMAND = "hitpath rules walk --summary --as-of {as_of} --transcript tests/golden/walk.txt"
-"""How the golden transcript is regenerated (written into its header)."""
+GOLDEN = "tests/golden/walk.txt"
+"""The golden transcript of the shipped rules, checked by tests/test_lint_walk.py."""
 
 
 def load_for_lint(path: str | None) -> Loaded:
@@ -132,12 +132,15 @@ def walk_summary(result: WalkResult, loaded: Loaded) -> list[str]:
         f"{len(result.classes):,} distinct outcomes.",
     ]
     verdicts = ("eligible", "eligible_from", "not_yet", "not_eligible", "unsure")
-    width = max([len(r.id) for r in rules.routes] + [5])
-    lines.append("Paths by verdict:".ljust(width + 2) + "".join(v.rjust(16) for v in verdicts))
-    for route in rules.routes:
-        counts = result.verdicts.get(route.id, Counter())
-        lines.append(f"  {route.id.ljust(width)}"
-                     + "".join(f"{counts.get(v, 0):,}".rjust(16) for v in verdicts))
+    rows = [[f"{result.verdicts.get(r.id, Counter()).get(v, 0):,}" for v in verdicts]
+            for r in rules.routes]
+    first = max([len(r.id) + 2 for r in rules.routes] + [len("Paths by verdict")])
+    widths = [max([len(v)] + [len(row[i]) for row in rows]) for i, v in enumerate(verdicts)]
+    lines.append("Paths by verdict".ljust(first)
+                 + "".join("  " + v.rjust(w) for v, w in zip(verdicts, widths, strict=True)))
+    for route, row in zip(rules.routes, rows, strict=True):
+        lines.append(f"  {route.id}".ljust(first)
+                     + "".join("  " + n.rjust(w) for n, w in zip(row, widths, strict=True)))
     lines += [f"Note: {note}." for note in result.notes]
     return lines
 
@@ -204,7 +207,7 @@ def run_walk(rules_path: str | None, summary: bool, transcript: str | None, as_o
 
     loaded = load_for_lint(rules_path)
     result = walk(loaded.rules, as_of)
-    text = transcript_text(result, loaded)
+    text = transcript_text(result, loaded, rules_path, transcript or GOLDEN)
     if transcript:
         write_atomic(transcript, text, mode=0o644)
     elif not summary:
@@ -218,9 +221,14 @@ def run_walk(rules_path: str | None, summary: bool, transcript: str | None, as_o
     return 1 if problems else 0
 
 
-def transcript_text(result: WalkResult, loaded: Loaded) -> str:
-    """The golden transcript for a walk."""
-    return transcript(result, loaded.rules, GOLDEN_COMMAND.format(as_of=result.as_of.isoformat()))
+def transcript_text(
+    result: WalkResult, loaded: Loaded, rules_path: str | None = None, target: str = GOLDEN
+) -> str:
+    """The transcript of a walk, with the command that writes it again in its header."""
+    rules = f" --rules {rules_path}" if rules_path else ""
+    command = (f"hitpath rules walk --summary{rules} --as-of {result.as_of.isoformat()} "
+               f"--transcript {target}")
+    return transcript(result, loaded.rules, command)
 
 
 # rules schema -------------------------------------------------------------------------

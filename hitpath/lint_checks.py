@@ -247,11 +247,13 @@ class _Domain:
         elif question.type == "multi":
             lists = [set(v) for op, v in ops if op != "answered"]
             groups: dict[tuple[bool, ...], str] = {}
-            for value in question.values:
-                groups.setdefault(tuple(value in s for s in lists), value)
+            for choice in question.choices:
+                if not choice.exclusive:
+                    groups.setdefault(tuple(choice.value in s for s in lists), choice.value)
             picks = list(groups.values())
             for size in range(1, len(picks) + 1):
                 values += [tuple(c) for c in combinations(picks, size)]
+            values += [(c.value,) for c in question.choices if c.exclusive]
         elif question.type == "number":
             numbers = {question.min if question.min is not None else 0}
             if question.max is not None:
@@ -421,6 +423,8 @@ def sources(loaded: Loaded, as_of: date) -> list[Finding]:
 LABEL, QUESTION, HELP, SENTENCE, LONG = "label", "question", "help", "sentence", "long"
 MAX_CHARS = {LABEL: 80, QUESTION: 160, HELP: 300, SENTENCE: 300, LONG: 450}
 MAX_SENTENCE_WORDS = 45
+_KIND_NAMES = {LABEL: "titles and labels", QUESTION: "questions", HELP: "help texts",
+               SENTENCE: "texts like this", LONG: "advice texts"}
 
 KNOWN_ABBREVIATIONS = frozenset("""
     BABCP BACP CAAP EMHP HCAS HEIW MBACP NHSE OISC UKCP UCAS YYYY
@@ -541,7 +545,8 @@ def texts(loaded: Loaded) -> list[Finding]:
                 "End the sentence with a full stop.")
         if len(text) > MAX_CHARS[kind]:
             add("text-too-long", WARNING, owner, path,
-                f"'{field}' is {len(text)} characters; keep {kind}s to {MAX_CHARS[kind]}",
+                f"'{field}' is {len(text)} characters; keep {_KIND_NAMES[kind]} to "
+                f"{MAX_CHARS[kind]}",
                 "Shorten it, or split it into two items.")
         longest = max((len(s.split()) for s in _sentences(text)), default=0)
         if longest > MAX_SENTENCE_WORDS:

@@ -672,8 +672,7 @@ def transcript(result: WalkResult, rules: Rules, command: str) -> str:
     shown = verdict_questions(rules)
     lines = [
         "# hitpath rules walk: one line per distinct outcome (answers -> verdicts and dates).",
-        "# Answers that every rule treats alike appear once: one core profession stands for "
-        "all, 12 months for 13.",
+        "# Answers that every rule treats alike appear once: the first stands for the rest.",
         f"# Rules {rules.meta.rules_version}, as of {result.as_of.isoformat()}. "
         f"Regenerate with: {command}",
         f"# {result.paths} paths, {len(result.classes)} outcomes.",
