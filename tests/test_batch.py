@@ -267,15 +267,17 @@ def test_malformed_csv_row_does_not_stop_the_run(run_hitpath: Run, tmp_path: Pat
 
 def test_bad_jsonl_lines(run_hitpath: Run, tmp_path: Path) -> None:
     src = tmp_path / "cohort.jsonl"
-    src.write_text('{"nation": "england", "professions": ["pwp"]}\n'
-                   '{"nation": "england", "profesions": ["pwp"]}\n'
-                   '{"nation": \n'
-                   '["england"]\n'
-                   '{"ref": "ok", "nation": "wales"}\n', encoding="utf-8")
+    src.write_bytes(b'{"nation": "england", "professions": ["pwp"]}\n'
+                    b'{"nation": "england", "profesions": ["pwp"]}\n'
+                    b'{"nation": \n'
+                    b'["england"]\n'
+                    b'{"ref": "ok", "nation": "wales"}\n'
+                    b'{"ref": "Ren\xe9e", "nation": "wales"}\n')
     done = run_hitpath("batch", str(src), "--as-of", AS_OF)
     assert done.returncode == 1
     errors = [r["error"] for r in read_csv(done.stdout)]
     assert errors[0] == errors[4] == ""
+    assert errors[5] == "row 6: this line is not UTF-8 text; save the file as UTF-8"
     assert errors[1] == "row 2: 'profesions' is not an answer key (Did you mean 'professions'?)"
     assert errors[2].startswith("row 3: not valid JSON")
     assert errors[3].startswith("row 4: expected a mapping of answer keys")
