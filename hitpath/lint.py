@@ -148,7 +148,8 @@ def walk_summary(result: WalkResult, loaded: Loaded) -> list[str]:
 def format_finding(finding: Finding, path: str) -> str:
     """One finding as text: where, what and what to do."""
     where = f"{path}:{finding.line}" if finding.line else path
-    return f"{where}: {finding.severity}: {finding.subject}: {finding.message}.\n  {finding.hint}"
+    return (f"{where}: {finding.severity} [{finding.code}]: {finding.subject}: "
+            f"{finding.message}.\n  {finding.hint}")
 
 
 def finding_json(finding: Finding) -> dict[str, Any]:

@@ -467,8 +467,9 @@ class _Walker:
         if known is None:
             known = result.classes[outcome] = OutcomeClass(outcome, dict(answers))
         known.paths += weight
-        for route_id, verdict, *_ in outcome[:-1]:
-            result.verdicts[route_id][verdict] += weight
+        for item in outcome:
+            if item[0] in result.verdicts:
+                result.verdicts[item[0]][item[1]] += weight
         return outcome
 
     def run(self, answers: dict[str, Any], expected: Outcome | None) -> Outcome:
@@ -479,7 +480,7 @@ class _Walker:
             assessment = assess(self.rules, Answers(dict(answers)), self.as_of)
         except Exception as exc:  # the walk exists to find these
             self.problem(f"the engine failed: {type(exc).__name__}: {exc}", answers, "engine")
-            return ("error", type(exc).__name__)
+            return (("error", type(exc).__name__),)
         result.advice_fired.update(item.id for item in assessment.advice)
         result.steps_fired.update(item.id for item in assessment.next_steps)
         outcome = _outcome(assessment)
