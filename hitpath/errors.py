@@ -55,5 +55,8 @@ def did_you_mean(word: str, options: list[str] | tuple[str, ...] | set[str]) -> 
     """A 'did you mean' hint for a near miss, or None."""
     import difflib  # only on the error path
 
-    close = difflib.get_close_matches(word, sorted(options), n=1, cutoff=0.6)
+    ordered = sorted(options)
+    close = difflib.get_close_matches(word, ordered, n=1, cutoff=0.6)
+    if not close and len(word) >= 3:
+        close = [o for o in ordered if o.startswith(word) or word.startswith(o)][:1]
     return f"Did you mean '{close[0]}'?" if close else None

@@ -42,8 +42,10 @@ def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[Path, str]:
     """Map a pydantic error location to a path in the data (dropping union tags)."""
     path: list[str | int] = []
     node = data
-    for part in loc:
-        if isinstance(node, dict) and part in node:
+    for index, part in enumerate(loc):
+        last_part = index == len(loc) - 1
+        if (isinstance(node, dict) and part in node
+                and (last_part or isinstance(node[part], (dict, list)))):
             node = node[part]
             path.append(part)
         elif isinstance(node, list) and isinstance(part, int) and part < len(node):
@@ -58,22 +60,30 @@ def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[Path, str]:
 
 def _from_pydantic(exc: Any, data: Any, lines: LineMap, filename: str) -> HitpathError:
     errors = exc.errors()
-    first = errors[0]
+    # An unknown key usually explains a 'missing' one (a typo), so name it first.
+    order = {"extra_forbidden": 0, "union_tag_invalid": 1}
+    first = min(errors, key=lambda e: order.get(e["type"], 2))
     path, last = _data_path(data, tuple(first["loc"]))
-    key = ".".join(str(p) for p in path) or "(top level)"
+    key = _key_name(data, path) or "(top level)"
     message = first["msg"]
     hint = None
     if first["type"] == "extra_forbidden":
-        key = ".".join(str(p) for p in (*path, last)) if last not in path else key
-        parent = _schema_fields(data, path)
+        parent_path = path[:-1] if path and path[-1] == last else path
+        key = _key_name(data, (*parent_path, last))
+        parent = _schema_fields(data, parent_path)
         message = f"unknown key '{last}'"
         if parent:
             hint = did_you_mean(last, parent) or f"Allowed keys here: {', '.join(sorted(parent))}."
     elif first["type"] == "missing":
         message = f"the required key '{last}' is missing"
-    elif first["type"] == "union_tag_invalid" or first["type"] == "literal_error":
-        expected = first.get("ctx", {}).get("expected") or first.get("ctx", {}).get("expected_tags")
-        hint = f"Expected one of: {expected}." if expected else None
+    elif first["type"] in ("union_tag_invalid", "literal_error"):
+        ctx = first.get("ctx", {})
+        expected = ctx.get("expected") or ctx.get("expected_tags")
+        given = str(ctx.get("tag", first.get("input", "")))
+        options = [o.strip(" '") for o in str(expected).replace(" or ", ",").split(",")]
+        message = f"'{given}' is not allowed here"
+        hint = did_you_mean(given, [o for o in options if o]) or ""
+        hint = (hint + " " if hint else "") + (f"Expected one of: {expected}." if expected else "")
     elif first["type"] == "too_short":
         message = "this list is empty; it needs at least one item"
     more = len(errors) - 1
@@ -83,28 +93,65 @@ def _from_pydantic(exc: Any, data: Any, lines: LineMap, filename: str) -> Hitpat
     return HitpathError(message, file=filename, line=line_of(lines, path), key=key, hint=hint)
 
 
+def _key_name(data: Any, path: Path) -> str:
+    """A path as a person reads it: list items named by their id where they have one."""
+    parts: list[str] = []
+    node = data
+    for part in path:
+        if isinstance(node, list) and isinstance(part, int) and part < len(node):
+            node = node[part]
+            ident = node.get("id") if isinstance(node, dict) else None
+            parts[-1:] = [f"{parts[-1] if parts else ''}[{ident if ident else part}]"]
+            continue
+        node = node.get(part) if isinstance(node, dict) else None
+        parts.append(str(part))
+    return ".".join(parts)
+
+
 def _schema_fields(data: Any, path: Path) -> list[str]:
-    """The keys a rules-file section allows, for a 'did you mean' (best effort)."""
+    """The keys allowed at ``path``, for a 'did you mean' (found by walking the schema)."""
+    import typing
+
+    from pydantic import BaseModel
+
     from hitpath import schema
 
-    section = path[0] if path else None
-    models: dict[Any, Any] = {
-        None: schema.RulesFile, "meta": schema.Meta, "questions": schema.Question,
-        "routes": schema.Route, "funding": schema.Funding, "terms": schema.Terms,
-        "hcas": schema.Hcas, "advice": schema.Advice, "next_steps": schema.NextStep,
-        "sources": schema.Source,
-    }
-    if section == "requirements":
-        fields: set[str] = set()
-        for kind in (schema.GateRequirement, schema.NeedRequirement,
-                     schema.MonthsRequirement, schema.DateRequirement):
-            fields |= {f.alias or n for n, f in kind.model_fields.items()}
-        return sorted(fields)
-    model = models.get(section if len(path) <= 2 else None)
-    if model is None or (section is not None and len(path) > 2):
-        fields = {f.alias or n for n, f in schema.Compare.model_fields.items()}
-        return sorted(fields | {"all", "any", "not", "ref", "routes_open"})
-    return sorted(f.alias or n for n, f in model.model_fields.items())
+    condition_keys = sorted({f.alias or n for n, f in schema.Compare.model_fields.items()}
+                            | {"all", "any", "not", "ref", "routes_open"})
+
+    def models_in(annotation: Any) -> list[type[BaseModel]]:
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            return [annotation]
+        found: list[type[BaseModel]] = []
+        for arg in typing.get_args(annotation):
+            found += models_in(arg)
+        return found
+
+    current: list[type[BaseModel]] = [schema.RulesFile]
+    for part in path:
+        if isinstance(part, int):
+            continue
+        if current == [schema.RulesFile] and part == "sources":
+            current = [schema.Source]
+            continue
+        if current == [schema.RulesFile] and part == "conditions":
+            return condition_keys
+        nxt: list[type[BaseModel]] = []
+        for model in current:
+            field = model.model_fields.get(str(part))
+            if field is not None:
+                nxt += models_in(field.annotation)
+        if not nxt:
+            return condition_keys if current and part in (
+                "when", "applies_when", "met_when") else []
+        current = nxt
+    if any(m in (schema.AllOf, schema.AnyOf, schema.NotOf, schema.Ref, schema.Compare)
+           for m in current):
+        return condition_keys
+    keys: set[str] = set()
+    for model in current:
+        keys |= {f.alias or n for n, f in model.model_fields.items()}
+    return sorted(keys)
 
 
 class _Checker:
@@ -118,7 +165,7 @@ class _Checker:
         self.order = [q["id"] for q in rules["questions"]]
 
     def fail(self, path: Path, message: str, hint: str | None = None) -> HitpathError:
-        key = ".".join(str(p) for p in path)
+        key = _key_name(self.rules, path)
         return HitpathError(
             message, file=self.filename, line=line_of(self.lines, path), key=key, hint=hint
         )

@@ -1,0 +1,67 @@
+"""Load-time errors in a rules file: each names the file, the line, the rule and a fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hitpath.errors import HitpathError
+from hitpath.ruleset import SHIPPED_RULES, load_rules
+
+SHIPPED = Path(SHIPPED_RULES).read_text(encoding="utf-8")
+
+CASES = [
+    ("unknown key in a requirement", "    met_when: {ref: in_england}",
+     "    met_wen: {ref: in_england}", "requirements[in_england].met_wen",
+     "Did you mean 'met_when'?"),
+    ("a value the question does not offer", '{q: degree, in: ["yes", level6_equivalent]}',
+     '{q: degree, in: ["yes", level6]}', "requirements[ksa_degree].met_when.in",
+     "Did you mean 'level6_equivalent'?"),
+    ("a date operator on a list question", "  is_pwp: {q: professions, contains_any: [pwp]}",
+     "  is_pwp: {q: professions, on_or_after: 2020-01-01}", "conditions.is_pwp.on_or_after",
+     "Use one of: contains_any"),
+    ("an empty any", "  is_pwp: {q: professions, contains_any: [pwp]}",
+     "  is_pwp: {any: []}", "conditions.is_pwp.any", "at least one item"),
+    ("a missing source", "    sources: [BABCP-CORE, LINCOLN, STAFFS, KCL]",
+     "    sources: [BABCP-COR, LINCOLN, STAFFS, KCL]", "requirements[core_experience].sources",
+     "Did you mean 'BABCP-CORE'?"),
+    ("an unknown question", "  in_england: {q: nation, equals: england}",
+     "  in_england: {q: natoin, equals: england}", "conditions.in_england.q",
+     "Did you mean 'nation'?"),
+    ("a misspelt kind", "    kind: months", "    kind: month", "requirements[core_experience]",
+     "Did you mean 'months'?"),
+    ("a misspelt section", "\nfunding:\n", "\nfundng:\n", "fundng", "Did you mean 'funding'?"),
+    ("an impossible date", "    - effective_from: 2025-04-01", "    - effective_from: 2025-02-30",
+     "terms.pay[1].effective_from", "February 2025 has 28 days"),
+    ("pay periods out of order", "    - effective_from: 2026-04-01",
+     "    - effective_from: 2025-04-01", "terms.pay[2].effective_from", "date order"),
+    ("a later question in a when", "    when: {ref: core_profession}\n",
+     "    when: {q: pay_area, equals: fringe}\n", "questions[core_experience_months].when.q",
+     "not asked before this question"),
+]
+
+
+@pytest.mark.parametrize(("name", "old", "new", "key", "hint"), CASES,
+                         ids=[c[0] for c in CASES])
+def test_rules_error_names_line_key_and_fix(tmp_path: Path, name: str, old: str, new: str,
+                                            key: str, hint: str) -> None:
+    assert old in SHIPPED, name
+    broken = SHIPPED.replace(old, new, 1)
+    path = tmp_path / "rules.yaml"
+    path.write_text(broken, encoding="utf-8")
+    with pytest.raises(HitpathError) as caught:
+        load_rules(str(path))
+    text = caught.value.render()
+    assert f"{path}:" in text and caught.value.line, text
+    assert key in text, text
+    assert hint in text, text
+    changed_line = broken.splitlines()[caught.value.line - 1]
+    assert changed_line.strip(), text
+
+
+def test_rules_file_that_is_a_list(tmp_path: Path) -> None:
+    path = tmp_path / "rules.yaml"
+    path.write_text("- meta\n- sources\n")
+    with pytest.raises(HitpathError, match="must be a mapping"):
+        load_rules(str(path))
