@@ -180,6 +180,23 @@ class _Columns:
                        "undecided_by", "error"]
         self.blank = [""] * (len(self.names) - 3)
         self._tails: dict[Any, list[str]] = {}
+        self._json_tails: dict[Any, str] = {}
+
+    def csv_row(self, row: int, ref: str, outcome: Any) -> list[str]:
+        """A CSV result row."""
+        return [str(row), ref, *self.csv_tail(outcome)]
+
+    def csv_refused(self, row: int, ref: str, reason: str) -> list[str]:
+        """A CSV row for a row that could not be assessed."""
+        return [str(row), ref, *self.blank, reason]
+
+    def json_row(self, row: int, ref: Any, outcome: Any) -> str:
+        """A JSON result line (an empty CSV ref becomes null)."""
+        return self.json_line(row, ref if ref != "" else None, outcome, None)
+
+    def json_refused(self, row: int, ref: Any, reason: str) -> str:
+        """A JSON line for a row that could not be assessed."""
+        return self.json_line(row, ref if ref != "" else None, None, reason)
 
     def csv_tail(self, outcome: Any) -> list[str]:
         """Everything after row and ref, for one outcome (cached: cohorts repeat)."""
@@ -197,22 +214,32 @@ class _Columns:
         return tail
 
     def json_line(self, row: int, ref: Any, outcome: Any, error: str | None) -> str:
-        record: dict[str, Any] = {"row": row, REF: ref}
+        """One JSON line: row and ref, then the outcome (cached as text: cohorts repeat)."""
+        head = f'{{"row": {row}, "ref": {json.dumps(ref, ensure_ascii=False)}, '
         if outcome is None:
-            record.update(routes=None, two_year_rule=None, nhs_funding_from=None,
-                          best_route=None, main_unmet=None, undecided_by=None)
-        else:
+            record: dict[str, Any] = dict(routes=None, two_year_rule=None,
+                                          nhs_funding_from=None, best_route=None,
+                                          main_unmet=None, undecided_by=None, error=error)
+            return head + json.dumps(record, ensure_ascii=False)[1:] + "\n"
+        rest = self._json_tails.get(outcome)
+        if rest is None:
             verdicts, dates, rule, funding_from, best, main, undecided = outcome
-            record["routes"] = {
-                route_id: {"verdict": verdict, "from": when.isoformat() if when else None}
-                for route_id, verdict, when in zip(self.route_ids, verdicts, dates, strict=True)
+            record = {
+                "routes": {
+                    route_id: {"verdict": verdict, "from": when.isoformat() if when else None}
+                    for route_id, verdict, when in zip(self.route_ids, verdicts, dates,
+                                                       strict=True)
+                },
+                "two_year_rule": rule,
+                "nhs_funding_from": funding_from.isoformat() if funding_from else None,
+                "best_route": best or None, "main_unmet": main or None,
+                "undecided_by": list(undecided), "error": None,
             }
-            record.update(two_year_rule=rule,
-                          nhs_funding_from=funding_from.isoformat() if funding_from else None,
-                          best_route=best or None, main_unmet=main or None,
-                          undecided_by=list(undecided))
-        record["error"] = error
-        return json.dumps(record, ensure_ascii=False) + "\n"
+            rest = json.dumps(record, ensure_ascii=False)[1:] + "\n"
+            if len(self._json_tails) >= CACHE_LIMIT:
+                self._json_tails.clear()
+            self._json_tails[outcome] = rest
+        return head + rest
 
 
 def _header(
@@ -288,8 +315,10 @@ class _CellReader:
 def _csv_rows(
     reader: Any, names: list[str], rules: Rules, assess: Assess, columns: _Columns,
     source: _LineSource, tally: _Tally, progress: Progress, header_number: int,
-) -> Iterator[list[str]]:
-    """Output rows for every input record; bad records become rows with an error."""
+    as_csv: bool = True,
+) -> Iterator[Any]:
+    """Output rows (CSV lists or JSON lines) for every input record; bad records become rows
+    with an error."""
     width = len(names)
     cells_reader = _CellReader(names, rules)
     pick, keys, caches, slow = (cells_reader.pick, cells_reader.keys, cells_reader.caches,
@@ -298,8 +327,8 @@ def _csv_rows(
     unknown_columns = [(i, n) for i, n in enumerate(names) if n not in rules.question_by_id
                        and n != REF]
     ref_index = names.index(REF) if REF in names else -1
-    blank = columns.blank
-    csv_tail = columns.csv_tail
+    emit = columns.csv_row if as_csv else columns.json_row
+    refused = columns.csv_refused if as_csv else columns.json_refused
     bad_lines = source.bad_lines
     # Rows are numbered as a spreadsheet shows them: the header is row 1 (after any blank
     # lines above it); the reader counts lines from the header, the source from the top.
@@ -318,7 +347,7 @@ def _csv_rows(
                     reason = (f"row {row_number}: this row is not UTF-8 text; save the file as "
                               "UTF-8")
                     tally.refuse(reason)
-                    yield [str(row_number), "", *blank, reason]
+                    yield refused(row_number, "", reason)
                     continue
                 last_line = reader.line_num + offset
                 ref = record[ref_index] if 0 <= ref_index < len(record) else ""
@@ -328,7 +357,7 @@ def _csv_rows(
                     reason = (f"row {row_number}: {len(record)} fields, but the header has "
                               f"{width}")
                     tally.refuse(reason)
-                    yield [str(row_number), ref, *blank, reason]
+                    yield refused(row_number, ref, reason)
                     continue
                 cells = pick(record)
                 try:
@@ -343,18 +372,18 @@ def _csv_rows(
                 if problems:
                     reason = f"row {row_number}: " + "; ".join(problems)
                     tally.refuse(reason)
-                    yield [str(row_number), ref, *blank, reason]
+                    yield refused(row_number, ref, reason)
                     continue
-                tail = csv_tail(assess(dict(zip(keys, got, strict=True))))
+                result = emit(row_number, ref, assess(dict(zip(keys, got, strict=True))))
                 tally.assessed += 1
-                yield [str(row_number), ref, *tail]
+                yield result
             return
         except csv.Error as exc:
             row_number += 1
             last_line = reader.line_num + offset
             reason = f"row {row_number}: this row is not valid CSV ({exc})"
             tally.refuse(reason)
-            yield [str(row_number), "", *blank, reason]
+            yield refused(row_number, "", reason)
 
 
 def _jsonl_rows(
@@ -365,13 +394,12 @@ def _jsonl_rows(
     questions = rules.question_by_id
     caches: dict[str, dict[Any, Any]] = {key: {} for key in questions}
     bad_lines = source.bad_lines
-    blank = columns.blank
+    emit = columns.csv_row if as_csv else columns.json_row
+    refuse_row = columns.csv_refused if as_csv else columns.json_refused
 
     def refused(number: int, ref: str, reason: str) -> Any:
         tally.refuse(reason)
-        if as_csv:
-            return [str(number), ref, *blank, reason]
-        return columns.json_line(number, ref or None, None, reason)
+        return refuse_row(number, ref, reason)
 
     for number, line in enumerate(lines, start=1):
         if not number % PROGRESS_EVERY and progress:
@@ -393,7 +421,8 @@ def _jsonl_rows(
                           "answers, like {\"nation\": \"england\"}")
             continue
         raw_ref = data.pop(REF, None)
-        ref = raw_ref if isinstance(raw_ref, str) or raw_ref is None else json.dumps(raw_ref)
+        ref = "" if raw_ref is None else raw_ref if isinstance(raw_ref, str) else json.dumps(
+            raw_ref, ensure_ascii=False)
         values: dict[str, Any] = {}
         problems: list[str] = []
         for key, raw in data.items():
@@ -404,20 +433,20 @@ def _jsonl_rows(
                 continue
             if raw is None:
                 continue
-            got = _json_value(question, raw, caches[key])
+            # Strings are most answers: look them up by themselves, the rest by type and value.
+            got = caches[key].get(raw) if raw.__class__ is str else None
+            if got is None:
+                got = _json_value(question, raw, caches[key])
             if got.__class__ is _Problem:
                 problems.append(got)
             elif got is not _BLANK:
                 values[key] = got
         if problems:
-            yield refused(number, ref or "", f"row {number}: " + "; ".join(problems))
+            yield refused(number, ref, f"row {number}: " + "; ".join(problems))
             continue
+        result = emit(number, ref, assess(values))
         tally.assessed += 1
-        outcome = assess(values)
-        if as_csv:
-            yield [str(number), ref or "", *columns.csv_tail(outcome)]
-        else:
-            yield columns.json_line(number, ref, outcome, None)
+        yield result
 
 
 def _json_value(question: Question, raw: Any, cache: dict[Any, Any]) -> Any:
@@ -425,7 +454,8 @@ def _json_value(question: Question, raw: Any, cache: dict[Any, Any]) -> Any:
     from hitpath.answers import coerce
 
     try:
-        key = (type(raw), tuple(raw) if isinstance(raw, list) else raw)
+        key = raw if raw.__class__ is str else (
+            type(raw), tuple(raw) if isinstance(raw, list) else raw)
         got = cache.get(key)
     except TypeError:  # a list holding mappings: never valid, never cached
         key, got = None, None
@@ -563,18 +593,15 @@ def run_batch(
                 reader = csv.reader(itertools.chain([header_line], lines), delimiter=delimiter)
                 next(reader)
                 rows: Iterator[Any] = _csv_rows(reader, names, rules, assess, columns, source,
-                                                tally, progress, header_number)
-                if fmt == "csv":
-                    writer.writerows(rows)
-                else:
-                    out.writelines(_csv_to_json(rows, columns))
+                                                tally, progress, header_number,
+                                                as_csv=fmt == "csv")
             else:
                 rows = _jsonl_rows(lines, rules, assess, columns, source, tally, progress,
                                    as_csv=fmt == "csv")
-                if fmt == "csv":
-                    writer.writerows(rows)
-                else:
-                    out.writelines(rows)
+            if fmt == "csv":
+                writer.writerows(rows)
+            else:
+                out.writelines(rows)
         if sink is not None:
             sink.commit()
             sink = None
@@ -603,23 +630,6 @@ def threading_is_main() -> bool:
     import threading
 
     return threading.current_thread() is threading.main_thread()
-
-
-def _csv_to_json(rows: Iterator[list[str]], columns: _Columns) -> Iterator[str]:
-    """JSON lines from CSV-shaped rows (CSV input, JSONL output)."""
-    width = len(columns.route_ids)
-    for row in rows:
-        number, ref, *cells = row
-        error = cells[-1] or None
-        if error:
-            yield columns.json_line(int(number), ref or None, None, error)
-            continue
-        verdicts = tuple(cells[0:2 * width:2])
-        dates = tuple(date.fromisoformat(d) if d else None for d in cells[1:2 * width:2])
-        rule, funding_from, best, main, undecided = cells[2 * width:2 * width + 5]
-        outcome = (verdicts, dates, rule, date.fromisoformat(funding_from) if funding_from
-                   else None, best, main, tuple(undecided.split(";")) if undecided else ())
-        yield columns.json_line(int(number), ref or None, outcome, None)
 
 
 def _check_header(
