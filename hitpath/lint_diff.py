@@ -221,7 +221,8 @@ def _outcome(rules: Rules, answers: Answers, as_of: date) -> Outcome:
 def _describe(outcome: Outcome) -> dict[str, str]:
     out = {}
     for ident, verdict, when in outcome:
-        text = verdict.replace("_", " ") if ident != "funding" else f"rule {verdict}"
+        text = verdict.replace("_", " ")
+        text = f"rule {text}" if ident == "funding" else text
         out[ident] = text + (f" {when.isoformat()}" if when else "")
     return out
 
@@ -252,6 +253,10 @@ def _answers_moves(old_rules: Rules, new_rules: Rules, files: list[str], as_of: 
                 moved = True
         before, after = results
         if before is None or after is None:
+            valid, which = (after, "NEW") if after is not None else (before, "OLD")
+            if valid is not None:
+                shown = "; ".join(f"{k}: {v}" for k, v in _describe(valid).items())
+                lines.append(f"  {name}: under the {which} rules: {shown}")
             continue
         changes = _moves(before, after)
         moved = moved or bool(changes)
@@ -268,6 +273,14 @@ def _walk_moves(old_rules: Rules, new_rules: Rules, as_of: date, lines: list[str
         for item in walk(rules, as_of).classes.values():
             plain = to_plain(Answers(dict(item.answers)), rules)
             people.setdefault(repr(sorted(plain.items())), plain)
+    # A new choice is walked only as its group's first member, if at all: try each walked
+    # person with each new choice in its place (under OLD it is not a choice: not answered).
+    for plain in list(people.values()):
+        for key, values in _new_choices(old_rules, new_rules).items():
+            if key in plain:
+                for value in values:
+                    variant = {**plain, key: [value] if isinstance(plain[key], list) else value}
+                    people.setdefault(repr(sorted(variant.items())), variant)
     # People whose outcome moves the same way are shown once, with one of them as the example.
     patterns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for plain in people.values():
@@ -289,6 +302,18 @@ def _walk_moves(old_rules: Rules, new_rules: Rules, as_of: date, lines: list[str
     lines.append(f"  {moved:,} of {len(people):,} walked people change outcome; "
                  f"{len(people) - moved:,} stay the same.")
     return moved > 0
+
+
+def _new_choices(old: Rules, new: Rules) -> dict[str, list[str]]:
+    """Choice values NEW offers that OLD does not, by question."""
+    found = {}
+    for question in new.questions:
+        before = old.question_by_id.get(question.id)
+        if before is not None and question.choices:
+            added = [v for v in question.values if v not in before.values]
+            if added:
+                found[question.id] = added
+    return found
 
 
 def _fit(rules: Rules, plain: dict[str, Any]) -> Answers:

@@ -75,6 +75,29 @@ def test_answers_no_longer_valid_are_named(tmp_path: Path,
     assert "me.yaml: not valid under the NEW rules: nation: 'elsewhere' is not a choice" in out
 
 
+def test_a_new_choice_is_tried_on_walked_people(tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    new = edited(tmp_path, SOUND,
+                 ("  is_nurse: {q: roles, contains_any: [nurse]}\n",
+                  "  is_nurse: {q: roles, contains_any: [nurse, ld_nurse]}\n"),
+                 ("      - {value: pwp, label: Psychological wellbeing practitioner}\n",
+                  "      - {value: pwp, label: Psychological wellbeing practitioner}\n"
+                  "      - {value: ld_nurse, label: Learning disability nurse}\n"))
+    person = tmp_path / "me.yaml"
+    person.write_text("nation: england\nroles: [ld_nurse]\nexperience_months: 20\n",
+                      encoding="utf-8")
+    assert run_diff(str(SOUND), str(new), [str(person)], AS_OF) == 1
+    out = capsys.readouterr().out
+    assert "me.yaml: not valid under the OLD rules: roles: 'ld_nurse' is not a choice" in out
+    assert "me.yaml: under the NEW rules: nurse: eligible; pwp: not eligible; funding: rule " \
+           "does not apply" in out
+    assert run_diff(str(SOUND), str(new), [], AS_OF) == 1
+    out = capsys.readouterr().out
+    assert "question 'roles': choices: now also ld_nurse" in out
+    assert "nurse: unsure -> eligible from 2026-05-01" in out
+    assert "example: nation=england roles=ld_nurse experience_months=11" in out
+
+
 def test_adding_a_core_profession_to_the_shipped_rules() -> None:
     old = validate_text(Path(SHIPPED_RULES).read_text(encoding="utf-8"), SHIPPED_RULES)
     text = Path(SHIPPED_RULES).read_text(encoding="utf-8").replace(
