@@ -60,8 +60,9 @@ class _LineSource:
     in ``bad_lines``, so the row they belong to can be refused while the rest is assessed.
     """
 
-    def __init__(self, handle: io.BufferedIOBase) -> None:
+    def __init__(self, handle: io.BufferedIOBase, where: str = "<input>") -> None:
         self.handle = handle
+        self.where = where
         self.bytes_read = 0
         self.lines_before = 0
         self.bad_lines: set[int] = set()
@@ -75,12 +76,22 @@ class _LineSource:
         first = True
         while True:
             # read1: what is there, up to a chunk; a pipe is never waited on to fill a chunk.
-            block = self.handle.read1(CHUNK_BYTES)
+            try:
+                block = self.handle.read1(CHUNK_BYTES)
+                if first:
+                    first = False
+                    while block and len(block) < 3 and b"\xef\xbb\xbf".startswith(block):
+                        more = self.handle.read1(3 - len(block))  # a pipe may give a byte
+                        if not more:
+                            break
+                        block += more
+                    if block.startswith(b"\xef\xbb\xbf"):  # the byte order mark of spreadsheets
+                        self.bytes_read += 3
+                        block = block[3:]
+            except OSError as exc:
+                raise HitpathError(f"cannot read the input file: {exc.strerror}",
+                                   file=self.where) from None
             self.bytes_read += len(block)
-            if first:
-                first = False
-                if block.startswith(b"\xef\xbb\xbf"):  # the byte order mark spreadsheets write
-                    block = block[3:]
             if not block:
                 if rest:
                     yield self._decode(rest)
@@ -94,7 +105,7 @@ class _LineSource:
                 if len(data) > MAX_LINE_BYTES:
                     raise HitpathError(
                         f"a line is longer than {MAX_LINE_BYTES >> 20} MB; expected one row "
-                        "per person", hint="Is this a CSV or JSONL file?")
+                        "per person", file=self.where, hint="Is this a CSV or JSONL file?")
                 rest = data
                 continue
             rest = data[cut:]
@@ -569,10 +580,13 @@ def run_batch(
     tally = _Tally()
     handle = _open_input(input_path)
     previous_handler: Any = None
+    on_main_thread = threading_is_main()
     sink: _AtomicOutput | None = None
     try:
-        head = handle.peek(64) if hasattr(handle, "peek") else b""
-        source = _LineSource(handle)
+        if on_main_thread:  # before any file is made, so a kill never strands one
+            previous_handler = signal.signal(signal.SIGTERM, _on_sigterm)
+        head = handle.peek(64)
+        source = _LineSource(handle, input_path)
         lines = source.lines()
         in_format = _input_format(input_path, head)
         if in_format == "csv":
@@ -583,12 +597,8 @@ def run_batch(
             out: IO[str] = sink.handle
         else:
             out = sys.stdout
-        if threading_is_main():
-            previous_handler = signal.signal(signal.SIGTERM, _on_sigterm)
         with _ProgressBar(input_path, output, source) as progress:
-            if fmt == "csv":
-                writer = csv.writer(out, lineterminator="\n")
-                writer.writerow(columns.names)
+            writer = csv.writer(out, lineterminator="\n")
             if in_format == "csv":
                 reader = csv.reader(itertools.chain([header_line], lines), delimiter=delimiter)
                 next(reader)
@@ -598,15 +608,21 @@ def run_batch(
             else:
                 rows = _jsonl_rows(lines, rules, assess, columns, source, tally, progress,
                                    as_csv=fmt == "csv")
-            if fmt == "csv":
-                writer.writerows(rows)
-            else:
-                out.writelines(rows)
+            try:
+                if fmt == "csv":
+                    writer.writerow(columns.names)
+                    writer.writerows(rows)
+                else:
+                    out.writelines(rows)
+                out.flush()
+            except BrokenPipeError:
+                raise  # the reader of standard output has gone: the CLI ends quietly
+            except OSError as exc:
+                raise HitpathError(f"cannot write the results: {exc.strerror}",
+                                   file=output or "<stdout>") from None
         if sink is not None:
             sink.commit()
             sink = None
-        else:
-            out.flush()
     except KeyboardInterrupt:
         # Said here: the CLI framework turns Ctrl-C into a silent exit 130.
         done = "no results file was written" if output else "the results above are incomplete"
@@ -617,7 +633,7 @@ def run_batch(
         if sink is not None:
             sink.discard()
         handle.close()
-        if previous_handler is not None:
+        if on_main_thread and previous_handler is not None:
             signal.signal(signal.SIGTERM, previous_handler)
     sys.stderr.write(f"hitpath: {tally.summary()}\n")
     if output:

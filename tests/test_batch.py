@@ -384,3 +384,18 @@ def test_readme_example_is_a_real_run(run_hitpath: Run, tmp_path: Path) -> None:
     assert done.returncode == 1
     assert out.read_text(encoding="utf-8") == shown
     assert done.stderr.startswith(summary)
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_a_full_disk_is_one_clear_message(tmp_path: Path) -> None:
+    import subprocess
+
+    from tests.conftest import hitpath_exe
+
+    src = write_csv(tmp_path / "cohort.csv", [PWP_OPEN])
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([hitpath_exe(), "batch", str(src)], stdout=full,
+                              stderr=subprocess.PIPE, text=True, timeout=60)
+    assert done.returncode == 2
+    assert "cannot write the results: No space left on device" in done.stderr
+    assert "Traceback" not in done.stderr
