@@ -78,19 +78,19 @@ def test_golden_lines_are_one_per_outcome(shipped_walk: tuple[WalkResult, Any]) 
                              rf"unsure\([a-z_,]+\))( |$)", outcome), outcome
 
 
-def _walk_paths(walker: _Walker, index: int, answers: dict[str, Any], rng: random.Random,
-                choose: bool) -> dict[str, Any]:
+def _random_path(walker: _Walker, index: int, answers: dict[str, Any],
+                 rng: random.Random) -> dict[str, Any]:
     """One path the questionnaire could take, answers drawn from the walk's own candidates."""
     if index == len(walker.questions):
         return answers
     q = walker.questions[index]
     if walker.tri_of(q.when)(answers, index) is not True:
-        return _walk_paths(walker, index + 1, answers, rng, choose)
+        return _random_path(walker, index + 1, answers, rng)
     value = rng.choice(walker.candidates(q, answers))
     child = dict(answers)
     if value is not None:
         child[q.id] = value
-    return _walk_paths(walker, index + 1, child, rng, choose)
+    return _random_path(walker, index + 1, child, rng)
 
 
 def test_sampled_paths_land_in_the_walks_outcomes(shipped_walk: tuple[WalkResult, Any]) -> None:
@@ -99,7 +99,7 @@ def test_sampled_paths_land_in_the_walks_outcomes(shipped_walk: tuple[WalkResult
     walker = _Walker(loaded.rules, result.as_of)
     rng = random.Random(20260401)
     for _ in range(400):
-        answers = _walk_paths(walker, 0, {}, rng, True)
+        answers = _random_path(walker, 0, {}, rng)
         outcome = _outcome(assess(loaded.rules, Answers(answers), result.as_of))
         assert outcome in result.classes, answers
 
