@@ -407,15 +407,15 @@ class FastRules:
         # Every requirement used anywhere gets one slot, so routes share its result.
         slots: dict[str, int] = {}
         checks: list[RequirementCheck] = []
-        kinds: list[str] = []
 
         def slot(req: Requirement) -> int:
             if req.id not in slots:
                 slots[req.id] = len(checks)
                 checks.append(_requirement(compiler, req))
-                kinds.append(req.kind)
             return slots[req.id]
 
+        # Per route: id, applies check and collector, and (slot, id, kind, failure rank) for
+        # each requirement in order.
         self.routes = tuple(
             (
                 route.id,
