@@ -110,16 +110,15 @@ def _best(cmd: list[str]) -> tuple[float, float]:
     return min(w for w, _ in runs), max(m for _, m in runs)
 
 
-def _batch_cmd(src: str, dst: str) -> list[str]:
-    # taskset keeps the run on one core, as the target says, where the machine allows it.
-    pin = ["taskset", "-c", "0"] if _has_taskset() else []
-    return [*pin, PY, "-m", "hitpath", "batch", src, "--output", dst, "--as-of", AS_OF]
-
-
-def _has_taskset() -> bool:
+def _one_core() -> list[str]:
+    """taskset keeps a command on one core, as the target says, where the machine has it."""
     from shutil import which
 
-    return which("taskset") is not None
+    return ["taskset", "-c", "0"] if which("taskset") else []
+
+
+def _batch_cmd(src: str, dst: str) -> list[str]:
+    return [*_one_core(), PY, "-m", "hitpath", "batch", src, "--output", dst, "--as-of", AS_OF]
 
 
 def _stages(path: str) -> list[str]:
@@ -205,7 +204,7 @@ def run() -> list[str]:
         _measure(_batch_cmd(paths[SIZES[0]], out))  # warm the caches and .pyc files
         start_up, _ = _best(_batch_cmd(empty, out))
         timings = {size: _best(_batch_cmd(paths[size], out)) for size in SIZES}
-        floor, floor_mem = _best([PY, "-c", FLOOR, big, floor_out])
+        floor, floor_mem = _best([*_one_core(), PY, "-c", FLOOR, big, floor_out])
         wall, memory = timings[SIZES[-1]]
         size_mb = os.path.getsize(big) / 1e6
         lines = [
