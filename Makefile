@@ -18,9 +18,15 @@ $(STAMP): $(BIN)/python pyproject.toml
 run: $(STAMP)
 	$(BIN)/hitpath $(ARGS)
 
-## test: install, then run the whole test suite and the linters
+# The shipped rules are checked as on a fixed date, so CI does not start failing the day the
+# six-month review falls due (people running hitpath are warned about that in every report).
+RULES_AS_OF := 2026-04-01
+
+## test: install, then run the whole test suite, the rules check and walk, and the linters
 test: $(STAMP)
 	$(BIN)/python -m pytest
+	$(BIN)/hitpath rules check --as-of $(RULES_AS_OF)
+	$(BIN)/hitpath rules walk --summary --as-of $(RULES_AS_OF)
 	$(BIN)/ruff check hitpath tests
 	$(BIN)/mypy hitpath
 
@@ -36,6 +42,7 @@ bench: $(STAMP)
 ## golden: accept intended changes to the golden reports (then review git diff tests/golden)
 golden: $(STAMP)
 	UPDATE_GOLDEN=1 $(BIN)/python -m pytest tests/test_golden.py
+	$(BIN)/hitpath rules walk --summary --as-of $(RULES_AS_OF) --transcript tests/golden/walk.txt
 
 ## compile: rebuild the validated, pre-compiled copy of the shipped rules
 compile: $(STAMP)

@@ -49,10 +49,9 @@ def test_golden_transcript_is_current(shipped_walk: tuple[WalkResult, Any]) -> N
             f"tests/golden/walk.txt\nand review the diff:\n{diff}")
 
 
-def test_shipped_rules_walk_completely_and_fast(shipped_walk: tuple[WalkResult, Any]) -> None:
+def test_shipped_rules_walk_completely(shipped_walk: tuple[WalkResult, Any]) -> None:
     result, loaded = shipped_walk
     rules = loaded.rules
-    assert result.seconds < 5.0
     assert result.problem_count == 0, result.problems
     assert result.asked == {q.id for q in rules.questions}
     assert result.advice_fired == {a.id for a in rules.advice}
