@@ -598,7 +598,9 @@ def run_batch(
         else:
             out = sys.stdout
         with _ProgressBar(input_path, output, source) as progress:
-            writer = csv.writer(out, lineterminator="\n")
+            # CSV's own \r\n line ends: then a \r inside a cell (a ref is kept as given) is
+            # quoted too, so no reader splits the row there.
+            writer = csv.writer(out, lineterminator="\r\n")
             if in_format == "csv":
                 reader = csv.reader(itertools.chain([header_line], lines), delimiter=delimiter)
                 next(reader)

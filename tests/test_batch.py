@@ -34,7 +34,7 @@ PWP_UNSURE = {"ref": "pwp-unsure", "nation": "england", "professions": "pwp;othe
 
 def write_csv(path: Path, rows: list[dict[str, str]], header: list[str] = HEADER) -> Path:
     with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n")
+        writer = csv.DictWriter(handle, fieldnames=header)  # \r\n, as spreadsheets write
         writer.writeheader()
         writer.writerows(rows)
     return path
@@ -86,10 +86,19 @@ def test_output_file_is_private_and_atomic(run_hitpath: Run, tmp_path: Path) -> 
 
 
 def test_ref_is_carried_through_untouched(run_hitpath: Run, tmp_path: Path) -> None:
-    odd = '  Smith, J. "Jo" – 0042 '
-    src = write_csv(tmp_path / "cohort.csv", [dict(PWP_OPEN, ref=odd)])
-    done = run_hitpath("batch", str(src), "--as-of", AS_OF)
-    assert read_csv(done.stdout)[0]["ref"] == odd
+    odd = '  Smith, J. "Jo" – 0042\r\nline two\rthree '
+    src = write_csv(tmp_path / "cohort.csv", [dict(PWP_OPEN, ref=odd), NURSE_DATED])
+    for fmt in ("csv", "jsonl"):
+        out = tmp_path / f"results.{fmt}"
+        done = run_hitpath("batch", str(src), "--output", str(out), "--as-of", AS_OF)
+        assert done.returncode == 0, done.stderr
+        with open(out, encoding="utf-8", newline="") as handle:
+            if fmt == "csv":
+                rows = list(csv.DictReader(handle))
+            else:
+                rows = [json.loads(line) for line in handle]
+        assert [r["ref"] for r in rows] == [odd, "nurse-8m"]
+        assert rows[0]["pwp_verdict" if fmt == "csv" else "best_route"] in ("eligible", "pwp")
 
 
 def test_jsonl_in_and_out(run_hitpath: Run, tmp_path: Path) -> None:
