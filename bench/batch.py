@@ -41,7 +41,7 @@ FLOOR = """
 import csv, sys
 with open(sys.argv[1], newline="", encoding="utf-8") as src, \\
         open(sys.argv[2], "w", newline="", encoding="utf-8") as dst:
-    csv.writer(dst, lineterminator="\\n").writerows(csv.reader(src))
+    csv.writer(dst).writerows(csv.reader(src))
 """
 
 
@@ -150,7 +150,7 @@ def _stages(path: str) -> list[str]:
 
     def floor() -> None:
         with open(path, newline="", encoding="utf-8") as src:
-            csv.writer(io.StringIO(), lineterminator="\n").writerows(csv.reader(src))
+            csv.writer(io.StringIO()).writerows(csv.reader(src))
 
     def read_and_check() -> None:
         # The batch's own reader, with an assessment that only keeps the checked answers.
