@@ -41,6 +41,16 @@ AsOfOpt = Annotated[
 ]
 
 
+_STOP_REPORTED = {"done": False}
+
+
+def _said(code: int) -> int:
+    """Note that a command has already told the person about a Ctrl-C stop (exit 130)."""
+    if code == 130:
+        _STOP_REPORTED["done"] = True
+    return code
+
+
 def _today() -> date:
     """The one place hitpath reads the clock."""
     return date.today()
@@ -89,8 +99,8 @@ def root(
     if ctx.invoked_subcommand is None:
         from hitpath.interactive import run_ask
 
-        raise typer.Exit(run_ask(answers_path=None, save_path=None, as_of=_today(),
-                                 rules_path=None, plain=False, ask_all=False))
+        raise typer.Exit(_said(run_ask(answers_path=None, save_path=None, as_of=_today(),
+                                       rules_path=None, plain=False, ask_all=False)))
 
 
 @app.command()
@@ -109,8 +119,9 @@ def ask(
     """Answer the questions in the terminal and see your routes."""
     from hitpath.interactive import run_ask
 
-    raise typer.Exit(run_ask(answers_path=answers, save_path=save, as_of=parse_as_of(as_of),
-                             rules_path=rules, plain=plain, ask_all=ask_all))
+    raise typer.Exit(_said(run_ask(answers_path=answers, save_path=save,
+                                   as_of=parse_as_of(as_of), rules_path=rules, plain=plain,
+                                   ask_all=ask_all)))
 
 
 @app.command()
@@ -304,8 +315,8 @@ def batch(
     fmt = parse_format(format_, ("csv", "jsonl")) if format_ else None
     from hitpath.batch import run_batch
 
-    raise typer.Exit(run_batch(input_path=input_, output=output, as_of=parse_as_of(as_of),
-                               rules_path=rules, fmt=fmt))
+    raise typer.Exit(_said(run_batch(input_path=input_, output=output,
+                                     as_of=parse_as_of(as_of), rules_path=rules, fmt=fmt)))
 
 
 @app.command()
@@ -344,7 +355,7 @@ def main(argv: list[str] | None = None) -> None:
     except HitpathError as exc:
         _fail(f"hitpath: {exc.render()}", 2)
     except (KeyboardInterrupt, typer.Abort):
-        _fail("\nhitpath: stopped (Ctrl-C); nothing was saved.", 130)
+        _fail("\nhitpath: stopped (Ctrl-C); nothing was written.", 130)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except BrokenPipeError:
@@ -356,4 +367,7 @@ def main(argv: list[str] | None = None) -> None:
             show()
             sys.exit(2 if exc.exit_code == 2 else exc.exit_code)
         raise
+    if code == 130 and not _STOP_REPORTED["done"]:
+        # The CLI framework turns Ctrl-C into a silent exit 130; say what happened.
+        _fail("\nhitpath: stopped (Ctrl-C); nothing was written.", 130)
     sys.exit(code if isinstance(code, int) else 0)

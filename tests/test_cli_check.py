@@ -185,3 +185,20 @@ def test_bad_rules_file_names_line_and_key(run_hitpath: Run, tmp_path: Path) -> 
     line = next(i for i, row in enumerate(broken.splitlines(), 1) if "natoin" in row)
     assert f"rules.yaml:{line}" in done.stderr
     assert "Did you mean 'nation'" in done.stderr
+
+
+def test_ctrl_c_during_check_says_so_and_exits_130(monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str],
+                                                   pwp_file: Path) -> None:
+    import hitpath.engine
+    from hitpath.cli import main
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(hitpath.engine, "assess", interrupted)
+    with pytest.raises(SystemExit) as stop:
+        main(["check", "--answers", str(pwp_file)])
+    assert stop.value.code == 130
+    err = capsys.readouterr().err
+    assert "stopped (Ctrl-C); nothing was written" in err and "Traceback" not in err
