@@ -53,9 +53,9 @@ def run() -> list[str]:
         cases: dict[str, object] = {
             'python -c "import typer, questionary" (floor)': _import_floor,
             "hitpath to its first question": lambda: _first_prompt(
-                [str(BIN / "hitpath")], "Where do you live", work),
+                [str(BIN / "hitpath")], "Where do you want", work),
             "hitpath ask (options parsed by Typer) to its first": lambda: _first_prompt(
-                [str(BIN / "hitpath"), "ask"], "Where do you live", work),
+                [str(BIN / "hitpath"), "ask"], "Where do you want", work),
         }
         if copier:
             counter = iter(range(10_000))

@@ -116,7 +116,7 @@ def from_mapping(
                 hint=did_you_mean(key, list(rules.question_by_id))
                 or "Run 'hitpath questions' to list the keys.",
             )
-        if raw is None and question.optional:
+        if raw is None:  # an empty value (null) means: not answered
             continue
         try:
             value, monthly = coerce(question, raw)

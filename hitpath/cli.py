@@ -68,6 +68,9 @@ def parse_as_of(text: str | None) -> date:
         raise HitpathError(str(exc), file="--as-of") from None
     if month_only:
         raise HitpathError("expected a full date YYYY-MM-DD", file="--as-of")
+    if not 1900 <= day.year <= 2100:
+        raise HitpathError(f"the year {day.year} is out of range; expected 1900 to 2100",
+                           file="--as-of")
     return day
 
 
@@ -87,6 +90,16 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+AnswersOpt = Annotated[str | None, typer.Option(
+    "--answers", metavar="FILE", help="Pre-fill from this answers file; only the rest is asked.")]
+SaveOpt = Annotated[str | None, typer.Option(
+    "--save", metavar="FILE", help="Save the answers here (mode 0600), also on Ctrl-C.")]
+PlainOpt = Annotated[bool, typer.Option(
+    "--plain", help="No colour or symbols; numbered choices; linear text.")]
+AskAllOpt = Annotated[bool, typer.Option(
+    "--ask-all", help="Ask every question, with the given answers as defaults.")]
+
+
 @app.callback()
 def root(
     ctx: typer.Context,
@@ -94,26 +107,29 @@ def root(
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
     ] = False,
+    answers: AnswersOpt = None,
+    save: SaveOpt = None,
+    as_of: AsOfOpt = None,
+    plain: PlainOpt = False,
+    ask_all: AskAllOpt = False,
+    rules: RulesOpt = None,
 ) -> None:
-    """Start the questionnaire when no command is given."""
+    """Start the questionnaire when no command is given (the same options as 'ask')."""
     if ctx.invoked_subcommand is None:
         from hitpath.interactive import run_ask
 
-        raise typer.Exit(_said(run_ask(answers_path=None, save_path=None, as_of=_today(),
-                                       rules_path=None, plain=False, ask_all=False)))
+        raise typer.Exit(_said(run_ask(answers_path=answers, save_path=save,
+                                       as_of=parse_as_of(as_of), rules_path=rules,
+                                       plain=plain, ask_all=ask_all)))
 
 
 @app.command()
 def ask(
-    answers: Annotated[str | None, typer.Option("--answers", metavar="FILE",
-                       help="Pre-fill from this answers file; only the rest is asked.")] = None,
-    save: Annotated[str | None, typer.Option("--save", metavar="FILE",
-                    help="Save the answers here (mode 0600), also on Ctrl-C.")] = None,
+    answers: AnswersOpt = None,
+    save: SaveOpt = None,
     as_of: AsOfOpt = None,
-    plain: Annotated[bool, typer.Option("--plain",
-                     help="No colour or symbols; numbered choices.")] = False,
-    ask_all: Annotated[bool, typer.Option("--ask-all",
-                       help="Ask every question, with the given answers as defaults.")] = False,
+    plain: PlainOpt = False,
+    ask_all: AskAllOpt = False,
     rules: RulesOpt = None,
 ) -> None:
     """Answer the questions in the terminal and see your routes."""
@@ -131,34 +147,53 @@ def check(
     set_: Annotated[list[str] | None, typer.Option("--set", metavar="KEY=VALUE",
                     help="Set or override one answer (repeatable; lists comma-separated).")] = None,
     as_of: AsOfOpt = None,
-    format_: Annotated[str, typer.Option("--format", metavar="text|markdown|json|html",
-                       help="Report format.")] = "text",
+    format_: Annotated[str | None, typer.Option(
+        "--format", metavar="text|markdown|json|html",
+        help="Report format (default: from --output's ending, else text).")] = None,
     output: Annotated[str | None, typer.Option("--output", metavar="FILE",
                       help="Write the report here (atomically) instead of to the screen.")] = None,
     plain: Annotated[bool, typer.Option("--plain", help="No colour or symbols.")] = False,
     rules: RulesOpt = None,
 ) -> None:
     """Assess an answers file without questions: for careers staff and scripts."""
-    fmt = parse_format(format_)
+    fmt = parse_format(format_) if format_ else _format_from_name(output)
     day = parse_as_of(as_of)
     from hitpath.answers import apply_sets, load_answers
     from hitpath.engine import assess
     from hitpath.model import Answers
     from hitpath.ruleset import load_rules
 
+    if output:
+        _check_output_path(output, [p for p in (answers, rules) if p])
     ruleset = load_rules(rules)
     given = load_answers(ruleset, answers) if answers else Answers()
     if set_:
         given = apply_sets(ruleset, given, set_)
-    if output:
-        _check_output_path(output)
+    if not given.values:
+        sys.stderr.write("hitpath: no answers given, so every route depends on them; pass "
+                         "--answers FILE or --set KEY=VALUE (see 'hitpath questions').\n")
     assessment = assess(ruleset, given, day)
     emit_report(assessment, ruleset, fmt, output, plain)
 
 
-def _check_output_path(path: str) -> None:
+def _format_from_name(output: str | None) -> str:
+    """The report format an output file's ending asks for (text when it asks for none)."""
+    endings = {".md": "markdown", ".markdown": "markdown", ".json": "json", ".html": "html",
+               ".htm": "html"}
+    if output:
+        import os
+
+        return endings.get(os.path.splitext(output)[1].lower(), "text")
+    return "text"
+
+
+def _check_output_path(path: str, inputs: list[str]) -> None:
     import os
 
+    for given in inputs:
+        if os.path.exists(path) and os.path.exists(given) and os.path.samefile(path, given):
+            raise HitpathError("the output would overwrite an input file", file=path,
+                               hint="Choose another name for --output.")
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise HitpathError("the folder to write into does not exist", file=path,

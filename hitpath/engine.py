@@ -33,9 +33,13 @@ _VERDICT = {NOT_ELIGIBLE: "not_eligible", NOT_YET: "not_yet", DATED: "eligible_f
             ELIGIBLE: "eligible"}
 
 
+REFERENCE_QUESTION = "course_start"
+"""The answer that, when given, replaces the as-of date as the day requirements are judged on."""
+
+
 def reference_date(answers: Answers, as_of: date) -> date:
     """The date requirements are judged on: the course's teaching start if given, else as_of."""
-    start = answers.values.get("course_start")
+    start = answers.values.get(REFERENCE_QUESTION)
     return start if isinstance(start, date) else as_of
 
 
@@ -126,6 +130,7 @@ def _route(
     unknown: list[tuple[int, tuple[str, ...]]] = []
     met: list[RequirementResult] = []
     unmet: list[RequirementResult] = []
+    gate_failed: RequirementResult | None = None
     if applies is False:
         known.append((NOT_ELIGIBLE, None))
     elif applies is None:
@@ -137,6 +142,8 @@ def _route(
         elif res.status == "unmet":
             known.append((_FAILURE[req.kind], None))
             unmet.append(res)
+            if req.kind == "gate" and gate_failed is None:
+                gate_failed = res
         elif res.status == "dated":
             known.append((DATED, res.date))
             unmet.append(res)
@@ -159,7 +166,9 @@ def _route(
         verdict, eligible_from = "unsure", None
     else:
         verdict = _VERDICT[rank]
-    if applies is False:
+    if gate_failed is not None:
+        reason = gate_failed.text  # e.g. England only: more to the point than who it is for
+    elif applies is False:
         reason = route.not_applicable
     elif verdict == "unsure":
         facts = [rules.question_by_id[q].fact for q in deciding]
@@ -195,16 +204,23 @@ def _funding(
     if isinstance(raw, date):
         from_date = add_months(raw, req.plus_years * 12 + req.plus_months)
     notes = list(res.notes)
+    caveat = None
     if applies is True:
         state, text = "applies", funding.summary
+        if funding.uncertain_when and evaluate(rules, funding.uncertain_when,
+                                               answers.values) is True:
+            caveat = funding.uncertain
     elif applies is False:
         state, text, from_date = "does_not_apply", funding.not_applied, None
         notes = []
     else:
-        state, text = "unsure", funding.if_unsure
+        state = "unsure"
+        unknown = unknown_questions(rules, req.applies_when, answers.values)
+        precise = [t for q, t in funding.if_unsure_about if q in unknown]
+        text = " ".join(precise) if precise else funding.if_unsure
     return FundingResult(
         two_year_rule=state, nhs_funding_from=from_date, text=text,
-        because=list(res.because), notes=notes, sources=funding.sources,
+        because=list(res.because), notes=notes, sources=funding.sources, caveat=caveat,
     )
 
 
@@ -213,13 +229,19 @@ def _terms(rules: Rules, answers: Answers, as_of: date) -> TermsResult:
     period = terms.pay_on(as_of)
     area = answers.values.get("pay_area")
     zone = next((z for z in rules.hcas.zones if z.area == area), None)
+    note = period.note if period else None
+    if period is terms.pay[-1] and period and add_months(period.effective_from, 12) <= as_of:
+        # Pay years run from 1 April; past the newest table's year a newer award may apply.
+        late = (f"The newest pay table in the rules is {period.pay_year}; a newer pay award "
+                "may apply by now, so check current adverts.")
+        note = f"{note} {late}" if note else late
     return TermsResult(
         trainee_band=terms.trainee_band, qualified_band=terms.qualified_band,
         hours_per_week=terms.hours_per_week,
         pay_year=period.pay_year if period else None,
         pay_from=period.effective_from if period else None,
         estimated=period.estimated if period else False,
-        pay_note=period.note if period else None,
+        pay_note=note,
         trainee_pay=period.band(terms.trainee_band) if period else None,
         qualified_pay=period.band(terms.qualified_band) if period else None,
         training=terms.training, hcas=zone,
@@ -267,7 +289,7 @@ def assess(rules: Rules, answers: Answers, as_of: date, *, detail: bool = True) 
     timeline = _timeline(rules, routes, as_of, reference)
     reviewed = rules.meta.reviewed
     overdue = add_months(reviewed, rules.meta.review_every_months) < as_of
-    notes = []
+    notes = _sanity_notes(rules, answers, as_of)
     if answers.month_only:
         notes.append("Dates given as a month only were read as that month's last day.")
     return Assessment(
@@ -310,6 +332,22 @@ def _timeline(
         "band"))
     events.sort(key=lambda e: (e.date or date.max, e.kind != "today"))
     return events
+
+
+def _sanity_notes(rules: Rules, answers: Answers, as_of: date) -> list[str]:
+    """Answers that cannot all be right together: said, never silently corrected."""
+    notes = []
+    values = answers.values
+    start = values.get("course_start")
+    if isinstance(start, date) and start < as_of:
+        notes.append(f"The course start you gave ({long_date(start)}) is before the date of "
+                     f"this check ({long_date(as_of)}); check it.")
+    began = values.get("previous_training_started")
+    board = values.get(rules.funding.requirement.question or "")
+    if isinstance(began, date) and isinstance(board, date) and board < began:
+        notes.append(f"The exam board date you gave ({long_date(board)}) is before the start "
+                     f"of that training ({long_date(began)}); check both.")
+    return notes
 
 
 def _in_scope(answers: Answers) -> bool:

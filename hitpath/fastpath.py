@@ -567,7 +567,9 @@ class FastRules:
                             main = req_id
                             break
                         main = main or req_id
-            return (tuple(verdicts), tuple(dates), rule, funding_from, route_ids[best], main,
+            # No route is for this person: name no route, but keep what rules them out.
+            best_id = "" if verdict == "not_eligible" else route_ids[best]
+            return (tuple(verdicts), tuple(dates), rule, funding_from, best_id, main,
                     undecided)
 
         return assess
@@ -627,5 +629,6 @@ def outcome_of(assessment: Assessment, rules: Rules) -> Outcome:
           res.unknown) for res in route.unmet),
     )
     undecided = tuple(route.unknown) if route.verdict == "unsure" else ()
-    return (verdicts, dates, funding.two_year_rule, funding.nhs_funding_from, route.id, main,
+    best_id = "" if route.verdict == "not_eligible" else route.id
+    return (verdicts, dates, funding.two_year_rule, funding.nhs_funding_from, best_id, main,
             undecided)

@@ -213,7 +213,7 @@ class Session:
     def interrupted(self) -> int:
         """Ctrl-C: keep the answers, offer to save them, say how to resume; exit 130."""
         print()
-        print("Stopped. Your answers so far are kept until you leave this screen.")
+        print("Stopped.")
         target = self.save_path
         if not target and self.answers.values:
             try:

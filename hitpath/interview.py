@@ -12,7 +12,7 @@ from typing import Any, Protocol
 
 from hitpath.conditions import evaluate, questions_in
 from hitpath.dates import add_months
-from hitpath.engine import assess
+from hitpath.engine import REFERENCE_QUESTION, assess
 from hitpath.model import UNSURE, Answers, AnswerValue, Question, Rules
 
 
@@ -40,6 +40,8 @@ class Progress:
         self.about = max(about, number)
 
     def __str__(self) -> str:
+        if self.number == 0:
+            return "Changing one answer"
         return f"Question {self.number} of about {self.about}"
 
 
@@ -79,15 +81,19 @@ def prune(rules: Rules, answers: Answers) -> list[str]:
 
 
 def _outcome(rules: Rules, answers: Answers, as_of: date) -> tuple[Any, ...]:
+    """What a person would see change: verdicts and dates, what is missing, advice, steps."""
     result = assess(rules, answers, as_of)
     return (
         tuple((r.verdict, r.eligible_from) for r in result.routes),
+        tuple(tuple((u.id, u.status, u.date) for u in r.unmet) for r in result.routes),
         result.funding.two_year_rule, result.funding.nhs_funding_from,
         tuple(sorted(a.id for a in result.advice)),
+        tuple(s.id for s in result.next_steps),  # their dates follow the verdicts' own
     )
 
 
-def _probe_values(rules: Rules, question: Question, as_of: date) -> list[AnswerValue]:
+def _probe_values(rules: Rules, question: Question, answers: Answers,
+                  as_of: date) -> list[AnswerValue]:
     """A handful of answers that between them reach every outcome the rules distinguish."""
     if question.type == "choice":
         return list(question.values)
@@ -102,13 +108,22 @@ def _probe_values(rules: Rules, question: Question, as_of: date) -> list[AnswerV
     days = {as_of, as_of - timedelta(days=1), as_of + timedelta(days=1),
             add_months(as_of, -30), add_months(as_of, -13), add_months(as_of, 30),
             date(2022, 3, 31), date(2022, 4, 1), date(2019, 1, 1)}
+    if question.id == REFERENCE_QUESTION:
+        # A course starts in the future: probe either side of every date the rules compute.
+        days = {as_of, add_months(as_of, 40)}
+        for route in assess(rules, answers, as_of).routes:
+            for res in route.unmet:
+                if res.date:
+                    days |= {res.date - timedelta(days=1), res.date}
+        days = {d for d in days if d >= as_of}
     return sorted(days)
 
 
 def still_matters(rules: Rules, question: Question, answers: Answers, as_of: date) -> bool:
-    """Whether some answer to ``question`` could change a verdict, a date or the advice."""
+    """Whether some answer to ``question`` could change a verdict, a date, what is missing,
+    the advice or the next steps."""
     base = _outcome(rules, answers, as_of)
-    for value in _probe_values(rules, question, as_of):
+    for value in _probe_values(rules, question, answers, as_of):
         trial = Answers({**answers.values, question.id: value}, answers.month_only)
         prune(rules, trial)
         if _outcome(rules, trial, as_of) != base:
@@ -128,6 +143,8 @@ class Interview:
         self.early_stop = early_stop
         self.visited: list[str] = []  # questions answered in this run, in order
         self.pending_back: str | None = None
+        # Questions stepped back over, to be shown again on the way forward (last on top).
+        self.redo: list[str] = []
         self.stopped_early = False
         # Optional questions the person chose to leave empty: not asked again unprompted.
         self.skipped: set[str] = skipped if skipped is not None else set()
@@ -212,10 +229,16 @@ class Interview:
             reply = prompter.ask(question, self.answers.values.get(question.id), progress,
                                  can_go_back=bool(self.visited))
             if isinstance(reply, _Back):
-                if not self.back():
+                if self.back():
+                    self.redo.append(question.id)
+                else:
                     self.pending_back = question.id
                 continue
             self.record(question, reply)
+            while self.redo and self.pending_back is None:
+                again = self.rules.question_by_id[self.redo.pop()]
+                if reached(self.rules, again, self.answers) is True:
+                    self.pending_back = again.id
         if self.stopped_early:
             prompter.notice("No more questions needed: the rest cannot change your results.")
         return self.answers
@@ -223,7 +246,7 @@ class Interview:
     def change(self, prompter: Prompter, question: Question) -> Answers:
         """Change one answer, then ask only what that change brings onto the path."""
         reply = prompter.ask(question, self.answers.values.get(question.id),
-                             Progress(1, 1), can_go_back=False)
+                             Progress(0, 0), can_go_back=False)
         if not isinstance(reply, _Back):
             self.record(question, reply)
         self.stopped_early = False

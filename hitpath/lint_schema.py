@@ -78,8 +78,7 @@ def _answer_schema(question: Question) -> dict[str, Any]:
                     "description": "YYYY-MM-DD, or YYYY-MM when only the month is known"}]
     if question.unsure_allowed and question.type in ("number", "date"):
         options.append({"const": UNSURE})
-    if question.optional:
-        options.append({"type": "null"})
+    options.append({"type": "null"})  # an empty value means: not answered
     if question.unit:
         described["description"] += f" ({question.unit})"
     if len(options) == 1:

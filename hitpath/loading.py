@@ -39,7 +39,8 @@ def read_input(path: str, what: str) -> str:
     except OSError as exc:
         raise HitpathError(f"cannot read the {what} file: {exc.strerror}", file=path) from None
     if os.path.isdir(path):
-        raise HitpathError(f"this is a folder; expected a {what} file", file=path)
+        article = "an" if what[:1] in "aeiou" else "a"
+        raise HitpathError(f"this is a folder; expected {article} {what} file", file=path)
     if size > MAX_BYTES:
         raise HitpathError(
             f"the file is {size:,} bytes; hitpath reads {what} files of at most "

@@ -86,6 +86,9 @@ class Funding(NamedTuple):
     not_applied: str
     if_unsure: str
     sources: tuple[str, ...]
+    if_unsure_about: tuple[tuple[str, str], ...] = ()
+    uncertain_when: Condition | None = None
+    uncertain: str | None = None
 
 
 class BandPay(NamedTuple):
@@ -280,6 +283,7 @@ class FundingResult(NamedTuple):
     because: list[str]
     notes: list[str]
     sources: tuple[str, ...]
+    caveat: str | None = None
 
 
 class TermsResult(NamedTuple):

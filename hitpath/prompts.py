@@ -66,14 +66,51 @@ class QuestionaryPrompter:
             choices.append(self.q.Choice(self._back_label(), value="__back__"))
         selected = default if isinstance(default, str) and default in question.values else None
         if self.plain:
-            prompt = self.q.rawselect(question.text, choices=choices, default=selected,
-                                      qmark="", style=self.style)
+            return self._choice_plain(question, selected, can_go_back)
         else:
-            prompt = self.q.select(question.text, choices=choices, default=selected,
+            prompt = self.q.select(wrap(question.text, 2), choices=choices, default=selected,
                                    qmark="?", style=self.style,
                                    instruction="(arrow keys, then Enter)")
         reply = prompt.unsafe_ask()
         return BACK if reply == "__back__" else reply
+
+    def _numbered(self, message: str, labels: list[str], default: int | None,
+                  can_go_back: bool) -> int | None:
+        """Linear choice for screen readers: a numbered list, then type a number.
+
+        Returns the index chosen, or None for back.
+        """
+        self._print("\n".join(f"  {i}. {label}" for i, label in enumerate(labels, 1)))
+        hint = f"type a number from 1 to {len(labels)}"
+        if can_go_back:
+            hint += ", or 'back'"
+
+        def parse(text: str) -> int | None:
+            text = text.strip().lower()
+            if can_go_back and text in BACK_WORDS:
+                return None
+            if not text.isdigit() or not 1 <= int(text) <= len(labels):
+                raise ValueError(f"Please {hint}.")
+            return int(text) - 1
+
+        def valid(text: str) -> bool | str:
+            try:
+                parse(text)
+            except ValueError as exc:
+                return str(exc)
+            return True
+
+        shown = str(default + 1) if default is not None else ""
+        reply = self.q.text(wrap(f"{message} ({hint})"), default=shown, validate=valid,
+                            qmark="", style=self.style).unsafe_ask()
+        return parse(reply)
+
+    def _choice_plain(self, question: Question, selected: str | None,
+                      can_go_back: bool) -> Any:
+        values = list(question.values)
+        index = self._numbered(question.text, [c.label for c in question.choices],
+                               values.index(selected) if selected else None, can_go_back)
+        return BACK if index is None else values[index]
 
     def _multi(self, question: Question, default: AnswerValue | None,
                can_go_back: bool) -> Any:
@@ -94,7 +131,8 @@ class QuestionaryPrompter:
                 return str(exc)[0].upper() + str(exc)[1:] + "."
             return True
 
-        reply = self.q.checkbox(question.text, choices=choices, validate=valid, qmark="?",
+        reply = self.q.checkbox(wrap(question.text, 2), choices=choices, validate=valid,
+                                qmark="?",
                                 style=self.style,
                                 instruction="(Space to choose, Enter when done)").unsafe_ask()
         if reply == ["__back__"]:
@@ -129,7 +167,7 @@ class QuestionaryPrompter:
                 return str(exc)[0].upper() + str(exc)[1:] + "."
             return True
 
-        reply = self.q.text(f"{question.text} ({hint})", default=default, validate=valid,
+        reply = self.q.text(wrap(f"{question.text} ({hint})"), default=default, validate=valid,
                             qmark="", style=self.style).unsafe_ask()
         return parse(reply)
 
@@ -172,7 +210,8 @@ class QuestionaryPrompter:
                 return str(exc)[0].upper() + str(exc)[1:]
             return True
 
-        reply = self.q.text(f"{question.text} {instruction}", default=shown, validate=valid,
+        reply = self.q.text(wrap(f"{question.text} {instruction}", 2), default=shown,
+                            validate=valid,
                             qmark="" if self.plain else "?", style=self.style).unsafe_ask()
         return parse(reply)
 
@@ -180,10 +219,10 @@ class QuestionaryPrompter:
 
     def menu(self, message: str, options: list[tuple[str, str]]) -> str:
         """A choice among (label, value) options."""
-        choices = [self.q.Choice(label, value=value) for label, value in options]
         if self.plain:
-            return str(self.q.rawselect(message, choices=choices, qmark="",
-                                        style=self.style).unsafe_ask())
+            index = self._numbered(message, [label for label, _ in options], None, False)
+            return options[index or 0][1]
+        choices = [self.q.Choice(label, value=value) for label, value in options]
         return str(self.q.select(message, choices=choices, qmark="?", style=self.style,
                                  instruction="(arrow keys, then Enter)").unsafe_ask())
 
@@ -203,10 +242,12 @@ def answer_text(question: Question, value: AnswerValue | None) -> str:
     return describe_answer(question, value)
 
 
-def wrap(text: str) -> str:
-    """Wrap at the terminal's width on word boundaries (the terminal would split words)."""
+def wrap(text: str, indent: int = 0) -> str:
+    """Wrap at the terminal's width on word boundaries (the terminal would split words);
+    ``indent`` leaves room for what the prompt puts before the text."""
     import shutil
     import textwrap
 
-    width = max(40, shutil.get_terminal_size((80, 24)).columns - 1)
-    return "\n".join(textwrap.fill(line, width) if line else "" for line in text.split("\n"))
+    width = max(40, shutil.get_terminal_size((80, 24)).columns - 1 - indent)
+    return "\n".join(textwrap.fill(line, width, break_on_hyphens=False, break_long_words=False)
+                     if line else "" for line in text.split("\n"))

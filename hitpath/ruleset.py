@@ -170,6 +170,10 @@ def _build(data: dict[str, Any], origin: str) -> Rules:
             title=data["funding"]["title"], summary=data["funding"]["summary"],
             not_applied=data["funding"]["not_applied"], if_unsure=data["funding"]["if_unsure"],
             sources=_t(data["funding"]["sources"]),
+            if_unsure_about=tuple((u["question"], u["text"])
+                                  for u in data["funding"].get("if_unsure_about", [])),
+            uncertain_when=data["funding"].get("uncertain_when"),
+            uncertain=data["funding"].get("uncertain"),
         ),
         terms=Terms(
             trainee_band=terms["trainee_band"], qualified_band=terms["qualified_band"],

@@ -299,6 +299,13 @@ class Route(_Strict):
     sources: list[str] = Field(min_length=1)
 
 
+class UnsureAbout(_Strict):
+    """What to say when one particular answer leaves the funding rule unsettled."""
+
+    question: str
+    text: str
+
+
 class Funding(_Strict):
     """The NHS funding rule, expressed through one date requirement."""
 
@@ -307,6 +314,11 @@ class Funding(_Strict):
     summary: str
     not_applied: str = Field(description="Said when the rule does not apply.")
     if_unsure: str = Field(description="Said when it is not known whether the rule applies.")
+    if_unsure_about: list[UnsureAbout] = Field(
+        default_factory=list, description="More precise words when a given answer is unknown.")
+    uncertain_when: Condition | None = Field(
+        default=None, description="When the rule's reach is itself uncertain for this person.")
+    uncertain: str | None = Field(default=None, description="Said when uncertain_when holds.")
     sources: list[str] = Field(min_length=1)
 
 

@@ -209,6 +209,11 @@ class _Checker:
                             f"'{funding['requirement']}' is not a date requirement",
                             did_you_mean(funding["requirement"], list(requirements)))
         self.sources(funding["sources"], ("funding", "sources"))
+        for i, about in enumerate(funding.get("if_unsure_about", [])):
+            self.question_ref(about["question"], ("funding", "if_unsure_about", i, "question"),
+                              None)
+        if "uncertain_when" in funding:
+            self.condition(funding["uncertain_when"], ("funding", "uncertain_when"), None)
         terms = rules["terms"]
         self.sources(terms["hours_sources"], ("terms", "hours_sources"))
         self.sources(terms["bands_sources"], ("terms", "bands_sources"))

@@ -202,3 +202,70 @@ def test_ctrl_c_during_check_says_so_and_exits_130(monkeypatch: pytest.MonkeyPat
     assert stop.value.code == 130
     err = capsys.readouterr().err
     assert "stopped (Ctrl-C); nothing was written" in err and "Traceback" not in err
+
+
+def test_null_means_not_answered(run_hitpath: Run, tmp_path: Path) -> None:
+    path = tmp_path / "a.json"
+    path.write_text('{"nation": "england", "degree": null}')
+    done = run_hitpath("check", "--answers", str(path), "--format", "json")
+    assert done.returncode == 0, done.stderr
+    assert "degree" not in json.loads(done.stdout)["answers"]
+
+
+def test_output_never_overwrites_the_answers(run_hitpath: Run, pwp_file: Path) -> None:
+    before = pwp_file.read_text()
+    done = run_hitpath("check", "--answers", str(pwp_file), "--output", str(pwp_file))
+    assert done.returncode == 2 and "overwrite an input file" in done.stderr
+    assert pwp_file.read_text() == before
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+def test_as_of_out_of_range(run_hitpath: Run, pwp_file: Path, day: str) -> None:
+    done = run_hitpath("check", "--answers", str(pwp_file), "--as-of", day)
+    assert done.returncode == 2 and "out of range" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(("name", "start"), [("s.html", "<!DOCTYPE html>"),
+                                             ("s.md", "# Your routes"), ("s.json", "{")])
+def test_format_follows_the_output_name(run_hitpath: Run, pwp_file: Path, tmp_path: Path,
+                                        name: str, start: str) -> None:
+    target = tmp_path / name
+    assert run_hitpath("check", "--answers", str(pwp_file), "--output", str(target)
+                       ).returncode == 0
+    assert target.read_text().startswith(start)
+
+
+def test_no_answers_gets_a_hint(run_hitpath: Run) -> None:
+    done = run_hitpath("check")
+    assert done.returncode == 0 and "no answers given" in done.stderr
+
+
+def test_bare_hitpath_takes_the_questionnaire_options(run_hitpath: Run) -> None:
+    done = run_hitpath("--plain", "--as-of", "2025-01-10")
+    assert done.returncode == 2 and "needs a terminal" in done.stderr
+
+
+def test_answers_that_cannot_both_be_right_are_flagged(run_hitpath: Run, pwp_file: Path) -> None:
+    done = run_hitpath("check", "--answers", str(pwp_file), "--as-of", "2026-11-22",
+                       "--set", "course_start=2025-01-13",
+                       "--set", "previous_exam_board=2021-01-01", "--format", "json")
+    notes = json.loads(done.stdout)["notes"]
+    assert any("before the date of this check" in n for n in notes)
+    assert any("before the start of that training" in n for n in notes)
+
+
+def test_pay_past_the_newest_table_is_flagged(run_hitpath: Run, pwp_file: Path) -> None:
+    done = run_hitpath("check", "--answers", str(pwp_file), "--as-of", "2028-06-01",
+                       "--format", "json")
+    assert "newer pay award may apply" in json.loads(done.stdout)["terms"]["pay_note"]
+    done = run_hitpath("check", "--answers", str(pwp_file), "--as-of", "2026-06-01",
+                       "--format", "json")
+    assert "newer pay award" not in (json.loads(done.stdout)["terms"]["pay_note"] or "")
+
+
+def test_outside_england_every_route_says_england_only(run_hitpath: Run) -> None:
+    done = run_hitpath("check", "--set", "nation=scotland", "--format", "json")
+    for route in json.loads(done.stdout)["routes"]:
+        assert route["reason"].startswith("NHS Talking Therapies and its trainee posts are in "
+                                          "England only"), route

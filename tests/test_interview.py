@@ -178,3 +178,15 @@ def test_back_on_the_first_question_stays_there(rules: Rules, first: str) -> Non
     script = Script([("nation", BACK), ("nation", "wales")])
     Interview(rules, Answers(), AS_OF).run(script)
     assert not script.steps
+
+
+def test_back_twice_shows_every_stepped_over_question_again(rules: Rules) -> None:
+    # At the KSA question go back to the degree, then back again to the months; going
+    # forward again shows the degree question before carrying on.
+    steps = PWP_PATH[:4] + [("ksa_portfolio", BACK), ("degree", BACK),
+                            ("pwp_employment_months", 30), ("degree", "no"),
+                            ("ksa_portfolio", "in_progress")] + PWP_PATH[5:]
+    script = Script(steps)
+    answers = Interview(rules, Answers(), AS_OF).run(script)
+    assert not script.steps
+    assert answers.values["degree"] == "no"

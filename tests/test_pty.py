@@ -51,7 +51,7 @@ def expect(child: pexpect.spawn, text: str) -> None:
 def up_to_degree(child: pexpect.spawn) -> None:
     """England, a PWP, 30 months: stops at the degree question."""
     expect(child, "stores nothing unless you ask")
-    expect(child, "Where do you live and want to work?")
+    expect(child, "Where do you want to work?")
     key(child, ENTER)
     expect(child, "Which of these professional qualifications")
     expect(child, "None of these")
@@ -135,11 +135,11 @@ def test_not_sure_names_the_deciding_answer(tmp_path: Path,
     children.append(child)
     up_to_degree(child)
     rest_of_pwp_path(child, exam_board="?")
-    expect(child, "The exam board: not sure")
+    expect(child, "The exam board date: not sure")
     expect(child, "What next?")
     key(child, ENTER)
     expect(child, "Not decided yet")
-    expect(child, "Depends on: the exam board.")
+    expect(child, "Depends on: the exam board date.")
     quit_from_results(child)
 
 
@@ -156,7 +156,7 @@ def test_review_and_change_one_answer(tmp_path: Path, children: list[pexpect.spa
     expect(child, "qualifying exam board")
     key(child, "\x15" + "2022-12-01" + ENTER)
     expect(child, "Check your answers:")
-    expect(child, "The exam board: 1 December 2022")
+    expect(child, "The exam board date: 1 December 2022")
     expect(child, "What next?")
     key(child, ENTER)
     expect(child, "Eligible now by the PWP route.")
@@ -178,7 +178,7 @@ def test_what_if_and_exports(tmp_path: Path, children: list[pexpect.spawn]) -> N
     expect(child, "qualifying exam board")
     key(child, "\x15" + "2022-12-01" + ENTER)
     expect(child, "With that change:")
-    expect(child, "Not yet: from 14 July 2025 -> Open now")
+    expect(child, "Not yet: from 14 July 2025 -> Eligible now")
     expect(child, "Keep this change?")
     key(child, "n")
     expect(child, "What would you like to do?")
@@ -242,12 +242,14 @@ def test_ctrl_c_offers_to_save(tmp_path: Path, children: list[pexpect.spawn]) ->
 def test_plain_mode_numbered_choices(tmp_path: Path, children: list[pexpect.spawn]) -> None:
     child = spawn(tmp_path, "--plain")
     children.append(child)
-    expect(child, "Where do you live and want to work?")
-    expect(child, "1) England")
-    key(child, "2" + ENTER)  # Scotland
+    expect(child, "1. England")
+    expect(child, "Where do you want to work? (type a number from 1 to 5)")
+    key(child, "9" + ENTER)  # out of range: refused with the reason
+    expect(child, "Please type a number from 1 to 5")
+    key(child, "\x15" + "2" + ENTER)  # Scotland
     expect(child, "Check your answers:")
     key(child, "1" + ENTER)  # show my results
-    expect(child, "This tool covers England; see the advice for your nation.")
+    expect(child, "This tool covers England; see the advice below")
     expect(child, "[-] Core profession route")
     expect(child, "What would you like to do?")
     key(child, "6" + ENTER)  # quit

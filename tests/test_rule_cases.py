@@ -61,6 +61,12 @@ def test_rule_case(rules: Rules, filename: str, case: dict[str, Any],
         assert result.funding.two_year_rule == funding["two_year_rule"]
     if "nhs_funding_from" in funding:
         assert _iso(result.funding.nhs_funding_from) == funding["nhs_funding_from"]
+    if "caveat_contains" in funding:
+        assert result.funding.caveat and funding["caveat_contains"] in result.funding.caveat
+    if "caveat" in funding and funding["caveat"] is None:
+        assert result.funding.caveat is None
+    if "text_contains" in funding:
+        assert funding["text_contains"] in result.funding.text, result.funding.text
     for text in funding.get("notes_contain", []):
         assert any(text in note for note in result.funding.notes), result.funding.notes
     if "in_scope" in expect:

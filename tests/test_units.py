@@ -169,3 +169,20 @@ class TestConditions:
         cond = {"q": "previous_training_started", "on_or_after": "2022-04-01"}
         assert evaluate(rules, cond, {"previous_training_started": date(2022, 4, 1)}) is True
         assert evaluate(rules, cond, {"previous_training_started": date(2022, 3, 31)}) is False
+
+
+def test_what_if_names_a_requirement_that_moved_under_the_same_verdict(rules: Rules) -> None:
+    from hitpath.engine import assess
+    from hitpath.report.words import changes
+
+    base = {"nation": "england", "professions": ["pwp"], "pwp_employment_months": "not_sure",
+            "degree": "yes", "ksa_portfolio": "complete", "previous_nhs_training": "yes",
+            "previous_training_programme": "pwp", "previous_training_started": "2022-05-03",
+            "previous_exam_board": "2023-07-14", "course_start": "2025-01-13"}
+    old = assess(rules, from_mapping(rules, base, "a"), date(2024, 11, 1))
+    new = assess(rules, from_mapping(rules, {**base, "course_start": "2025-09-22"}, "b"),
+                 date(2024, 11, 1))
+    assert old.routes[1].verdict == new.routes[1].verdict == "unsure"
+    moved = changes(old, new)
+    assert any("now met" in line and "Two years after the exam board" in line
+               for line in moved), moved

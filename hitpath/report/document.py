@@ -94,6 +94,9 @@ def build(assessment: Assessment, rules: Rules) -> list[Block]:
                 when = f" (from {long_date(u.date)})" if u.date and u.status == "dated" else ""
                 lead = "Not known yet" if u.status == "unknown" else "Missing"
                 text = f"{lead}: {u.title}{when}. {u.text} How: {u.how_to_meet}"
+                caveat = rules.requirements[u.id].caveat
+                if caveat:
+                    text += f" Not settled: {caveat}"
                 items.append(text + cite(u.sources))
             doc.append(Block("heading", r.title, level=3))
             doc.append(Block("items", items=items))
@@ -110,6 +113,8 @@ def build(assessment: Assessment, rules: Rules) -> list[Block]:
     doc.append(Block("heading", rules.funding.title))
     state = {"applies": "Applies to you.", "does_not_apply": "Does not apply to you.",
              "unsure": "Not settled on your answers."}[f.two_year_rule]
+    if f.caveat:
+        state = f"Applies to you, as far as we can tell: {f.caveat}"
     lines = [state]
     if f.nhs_funding_from:
         prefix = "If your training was NHS-funded, " if f.two_year_rule == "unsure" else ""
@@ -124,16 +129,19 @@ def build(assessment: Assessment, rules: Rules) -> list[Block]:
     doc.append(Block("heading", "Trainee terms and pay"))
     pay_items = [
         f"Trainees are usually paid at band {t.trainee_band} and qualified therapists at band "
-        f"{t.qualified_band}, working {t.hours_per_week:g} hours a week full-time"
+        f"{t.qualified_band}, working {t.hours_per_week:g} hours a week full-time."
         + cite(rules.terms.bands_sources + rules.terms.hours_sources),
         t.training.text + cite(t.training.sources),
     ]
+    if not a.in_scope:
+        pay_items.insert(0, f"These are {rules.meta.jurisdiction}'s terms and Agenda for "
+                            "Change pay; other nations have their own pay scales.")
     if t.pay_year:
         est = " (estimated)" if t.estimated else ""
         pay_items.append(
             f"Agenda for Change {t.pay_year}{est}, from {day(t.pay_from)}: band {t.trainee_band} "
             f"{pay_range(t.trainee_pay)}; band {t.qualified_band} {pay_range(t.qualified_pay)} "
-            "a year, full-time basic pay" + cite(t.sources))
+            "a year, full-time basic pay." + cite(t.sources))
         if t.pay_note:
             pay_items.append(t.pay_note)
     else:
@@ -141,7 +149,7 @@ def build(assessment: Assessment, rules: Rules) -> list[Block]:
     if t.hcas and t.trainee_pay:
         pay_items.append(
             f"In {t.hcas.label} a High Cost Area Supplement of {t.hcas.percent:g}% of basic pay "
-            "is added, within a yearly minimum and maximum; see the advert"
+            "is added, within a yearly minimum and maximum; see the advert."
             + cite(rules.hcas.sources))
     doc.append(Block("items", items=pay_items))
 

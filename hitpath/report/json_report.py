@@ -21,7 +21,7 @@ def _pay(band: BandPay | None) -> dict[str, int] | None:
             "after_2_years": band.after_2_years, "top": band.top}
 
 
-def _requirement(res: RequirementResult) -> dict[str, Any]:
+def _requirement(res: RequirementResult, caveat: str | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": res.id, "title": res.title, "status": res.status, "text": res.text,
         "source": ", ".join(res.sources), "sources": list(res.sources),
@@ -34,6 +34,8 @@ def _requirement(res: RequirementResult) -> dict[str, Any]:
         out["unknown"] = list(res.unknown)
     if res.notes:
         out["notes"] = list(res.notes)
+    if caveat:
+        out["caveat"] = caveat
     return out
 
 
@@ -56,7 +58,7 @@ def to_dict(assessment: Assessment, rules: Rules) -> dict[str, Any]:
             "id": r.id, "title": r.title, "verdict": r.verdict,
             "eligible_from": _iso(r.eligible_from),
             "met": [_requirement(m) for m in r.met],
-            "unmet": [_requirement(u) for u in r.unmet],
+            "unmet": [_requirement(u, rules.requirements[u.id].caveat) for u in r.unmet],
             "unknown": list(r.unknown), "reason": r.reason, "because": list(r.because),
         })
     return {
@@ -74,11 +76,12 @@ def to_dict(assessment: Assessment, rules: Rules) -> dict[str, Any]:
             "nhs_funding_from": _iso(a.funding.nhs_funding_from),
             "source": ", ".join(cite(a.funding.sources)),
             "text": a.funding.text, "because": a.funding.because, "notes": a.funding.notes,
+            "caveat": a.funding.caveat,
         },
         "terms": {
             "trainee_band": t.trainee_band, "qualified_band": t.qualified_band,
             "hours_per_week": t.hours_per_week, "pay_year": t.pay_year,
-            "pay_from": _iso(t.pay_from), "pay_estimated": t.estimated,
+            "pay_from": _iso(t.pay_from), "pay_estimated": t.estimated, "pay_note": t.pay_note,
             "trainee_pay": _pay(t.trainee_pay), "qualified_pay": _pay(t.qualified_pay),
             "training": {"months": t.training.length_months,
                          "university_days": t.training.university_days,

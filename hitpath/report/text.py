@@ -60,8 +60,11 @@ def plain_text(doc: list[Block], width: int | None = None) -> str:
 
     def put(text: str, indent: str = "", hang: str = "") -> None:
         if width:
+            # Never break a URL or a source id such as AD-NELFT across lines.
             lines.extend(textwrap.wrap(text, width, initial_indent=indent,
-                                       subsequent_indent=hang or indent) or [indent])
+                                       subsequent_indent=hang or indent,
+                                       break_on_hyphens=False, break_long_words=False)
+                         or [indent])
         else:
             lines.append(indent + text)
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 from hitpath.dates import long_date
-from hitpath.model import Assessment, BandPay, FundingResult, RouteResult, Rules
+from hitpath.model import (
+    Assessment,
+    BandPay,
+    FundingResult,
+    RequirementResult,
+    RouteResult,
+    Rules,
+)
 
 SYMBOL = {
     "eligible": "✓",
@@ -26,7 +33,7 @@ ASCII_SYMBOL = {
 def verdict_words(route: RouteResult) -> str:
     """The verdict in impartial words, never 'INELIGIBLE'."""
     if route.verdict == "eligible":
-        return "Open now"
+        return "Eligible now"
     if route.verdict == "eligible_from" and route.eligible_from:
         return f"Not yet: from {long_date(route.eligible_from)}"
     if route.verdict == "not_yet":
@@ -41,7 +48,7 @@ def headline(assessment: Assessment, rules: Rules) -> str:
     """One line that answers the question first."""
     routes = assessment.routes
     if not assessment.in_scope:
-        return "This tool covers England; see the advice for your nation."
+        return "This tool covers England; see the advice below for where you want to work."
     now = [r for r in routes if r.verdict == "eligible"]
     if now:
         return "Eligible now by the " + " and the ".join(_short(r) for r in now) + "."
@@ -99,6 +106,18 @@ def changes(old: Assessment, new: Assessment) -> list[str]:
     for before, after in zip(old.routes, new.routes, strict=True):
         if (before.verdict, before.eligible_from) != (after.verdict, after.eligible_from):
             moved.append(f"{after.title}: {verdict_words(before)} -> {verdict_words(after)}")
+        elif after.verdict != "not_eligible":
+            # Same verdict, but a requirement may have moved (met now, or a new date).
+            was = {u.id: u for u in before.unmet}
+            now = {u.id: u for u in after.unmet}
+            for rid in was.keys() - now.keys():
+                moved.append(f"{after.title}: {was[rid].title}: now met")
+            for rid in now.keys() - was.keys():
+                moved.append(f"{after.title}: {now[rid].title}: now missing")
+            for rid in was.keys() & now.keys():
+                if (was[rid].status, was[rid].date) != (now[rid].status, now[rid].date):
+                    moved.append(f"{after.title}: {now[rid].title}: "
+                                 f"{_state(was[rid])} -> {_state(now[rid])}")
     f0, f1 = old.funding, new.funding
     if (f0.two_year_rule, f0.nhs_funding_from) != (f1.two_year_rule, f1.nhs_funding_from):
         def funding(f: FundingResult) -> str:
@@ -108,3 +127,10 @@ def changes(old: Assessment, new: Assessment) -> list[str]:
 
         moved.append(f"Two-year funding rule: {funding(f0)} -> {funding(f1)}")
     return moved
+
+
+def _state(res: RequirementResult) -> str:
+    if res.status == "dated" and res.date:
+        return f"from {long_date(res.date)}"
+    return {"unknown": "not known yet", "unmet": "missing", "met": "met"}.get(res.status,
+                                                                            res.status)
