@@ -370,6 +370,27 @@ def recheck(
                                  as_of=parse_as_of(as_of)))
 
 
+_SINGLE = ("check", "ask", "questions", "sources", "batch", "recheck")
+
+
+def _prog(first: str) -> str:
+    return f"hitpath {first}" if first in _SINGLE else "hitpath"
+
+
+def _app_for(first: str) -> typer.Typer:
+    """The app to run: for a plain command, one holding only that command.
+
+    Typer builds every command's options before running any, which costs more than the
+    rest of a `check`; `hitpath --help` and the `rules` group still get the whole app.
+    """
+    if first not in _SINGLE:
+        return app
+    single = typer.Typer(add_completion=False, pretty_exceptions_enable=False,
+                         rich_markup_mode=None)
+    single.command(first)(globals()[first])
+    return single
+
+
 def _fail(message: str, code: int) -> NoReturn:
     sys.stderr.write(message.rstrip() + "\n")
     sys.exit(code)
@@ -386,7 +407,8 @@ def main(argv: list[str] | None = None) -> None:
 
             sys.exit(run_ask(answers_path=None, save_path=None, as_of=_today(),
                              rules_path=None, plain=False, ask_all=False))
-        code = app(args=args, prog_name="hitpath", standalone_mode=False)
+        code = _app_for(args[0])(args=args[1:] if args[0] in _SINGLE else args,
+                                 prog_name=_prog(args[0]), standalone_mode=False)
     except HitpathError as exc:
         _fail(f"hitpath: {exc.render()}", 2)
     except (KeyboardInterrupt, typer.Abort):
