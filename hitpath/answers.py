@@ -54,6 +54,9 @@ def coerce(question: Question, raw: Any) -> tuple[AnswerValue, bool]:
             raise ValueError(f"expected a whole number of {question.unit or 'units'}, got {raw!r}")
         if isinstance(raw, str):
             text = raw.strip()
+            if len(text) > 12:
+                raise ValueError(f"expected a whole number of {question.unit or 'units'} "
+                                 f"of at most {question.max}, got a {len(text)}-digit number")
             if not text.lstrip("-").isdigit():
                 raise ValueError(f"expected a whole number of {question.unit or 'units'}, "
                                  f"got '{raw}'")
@@ -72,6 +75,9 @@ def coerce(question: Question, raw: Any) -> tuple[AnswerValue, bool]:
         if not isinstance(raw, str):
             raise ValueError(f"expected a date written YYYY-MM-DD, got {raw!r}")
         day, month_only = parse_iso(raw)
+        if month_only and not question.month_only_allowed:
+            raise ValueError(f"'{raw}' gives only a month; this needs the exact day, "
+                             "YYYY-MM-DD (a month's last day could be too late or too early)")
         if not 1900 <= day.year <= 2100:
             raise ValueError(f"the year {day.year} is out of range")
         return day, month_only

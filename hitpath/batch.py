@@ -427,6 +427,9 @@ def _jsonl_rows(
         except ValueError as exc:
             yield refused(number, "", f"row {number}: not valid JSON ({exc})")
             continue
+        except RecursionError:
+            yield refused(number, "", f"row {number}: nested too deeply to be answers")
+            continue
         if not isinstance(data, dict):
             yield refused(number, "", f"row {number}: expected a mapping of answer keys to "
                           "answers, like {\"nation\": \"england\"}")
@@ -514,15 +517,9 @@ class _AtomicOutput:
     """
 
     def __init__(self, path: str, input_path: str) -> None:
-        folder = os.path.dirname(os.path.abspath(path))
-        if not os.path.isdir(folder):
-            raise HitpathError("the folder to write into does not exist", file=path,
-                               hint=f"Create {folder} first, or choose another path.")
-        if os.path.isdir(path):
-            raise HitpathError("this is a folder; expected a file name to write", file=path)
-        if os.path.exists(path) and os.path.samefile(path, input_path):
-            raise HitpathError("the output would overwrite the input", file=path,
-                               hint="Choose another name for the results.")
+        from hitpath.output import check_target
+
+        folder = check_target(path, (input_path,))
         self.path = path
         try:
             fd, self.tmp = tempfile.mkstemp(prefix=".hitpath-", suffix=".tmp", dir=folder)

@@ -164,7 +164,9 @@ def check(
     from hitpath.ruleset import load_rules
 
     if output:
-        _check_output_path(output, [p for p in (answers, rules) if p])
+        from hitpath.output import check_target
+
+        check_target(output, tuple(p for p in (answers, rules) if p))
     ruleset = load_rules(rules)
     given = load_answers(ruleset, answers) if answers else Answers()
     if set_:
@@ -187,21 +189,6 @@ def _format_from_name(output: str | None) -> str:
     return "text"
 
 
-def _check_output_path(path: str, inputs: list[str]) -> None:
-    import os
-
-    for given in inputs:
-        if os.path.exists(path) and os.path.exists(given) and os.path.samefile(path, given):
-            raise HitpathError("the output would overwrite an input file", file=path,
-                               hint="Choose another name for --output.")
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise HitpathError("the folder to write into does not exist", file=path,
-                           hint=f"Create {folder} first, or choose another path.")
-    if os.path.isdir(path):
-        raise HitpathError("this is a folder; expected a file name to write", file=path)
-
-
 def emit_report(assessment: Any, ruleset: Any, fmt: str, output: str | None, plain: bool) -> None:
     """Render in ``fmt`` to the screen or, atomically, to ``output``."""
     if fmt == "json":
@@ -220,7 +207,9 @@ def emit_report(assessment: Any, ruleset: Any, fmt: str, output: str | None, pla
         from hitpath.report.text import render as render_text
 
         if output is None:
-            render_text(assessment, ruleset, plain=plain or _plain_env())
+            from hitpath.report import plain_wanted
+
+            render_text(assessment, ruleset, plain=plain_wanted(plain))
             return
         import io
 
@@ -234,12 +223,6 @@ def emit_report(assessment: Any, ruleset: Any, fmt: str, output: str | None, pla
         sys.stderr.write(f"Wrote {output}\n")
     else:
         sys.stdout.write(text)
-
-
-def _plain_env() -> bool:
-    import os
-
-    return bool(os.environ.get("NO_COLOR")) or os.environ.get("TERM") == "dumb"
 
 
 @app.command()

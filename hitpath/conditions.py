@@ -21,32 +21,6 @@ ROUTES_OPEN = "__routes_open__"
 """Context key for the one condition that looks at verdicts rather than answers."""
 
 
-def _compare(op: str, answer: Any, value: Any) -> bool:
-    if op == "equals":
-        return bool(answer == value)
-    if op == "not_equals":
-        return bool(answer != value)
-    if op == "in":
-        return answer in value
-    if op == "not_in":
-        return answer not in value
-    if op == "contains_any":
-        return any(v in answer for v in value)
-    if op == "contains_all":
-        return all(v in answer for v in value)
-    if op == "contains_none":
-        return not any(v in answer for v in value)
-    if op == "at_least":
-        return bool(answer >= value)
-    if op == "at_most":
-        return bool(answer <= value)
-    if op == "before":
-        return bool(answer < value)
-    if op == "on_or_after":
-        return bool(answer >= value)
-    raise ValueError(f"unknown operator {op}")
-
-
 def leaf_parts(node: Condition) -> tuple[str, str, Any]:
     """(question id, operator, value) of a comparison node; dates become date objects."""
     for key, value in node.items():
@@ -58,14 +32,6 @@ def leaf_parts(node: Condition) -> tuple[str, str, Any]:
             value = tuple(value)
         return node["q"], key, value
     raise ValueError("a comparison without an operator")
-
-
-def _names_unsure(op: str, value: Any) -> bool:
-    if op in ("equals", "not_equals"):
-        return bool(value == UNSURE)
-    if op in ("in", "not_in"):
-        return UNSURE in value
-    return False
 
 
 def compile_condition(rules: Rules, node: Condition | None) -> Evaluator:
@@ -129,6 +95,11 @@ def _compile(rules: Rules, node: Condition) -> Evaluator:
 
         return routes_open
     q, op, value = leaf_parts(node)
+    return leaf_check(q, op, value)
+
+
+def leaf_check(q: str, op: str, value: Any) -> Evaluator:
+    """One comparison closure per operator; 'not sure' is unknown unless the rule names it."""
     if op == "answered":
         wanted = bool(value)
 
@@ -137,17 +108,96 @@ def _compile(rules: Rules, node: Condition) -> Evaluator:
             return (got is not None and got != UNSURE) == wanted
 
         return answered
-    names_unsure = _names_unsure(op, value)
+    if op in ("equals", "not_equals"):
+        names_unsure = value == UNSURE
+        same = op == "equals"
+        if names_unsure:
+            def equals_named(a: dict[str, Any]) -> Tri:
+                got = a.get(q)
+                if got is None:
+                    return None
+                return (got == value) is same
 
-    def compare(a: dict[str, Any]) -> Tri:
-        got = a.get(q)
-        if got is None:
-            return None
-        if got == UNSURE and not names_unsure:
-            return None
-        return _compare(op, got, value)
+            return equals_named
 
-    return compare
+        def equals(a: dict[str, Any]) -> Tri:
+            got = a.get(q)
+            if got is None or got == UNSURE:
+                return None
+            return (got == value) is same
+
+        return equals
+    if op in ("in", "not_in"):
+        names_unsure = UNSURE in value
+        inside = op == "in"
+        members = frozenset(value)
+
+        def in_(a: dict[str, Any]) -> Tri:
+            got = a.get(q)
+            if got is None or (got == UNSURE and not names_unsure):
+                return None
+            return (got in members) is inside
+
+        return in_
+    if op in ("contains_any", "contains_all", "contains_none"):
+        wanted_set = frozenset(value)
+        items = tuple(value)
+
+        if op == "contains_any":
+            def contains_any(a: dict[str, Any]) -> Tri:
+                got = a.get(q)
+                if got is None or got == UNSURE:
+                    return None
+                if got.__class__ is tuple:
+                    return not wanted_set.isdisjoint(got)
+                return any(v in got for v in items)
+
+            return contains_any
+        if op == "contains_all":
+            def contains_all(a: dict[str, Any]) -> Tri:
+                got = a.get(q)
+                if got is None or got == UNSURE:
+                    return None
+                if got.__class__ is tuple:
+                    return wanted_set.issubset(got)
+                return all(v in got for v in items)
+
+            return contains_all
+
+        def contains_none(a: dict[str, Any]) -> Tri:
+            got = a.get(q)
+            if got is None or got == UNSURE:
+                return None
+            if got.__class__ is tuple:
+                return wanted_set.isdisjoint(got)
+            return not any(v in got for v in items)
+
+        return contains_none
+    if op in ("at_least", "on_or_after"):
+        def at_least(a: dict[str, Any]) -> Tri:
+            got = a.get(q)
+            if got is None or got == UNSURE:
+                return None
+            return bool(got >= value)
+
+        return at_least
+    if op == "at_most":
+        def at_most(a: dict[str, Any]) -> Tri:
+            got = a.get(q)
+            if got is None or got == UNSURE:
+                return None
+            return bool(got <= value)
+
+        return at_most
+    if op == "before":
+        def before(a: dict[str, Any]) -> Tri:
+            got = a.get(q)
+            if got is None or got == UNSURE:
+                return None
+            return bool(got < value)
+
+        return before
+    raise ValueError(f"unknown operator {op}")
 
 
 def evaluate(rules: Rules, node: Condition | None, answers: dict[str, Any]) -> Tri:

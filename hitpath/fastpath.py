@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from hitpath.conditions import leaf_parts
+from hitpath.conditions import leaf_check, leaf_parts
 from hitpath.dates import add_months, months_between
 from hitpath.model import UNSURE, Assessment, Condition, Requirement, Rules
 
@@ -112,7 +112,7 @@ class _ConditionCompiler:
 
             return routes_open, _nothing
         q, op, value = leaf_parts(node)
-        check = _leaf(q, op, value)
+        check = leaf_check(q, op, value)
 
         def collect_leaf(a: Values, found: list[str]) -> None:
             if q not in found:
@@ -166,108 +166,6 @@ class _ConditionCompiler:
                     part_collect(a, found)
 
         return check, collect_group
-
-
-def _leaf(q: str, op: str, value: Any) -> Check:
-    """One comparison closure per operator; 'not sure' is unknown unless the rule names it."""
-    if op == "answered":
-        wanted = bool(value)
-
-        def answered(a: Values) -> Tri:
-            got = a.get(q)
-            return (got is not None and got != UNSURE) == wanted
-
-        return answered
-    if op in ("equals", "not_equals"):
-        names_unsure = value == UNSURE
-        same = op == "equals"
-        if names_unsure:
-            def equals_named(a: Values) -> Tri:
-                got = a.get(q)
-                if got is None:
-                    return None
-                return (got == value) is same
-
-            return equals_named
-
-        def equals(a: Values) -> Tri:
-            got = a.get(q)
-            if got is None or got == UNSURE:
-                return None
-            return (got == value) is same
-
-        return equals
-    if op in ("in", "not_in"):
-        names_unsure = UNSURE in value
-        inside = op == "in"
-        members = frozenset(value)
-
-        def in_(a: Values) -> Tri:
-            got = a.get(q)
-            if got is None or (got == UNSURE and not names_unsure):
-                return None
-            return (got in members) is inside
-
-        return in_
-    if op in ("contains_any", "contains_all", "contains_none"):
-        wanted_set = frozenset(value)
-        items = tuple(value)
-
-        if op == "contains_any":
-            def contains_any(a: Values) -> Tri:
-                got = a.get(q)
-                if got is None or got == UNSURE:
-                    return None
-                if got.__class__ is tuple:
-                    return not wanted_set.isdisjoint(got)
-                return any(v in got for v in items)
-
-            return contains_any
-        if op == "contains_all":
-            def contains_all(a: Values) -> Tri:
-                got = a.get(q)
-                if got is None or got == UNSURE:
-                    return None
-                if got.__class__ is tuple:
-                    return wanted_set.issubset(got)
-                return all(v in got for v in items)
-
-            return contains_all
-
-        def contains_none(a: Values) -> Tri:
-            got = a.get(q)
-            if got is None or got == UNSURE:
-                return None
-            if got.__class__ is tuple:
-                return wanted_set.isdisjoint(got)
-            return not any(v in got for v in items)
-
-        return contains_none
-    if op in ("at_least", "on_or_after"):
-        def at_least(a: Values) -> Tri:
-            got = a.get(q)
-            if got is None or got == UNSURE:
-                return None
-            return bool(got >= value)
-
-        return at_least
-    if op == "at_most":
-        def at_most(a: Values) -> Tri:
-            got = a.get(q)
-            if got is None or got == UNSURE:
-                return None
-            return bool(got <= value)
-
-        return at_most
-    if op == "before":
-        def before(a: Values) -> Tri:
-            got = a.get(q)
-            if got is None or got == UNSURE:
-                return None
-            return bool(got < value)
-
-        return before
-    raise ValueError(f"unknown operator {op}")
 
 
 class _Day:

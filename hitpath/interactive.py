@@ -20,6 +20,7 @@ from hitpath.errors import HitpathError
 from hitpath.interview import Interview, answered_on_path, prune, reached
 from hitpath.model import Answers, Assessment, Question, Rules
 from hitpath.output import write_atomic
+from hitpath.report import plain_wanted
 from hitpath.ruleset import load_rules
 
 if TYPE_CHECKING:
@@ -30,11 +31,6 @@ INTRO = (
     "Therapies are open to you, and from when. It stores nothing unless you ask, and needs "
     "no name or health details. Press Ctrl-C at any time to stop."
 )
-
-
-def plain_wanted(plain: bool) -> bool:
-    """--plain, NO_COLOR or TERM=dumb."""
-    return plain or bool(os.environ.get("NO_COLOR")) or os.environ.get("TERM") == "dumb"
 
 
 def save_answers(answers: Answers, rules: Rules, path: str) -> None:
@@ -73,7 +69,7 @@ def run_ask(*, answers_path: str | None, save_path: str | None, as_of: date,
     session = Session(rules, answers, as_of, prompter, plain, save_path, ask_all)
     try:
         return session.run()
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, EOFError):  # Ctrl-C, or Ctrl-D at a prompt
         return session.interrupted()
 
 
@@ -94,11 +90,15 @@ class Session:
     def run(self) -> int:
         self.interview.run(self.prompter)
         self.review()
-        if self.save_path:
-            save_answers(self.answers, self.rules, self.save_path)
-            print(f"Saved your answers to {self.save_path}.")
+        self.autosave()
         self.results()
+        self.autosave()  # again at the end: a kept what-if changed the answers
         return 0
+
+    def autosave(self) -> None:
+        """With --save, keep the file in step with the answers (a failure is said, not fatal)."""
+        if self.save_path:
+            self.write(lambda p: save_answers(self.answers, self.rules, p), self.save_path)
 
     def review(self) -> None:
         """Check your answers: change any of them, then see the results."""
@@ -219,7 +219,7 @@ class Session:
             try:
                 target = self.prompter.path(
                     "Save your answers so far? Type a file name, or press Enter to skip:", "")
-            except KeyboardInterrupt:
+            except (KeyboardInterrupt, EOFError):
                 target = ""
         if target and self.answers.values:
             try:

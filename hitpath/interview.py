@@ -13,7 +13,7 @@ from typing import Any, Protocol
 from hitpath.conditions import evaluate, questions_in
 from hitpath.dates import add_months
 from hitpath.engine import REFERENCE_QUESTION, assess
-from hitpath.model import UNSURE, Answers, AnswerValue, Question, Rules
+from hitpath.model import Answers, AnswerValue, Question, Rules
 
 
 class _Back:
@@ -250,6 +250,7 @@ class Interview:
         if not isinstance(reply, _Back):
             self.record(question, reply)
         self.stopped_early = False
+        self.ask_all = False  # after a change, only what it brings onto the path is asked
         self.visited = [question.id]
         return self.run(prompter)
 
@@ -258,7 +259,3 @@ def answered_on_path(rules: Rules, answers: Answers) -> list[Question]:
     """The questions with answers, in order, for the review screen."""
     return [q for q in rules.questions if q.id in answers.values]
 
-
-def is_unsure(value: object) -> bool:
-    """Whether an answer is 'not sure'."""
-    return value == UNSURE

@@ -75,7 +75,10 @@ def _answer_schema(question: Question) -> dict[str, Any]:
         options = [number, {"type": "string", "pattern": r"^\s*-?\d+\s*$"}]
     else:
         options = [{"type": "string", "pattern": r"^\d{4}-\d{2}(-\d{2})?$",
-                    "description": "YYYY-MM-DD, or YYYY-MM when only the month is known"}]
+                    "description": "YYYY-MM-DD, or YYYY-MM when only the month is known"}
+                   if question.month_only_allowed else
+                   {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$",
+                    "description": "YYYY-MM-DD"}]
     if question.unsure_allowed and question.type in ("number", "date"):
         options.append({"const": UNSURE})
     options.append({"type": "null"})  # an empty value means: not answered

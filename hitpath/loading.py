@@ -71,6 +71,7 @@ def parse_yaml(text: str, filename: str) -> tuple[Any, LineMap]:
     loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     loader = loader_cls(text)
     try:
+        _check_depth(yaml, loader_cls, text, filename)
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -92,6 +93,28 @@ def parse_yaml(text: str, filename: str) -> tuple[Any, LineMap]:
     lines: LineMap = {}
     builder = _Builder(filename, lines)
     return builder.build(node, ()), lines
+
+
+MAX_DEPTH = 64
+"""Deeper nesting is refused before composing: libyaml's composer recurses in C."""
+
+
+def _check_depth(yaml: Any, loader_cls: Any, text: str, filename: str) -> None:
+    """Walk the parser's events (no recursion) and refuse absurd nesting with its line."""
+    depth = 0
+    starts = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+    ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    for event in yaml.parse(text, Loader=loader_cls):
+        if isinstance(event, starts):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                raise HitpathError(
+                    f"the data is nested more than {MAX_DEPTH} levels deep",
+                    file=filename, line=mark.line + 1, column=mark.column + 1,
+                    hint="Answers and rules are shallow mappings and lists.")
+        elif isinstance(event, ends):
+            depth -= 1
 
 
 class _Builder:
@@ -184,13 +207,15 @@ def _scalar(node: Any) -> Any:
         text = value.replace("_", "")
         sign = -1 if text.startswith("-") else 1
         text = text.lstrip("+-")
-        if text.startswith("0x"):
-            return sign * int(text[2:], 16)
-        if text.startswith("0o"):
-            return sign * int(text[2:], 8)
-        if ":" in text:  # YAML 1.1 sexagesimal: refuse rather than guess
+        if ":" in text or len(text) > 30:  # sexagesimal or absurdly long: keep as text
             return value
-        return sign * int(text)
+        bases = {"0x": 16, "0o": 8, "0b": 2}
+        try:
+            if text[:2] in bases:
+                return sign * int(text[2:], bases[text[:2]])
+            return sign * int(text)
+        except ValueError:
+            return value  # the validators then say what was expected
     # float
     text = value.replace("_", "").lower()
     if text in (".nan",):

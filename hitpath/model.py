@@ -33,6 +33,7 @@ class Question(NamedTuple):
     when: Condition | None = None
     unsure_allowed: bool = False
     optional: bool = False
+    month_only_allowed: bool = True
     unit: str | None = None
     min: int | None = None
     max: int | None = None

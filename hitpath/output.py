@@ -8,8 +8,12 @@ import tempfile
 from hitpath.errors import HitpathError
 
 
-def write_atomic(path: str, text: str, mode: int = 0o600) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder and a rename."""
+def check_target(path: str, inputs: tuple[str, ...] = ()) -> str:
+    """Refuse a path that cannot be written, or that is one of the inputs; returns its folder."""
+    for given in inputs:
+        if os.path.exists(path) and os.path.exists(given) and os.path.samefile(path, given):
+            raise HitpathError("the output would overwrite an input file", file=path,
+                               hint="Choose another name to write to.")
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise HitpathError(
@@ -18,6 +22,12 @@ def write_atomic(path: str, text: str, mode: int = 0o600) -> None:
         )
     if os.path.isdir(path):
         raise HitpathError("this is a folder; expected a file name to write", file=path)
+    return folder
+
+
+def write_atomic(path: str, text: str, mode: int = 0o600) -> None:
+    """Write ``text`` to ``path`` through a temporary file in the same folder and a rename."""
+    folder = check_target(path)
     try:
         fd, tmp = tempfile.mkstemp(prefix=".hitpath-", suffix=".tmp", dir=folder)
     except OSError as exc:

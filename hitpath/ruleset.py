@@ -149,7 +149,9 @@ def _build(data: dict[str, Any], origin: str) -> Rules:
                 choices=tuple(Choice(c["value"], c["label"], c.get("exclusive", False))
                               for c in q.get("choices", [])),
                 when=q.get("when"), unsure_allowed=q.get("unsure_allowed", False),
-                optional=q.get("optional", False), unit=q.get("unit"), min=q.get("min"),
+                optional=q.get("optional", False),
+                month_only_allowed=q.get("month_only_allowed", True), unit=q.get("unit"),
+                min=q.get("min"),
                 max=q.get("max"),
             )
             for q in data["questions"]

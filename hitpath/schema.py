@@ -7,7 +7,6 @@ pre-validated compiled copy and never imports pydantic.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -217,6 +216,8 @@ class Question(_Strict):
     when: Condition | None = None
     unsure_allowed: bool = False
     optional: bool = False
+    month_only_allowed: bool = Field(
+        default=True, description="Whether YYYY-MM is accepted (read as the month's last day).")
     unit: str | None = None
     min: int | None = None
     max: int | None = None
@@ -426,7 +427,3 @@ class RulesFile(_Strict):
     advice: list[Advice] = Field(default_factory=list)
     next_steps: list[NextStep] = Field(default_factory=list)
 
-
-def parse_date(text: str) -> date:
-    """A validated ISO date string back to a date."""
-    return date.fromisoformat(text)

@@ -296,7 +296,7 @@ def test_bad_jsonl_lines(run_hitpath: Run, tmp_path: Path) -> None:
     (["missing.csv"], "the input file does not exist"),
     (["."], "this is a folder"),
     (["cohort.csv", "--output", "no/such/folder/out.csv"], "the folder to write into"),
-    (["cohort.csv", "--output", "cohort.csv"], "the output would overwrite the input"),
+    (["cohort.csv", "--output", "cohort.csv"], "the output would overwrite an input file"),
     (["cohort.csv", "--format", "xlsx"], "'xlsx' is not a format"),
     (["cohort.csv", "--as-of", "2026-02-30"], "not a real date"),
 ])

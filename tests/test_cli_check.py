@@ -115,6 +115,10 @@ BAD_ANSWERS = [
     ("tag.yaml", "nation: !!python/object/apply:os.system [echo hi]\n", "!!python"),
     ("alias.yaml", "a: &x [1, 2]\nb: *x\n", "aliases"),
     ("latin1.yaml", b"nation: \xe9ngland\n", "not UTF-8"),
+    ("binary.yaml", "pwp_employment_months: 0b1111111111111111\n", "at most 720"),
+    ("huge.yaml", "pwp_employment_months: " + "9" * 5000 + "\n", "at most 720"),
+    ("deep.yaml", "a: " + "[" * 20000 + "]" * 20000 + "\n", "nested more than 64 levels"),
+    ("month.yaml", "course_start: 2025-07\n", "needs the exact day"),
 ]
 
 

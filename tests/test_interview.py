@@ -190,3 +190,11 @@ def test_back_twice_shows_every_stepped_over_question_again(rules: Rules) -> Non
     answers = Interview(rules, Answers(), AS_OF).run(script)
     assert not script.steps
     assert answers.values["degree"] == "no"
+
+
+def test_change_after_ask_all_asks_only_what_the_change_brings(rules: Rules) -> None:
+    answers = Interview(rules, Answers(), AS_OF).run(Script(PWP_PATH))
+    interview = Interview(rules, answers, AS_OF, ask_all=True, skipped={"course_start"})
+    script = Script([("pay_area", "inner_london")])
+    interview.change(script, rules.question_by_id["pay_area"])
+    assert not script.steps and answers.values["pay_area"] == "inner_london"

@@ -277,3 +277,21 @@ def test_no_terminal_is_a_clear_error(tmp_path: Path) -> None:
     assert "needs a terminal" in done.stderr
     assert "hitpath check --answers FILE" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_ctrl_d_at_a_typed_prompt_is_like_ctrl_c(tmp_path: Path,
+                                                 children: list[pexpect.spawn]) -> None:
+    child = spawn(tmp_path, "--save", "me.yaml")
+    children.append(child)
+    expect(child, "Where do you want to work?")
+    key(child, ENTER)
+    expect(child, "None of these")
+    key(child, DOWN * 13 + SPACE)
+    key(child, ENTER)
+    expect(child, "How many months have you worked continuously as a qualified PWP?")
+    key(child, "\x04")
+    expect(child, "Saved your answers to me.yaml.")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert "Traceback" not in (child.before or "")

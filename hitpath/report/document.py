@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from hitpath.conditions import describe_answer
 from hitpath.dates import long_date
 from hitpath.model import Assessment, Rules
-from hitpath.report.words import day, headline, money, pay_range, verdict_words
+from hitpath.report.words import day, headline, pay_range, verdict_words
 
 TOPIC_TITLES = {
     "scope": "Where this applies",
@@ -91,9 +91,15 @@ def build(assessment: Assessment, rules: Rules) -> list[Block]:
         for r in missing:
             items = []
             for u in r.unmet:
-                when = f" (from {long_date(u.date)})" if u.date and u.status == "dated" else ""
-                lead = "Not known yet" if u.status == "unknown" else "Missing"
-                text = f"{lead}: {u.title}{when}. {u.text} How: {u.how_to_meet}"
+                if u.status == "unknown":
+                    # Said as a question, not as a fact: an answer is missing or not sure.
+                    when = f" (from {long_date(u.date)}, if it applies)" if u.date else ""
+                    facts = ", ".join(rules.question_by_id[q].fact for q in u.unknown)
+                    text = (f"Not known yet: {u.title}{when}. It depends on {facts}. "
+                            f"How: {u.how_to_meet}")
+                else:
+                    when = f" (from {long_date(u.date)})" if u.date else ""
+                    text = f"Missing: {u.title}{when}. {u.text} How: {u.how_to_meet}"
                 caveat = rules.requirements[u.id].caveat
                 if caveat:
                     text += f" Not settled: {caveat}"
@@ -117,7 +123,7 @@ def build(assessment: Assessment, rules: Rules) -> list[Block]:
         state = f"Applies to you, as far as we can tell: {f.caveat}"
     lines = [state]
     if f.nhs_funding_from:
-        prefix = "If your training was NHS-funded, " if f.two_year_rule == "unsure" else ""
+        prefix = "If the rule applies to you, " if f.two_year_rule == "unsure" else ""
         lines.append(f"{prefix}NHS-funded high intensity training can start from "
                      f"{long_date(f.nhs_funding_from)}.")
     lines.append(f.text + cite(f.sources))
@@ -197,7 +203,3 @@ def build(assessment: Assessment, rules: Rules) -> list[Block]:
         doc.append(Block("para", meta.care_signpost))
     return doc
 
-
-def money_text(amount: int) -> str:
-    """Re-exported for renderers that format single amounts."""
-    return money(amount)
