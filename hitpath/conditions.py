@@ -308,3 +308,30 @@ def questions_in(rules: Rules, node: Condition | None) -> set[str]:
     if "ref" in node:
         return questions_in(rules, rules.conditions[node["ref"]])
     return {node["q"]} if "q" in node else set()
+
+
+def comparisons(rules: Rules) -> list[tuple[str, str, Any]]:
+    """Every comparison (question id, operator, value) anywhere in the rules."""
+    roots: list[Condition | None] = list(rules.conditions.values())
+    roots += [q.when for q in rules.questions]
+    for req in rules.requirements.values():
+        roots += [req.applies_when, req.met_when]
+    roots += [r.applies_when for r in rules.routes]
+    roots += [rules.funding.uncertain_when]
+    roots += [a.when for a in rules.advice] + [s.when for s in rules.next_steps]
+    found: list[tuple[str, str, Any]] = []
+
+    def walk(node: Condition | None) -> None:
+        if not node:
+            return
+        if "all" in node or "any" in node:
+            for part in node.get("all") or node.get("any") or []:
+                walk(part)
+        elif "not" in node:
+            walk(node["not"])
+        elif "q" in node:
+            found.append(leaf_parts(node))
+
+    for root in roots:
+        walk(root)
+    return found

@@ -230,10 +230,9 @@ def _terms(rules: Rules, answers: Answers, as_of: date) -> TermsResult:
     area = answers.values.get("pay_area")
     zone = next((z for z in rules.hcas.zones if z.area == area), None)
     note = period.note if period else None
-    if period is terms.pay[-1] and period and add_months(period.effective_from, 12) <= as_of:
-        # Pay years run from 1 April; past the newest table's year a newer award may apply.
-        late = (f"The newest pay table in the rules is {period.pay_year}; a newer pay award "
-                "may apply by now, so check current adverts.")
+    if (period is terms.pay[-1] and period and terms.pay_stale
+            and add_months(period.effective_from, terms.pay_lasts_months) <= as_of):
+        late = f"{period.pay_year}: {terms.pay_stale}"
         note = f"{note} {late}" if note else late
     return TermsResult(
         trainee_band=terms.trainee_band, qualified_band=terms.qualified_band,
@@ -326,10 +325,9 @@ def _timeline(
         f"in the service, {terms.hours_per_week:g} hours a week",
         "training",
     ))
-    events.append(TimelineEvent(end, "Qualify; apply to BABCP for accreditation", "qualify"))
-    events.append(TimelineEvent(
-        None, f"Band {terms.qualified_band} once you pass and are accredited (allow some months)",
-        "band"))
+    events.append(TimelineEvent(end, terms.qualifying or "Training ends", "qualify"))
+    if terms.qualified:
+        events.append(TimelineEvent(None, terms.qualified, "band"))
     events.sort(key=lambda e: (e.date or date.max, e.kind != "today"))
     return events
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any, Protocol
 
-from hitpath.conditions import evaluate, questions_in
+from hitpath.conditions import comparisons, evaluate, questions_in
 from hitpath.dates import add_months
-from hitpath.engine import REFERENCE_QUESTION, assess
+from hitpath.engine import REFERENCE_QUESTION, assess, reference_date
 from hitpath.model import Answers, AnswerValue, Question, Rules
 
 
@@ -99,15 +99,26 @@ def _probe_values(rules: Rules, question: Question, answers: Answers,
         return list(question.values)
     if question.type == "multi":
         return [(v,) for v in question.values]
+    # Either side of every threshold the rules themselves name for this question.
+    named = [value for q, op, value in comparisons(rules)
+             if q == question.id and op not in ("answered",)]
     if question.type == "number":
-        marks = {0, 1, 1000}
+        marks = {0, 1, question.max or 1000}
+        for value in named:
+            marks |= {value - 1, value, value + 1}
         for req in rules.requirements.values():
             if req.question == question.id:
                 marks |= {req.at_least - 1, req.at_least, req.at_least + 1}
         return sorted(m for m in marks if m >= 0)
-    days = {as_of, as_of - timedelta(days=1), as_of + timedelta(days=1),
-            add_months(as_of, -30), add_months(as_of, -13), add_months(as_of, 30),
-            date(2022, 3, 31), date(2022, 4, 1), date(2019, 1, 1)}
+    reference = reference_date(answers, as_of)
+    days = {as_of, as_of - timedelta(days=1), as_of + timedelta(days=1)}
+    for value in named:
+        days |= {value - timedelta(days=1), value}
+    for req in rules.requirements.values():
+        if req.question == question.id and req.kind == "date":
+            # The answer that makes the computed date fall on the judging day, either side.
+            edge = add_months(reference, -(req.plus_years * 12 + req.plus_months))
+            days |= {edge - timedelta(days=1), edge, edge + timedelta(days=1)}
     if question.id == REFERENCE_QUESTION:
         # A course starts in the future: probe either side of every date the rules compute.
         days = {as_of, add_months(as_of, 40)}

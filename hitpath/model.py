@@ -132,6 +132,11 @@ class Terms(NamedTuple):
     bands_sources: tuple[str, ...]
     training: Training
     pay: tuple[PayPeriod, ...]
+    pay_lasts_months: int
+    pay_stale: str | None
+    qualifying: str | None
+    qualified: str | None
+    timeline_sources: tuple[str, ...]
 
     def pay_on(self, day: date) -> PayPeriod | None:
         """The pay table in force on ``day`` (None before the first one)."""

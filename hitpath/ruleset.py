@@ -190,6 +190,9 @@ def _build(data: dict[str, Any], origin: str) -> Rules:
                 )
                 for p in terms["pay"]
             ),
+            pay_lasts_months=terms.get("pay_lasts_months", 12),
+            pay_stale=terms.get("pay_stale"), qualifying=terms.get("qualifying"),
+            qualified=terms.get("qualified"), timeline_sources=_t(terms.get("timeline_sources")),
         ),
         hcas=Hcas(
             zones=tuple(HcasZone(**z) for z in data["hcas"]["zones"]),

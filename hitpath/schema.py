@@ -372,6 +372,14 @@ class Terms(_Strict):
     bands_sources: list[str] = Field(min_length=1)
     training: Training
     pay: list[PayPeriod] = Field(min_length=1)
+    pay_lasts_months: int = Field(default=12, ge=1, description="How long a pay table runs.")
+    pay_stale: str | None = Field(
+        default=None, description="Said once the newest pay table has run its course.")
+    qualifying: str | None = Field(
+        default=None, description="The timeline's step at the end of training.")
+    qualified: str | None = Field(
+        default=None, description="The timeline's last step, after qualifying.")
+    timeline_sources: list[str] = Field(default_factory=list)
 
 
 class HcasZone(_Strict):

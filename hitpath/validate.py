@@ -218,6 +218,7 @@ class _Checker:
         self.sources(terms["hours_sources"], ("terms", "hours_sources"))
         self.sources(terms["bands_sources"], ("terms", "bands_sources"))
         self.sources(terms["training"]["sources"], ("terms", "training", "sources"))
+        self.sources(terms.get("timeline_sources", []), ("terms", "timeline_sources"))
         starts = [p["effective_from"] for p in terms["pay"]]
         for i, period in enumerate(terms["pay"]):
             self.sources(period["sources"], ("terms", "pay", i, "sources"))

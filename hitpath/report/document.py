@@ -161,8 +161,10 @@ def build(assessment: Assessment, rules: Rules) -> list[Block]:
 
     if a.timeline:
         doc.append(Block("heading", "Timeline"))
-        doc.append(Block("timeline", items=[
-            (f"{long_date(e.date)}: " if e.date else "Then: ") + e.label for e in a.timeline]))
+        steps = [(f"{long_date(e.date)}: " if e.date else "Then: ") + e.label
+                 for e in a.timeline]
+        steps[-1] += cite(rules.terms.timeline_sources + rules.terms.training.sources)
+        doc.append(Block("timeline", items=steps))
 
     if a.next_steps:
         doc.append(Block("heading", "Next steps"))

@@ -179,8 +179,7 @@ class _Printer:
         self.console.print(Text("  " + labels, style="dim"))
         terms = assessment.terms
         self.out(f"  {'waiting' if wait_days else ''}{' ' * max(wait - 7, 1) if wait_days else ''}"
-                 f"training at band {terms.trainee_band}, then band {terms.qualified_band} "
-                 "once accredited")
+                 f"training at band {terms.trainee_band}")
 
 
 def _short(day: date) -> str:

@@ -48,7 +48,8 @@ def headline(assessment: Assessment, rules: Rules) -> str:
     """One line that answers the question first."""
     routes = assessment.routes
     if not assessment.in_scope:
-        return "This tool covers England; see the advice below for where you want to work."
+        place = rules.meta.jurisdiction
+        return f"This tool covers {place}; see the advice below for where you want to work."
     now = [r for r in routes if r.verdict == "eligible"]
     if now:
         return "Eligible now by the " + " and the ".join(_short(r) for r in now) + "."
