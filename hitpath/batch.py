@@ -799,22 +799,15 @@ def _answers_files(paths: list[str]) -> list[str]:
 
 
 def _verdict_text(verdict: str | None, when: date | None) -> str:
-    from hitpath.dates import long_date
+    from hitpath.report.words import verdict_text
 
-    if verdict is None:
-        return "no such route"
-    if verdict == "eligible_from" and when:
-        return f"open from {long_date(when)}"
-    return {"eligible": "open now", "not_yet": "not yet", "not_eligible": "not for you",
-            "unsure": "not decided"}.get(verdict, verdict)
+    return "no such route" if verdict is None else verdict_text(verdict, when)
 
 
 def _funding_text(rule: str, when: date | None) -> str:
-    from hitpath.dates import long_date
+    from hitpath.report.words import funding_text
 
-    words = {"applies": "applies", "does_not_apply": "does not apply",
-             "unsure": "not decided"}.get(rule, rule)
-    return f"{words}, NHS funding from {long_date(when)}" if when else words
+    return funding_text(rule, when)
 
 
 def _client_changes(old: Rules, new: Rules, before: Any, after: Any, as_of: date) -> list[str]:

@@ -101,11 +101,11 @@ def test_only_changed_clients_are_shown_with_the_cause(run_hitpath: Run, tmp_pat
     shown = _sections(done.stdout)
     assert set(shown) == {"pwp-20m.yaml", "emhp.json", "adult-nurse.yaml"}  # not nurse.yaml
     assert shown["pwp-20m.yaml"] == [
-        "PWP route: open now -> open from 1 September 2026",
+        "PWP route: Eligible now -> Not yet: from 1 September 2026",
         "because requirement pwp_experience at_least: 18 -> 24",
     ]
     assert shown["emhp.json"] == [
-        "KSA portfolio route: open from 1 July 2026 -> open from 1 July 2027",
+        "KSA portfolio route: Not yet: from 1 July 2026 -> Not yet: from 1 July 2027",
         "because requirement nhs_funding_gap plus_years: 1 -> 2",
         "Two-year NHS funding rule: applies, NHS funding from 1 July 2026 -> applies, "
         "NHS funding from 1 July 2027",
@@ -114,8 +114,8 @@ def test_only_changed_clients_are_shown_with_the_cause(run_hitpath: Run, tmp_pat
     cause = ("because condition core_profession: professions contains_any [...]: "
              "other_nurse taken out")
     assert shown["adult-nurse.yaml"] == [
-        "Core profession route: open now -> not for you", cause,
-        "KSA portfolio route: not for you -> not yet", cause,
+        "Core profession route: Eligible now -> Not for you on these answers", cause,
+        "KSA portfolio route: Not for you on these answers -> Not yet", cause,
     ]
     assert done.stdout.rstrip().endswith("4 clients checked: 3 affected, 1 unchanged.")
 

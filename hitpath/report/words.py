@@ -8,7 +8,6 @@ from hitpath.dates import long_date
 from hitpath.model import (
     Assessment,
     BandPay,
-    FundingResult,
     RequirementResult,
     RouteResult,
     Rules,
@@ -30,18 +29,32 @@ ASCII_SYMBOL = {
 }
 
 
-def verdict_words(route: RouteResult) -> str:
-    """The verdict in impartial words, never 'INELIGIBLE'."""
-    if route.verdict == "eligible":
+def verdict_text(verdict: str, when: date | None = None) -> str:
+    """A verdict in impartial words, never 'INELIGIBLE' (one table for every face)."""
+    if verdict == "eligible":
         return "Eligible now"
-    if route.verdict == "eligible_from" and route.eligible_from:
-        return f"Not yet: from {long_date(route.eligible_from)}"
+    if verdict == "eligible_from" and when:
+        return f"Not yet: from {long_date(when)}"
+    if verdict == "not_yet":
+        return "Not yet"
+    if verdict == "unsure":
+        return "Not decided: depends on your answers"
+    return "Not for you on these answers"
+
+
+def funding_text(rule: str, when: date | None) -> str:
+    """The funding rule's state in words, with its date when there is one."""
+    words = {"applies": "applies", "does_not_apply": "does not apply",
+             "unsure": "not decided"}.get(rule, rule)
+    return f"{words}, NHS funding from {long_date(when)}" if when else words
+
+
+def verdict_words(route: RouteResult) -> str:
+    """A route's verdict in words; 'not yet' names the first thing missing."""
     if route.verdict == "not_yet":
         needs = [u.title for u in route.unmet if u.status in ("unmet", "dated")]
         return "Not yet: needs " + needs[0].lower() if needs else "Not yet"
-    if route.verdict == "unsure":
-        return "Not decided: depends on your answers"
-    return "Not for you on these answers"
+    return verdict_text(route.verdict, route.eligible_from)
 
 
 def headline(assessment: Assessment, rules: Rules) -> str:
@@ -121,12 +134,9 @@ def changes(old: Assessment, new: Assessment) -> list[str]:
                                  f"{_state(was[rid])} -> {_state(now[rid])}")
     f0, f1 = old.funding, new.funding
     if (f0.two_year_rule, f0.nhs_funding_from) != (f1.two_year_rule, f1.nhs_funding_from):
-        def funding(f: FundingResult) -> str:
-            rule = f.two_year_rule.replace("_", " ")
-            when = f.nhs_funding_from
-            return rule + (f", NHS funding from {long_date(when)}" if when else "")
-
-        moved.append(f"Two-year funding rule: {funding(f0)} -> {funding(f1)}")
+        moved.append("Two-year funding rule: "
+                     f"{funding_text(f0.two_year_rule, f0.nhs_funding_from)} -> "
+                     f"{funding_text(f1.two_year_rule, f1.nhs_funding_from)}")
     return moved
 
 
