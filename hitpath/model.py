@@ -2,12 +2,12 @@
 
 No pydantic and no dataclasses here: a normal run builds these from the pre-validated compiled
 rules, and NamedTuple classes are several times cheaper to define at import than dataclasses,
-which keeps start-up close to the CLI framework's own floor.
+which keeps start-up close to the CLI framework's own floor. (No `from __future__ import
+annotations` either: NamedTuple would turn every string annotation into a ForwardRef at import.)
 """
 
-from __future__ import annotations
-
 from datetime import date
+from datetime import date as _Date  # for fields that are themselves called "date"
 from typing import Any, NamedTuple
 
 UNSURE = "not_sure"
@@ -261,7 +261,7 @@ class RequirementResult(NamedTuple):
     text: str
     sources: tuple[str, ...]
     how_to_meet: str | None = None
-    date: date | None = None
+    date: _Date | None = None
     unknown: tuple[str, ...] = ()
     because: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
@@ -312,11 +312,11 @@ class Item(NamedTuple):
     topic: str
     text: str
     sources: tuple[str, ...]
-    date: date | None = None
+    date: _Date | None = None
 
 
 class TimelineEvent(NamedTuple):
-    date: date | None
+    date: _Date | None
     label: str
     kind: str  # today | requirement | start | training | qualify | band
 
