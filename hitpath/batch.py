@@ -880,8 +880,10 @@ def _requirement_causes(
     from hitpath.engine import check_requirement, reference_date
 
     a, b = old.requirements[req_id], new.requirements[req_id]
-    was = check_requirement(old, a, before, as_of, reference_date(before, as_of), detail=False)
-    now = check_requirement(new, b, after, as_of, reference_date(after, as_of), detail=False)
+    was = check_requirement(old, a, before, as_of, reference_date(old, before, as_of),
+                            detail=False)
+    now = check_requirement(new, b, after, as_of, reference_date(new, after, as_of),
+                            detail=False)
     if not always and (was.status, was.date) == (now.status, now.date):
         return []
     causes: list[str] = []

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from hitpath.conditions import ROUTES_OPEN, evaluate, explain, unknown_questions
+from hitpath.conditions import ROUTES_OPEN, evaluate, explain, questions_in, unknown_questions
 from hitpath.dates import add_months, long_date, months_between, rolled
 from hitpath.model import (
     UNSURE,
@@ -33,13 +33,10 @@ _VERDICT = {NOT_ELIGIBLE: "not_eligible", NOT_YET: "not_yet", DATED: "eligible_f
             ELIGIBLE: "eligible"}
 
 
-REFERENCE_QUESTION = "course_start"
-"""The answer that, when given, replaces the as-of date as the day requirements are judged on."""
-
-
-def reference_date(answers: Answers, as_of: date) -> date:
-    """The date requirements are judged on: the course's teaching start if given, else as_of."""
-    start = answers.values.get(REFERENCE_QUESTION)
+def reference_date(rules: Rules, answers: Answers, as_of: date) -> date:
+    """The date requirements are judged on: the rules' reference answer (a course's teaching
+    start) if given, else as_of."""
+    start = answers.values.get(rules.reference_question) if rules.reference_question else None
     return start if isinstance(start, date) else as_of
 
 
@@ -227,7 +224,7 @@ def _funding(
 def _terms(rules: Rules, answers: Answers, as_of: date) -> TermsResult:
     terms = rules.terms
     period = terms.pay_on(as_of)
-    area = answers.values.get("pay_area")
+    area = answers.values.get(rules.hcas.question) if rules.hcas.question else None
     zone = next((z for z in rules.hcas.zones if z.area == area), None)
     note = period.note if period else None
     if (period is terms.pay[-1] and period and terms.pay_stale
@@ -255,16 +252,16 @@ def assess(rules: Rules, answers: Answers, as_of: date, *, detail: bool = True) 
     With ``detail=False`` only verdicts, dates, the funding rule and terms are computed (no
     explanations, advice, next steps or timeline): the batch path.
     """
-    reference = reference_date(answers, as_of)
+    reference = reference_date(rules, answers, as_of)
     routes = [_route(rules, r, answers, as_of, reference, detail) for r in rules.routes]
     funding = _funding(rules, answers, as_of, reference, detail)
     if not detail:
         return Assessment(
             as_of=as_of, reference_date=reference, rules_version=rules.meta.rules_version,
             rules_reviewed=rules.meta.reviewed, data_as_of=rules.meta.data_as_of,
-            review_overdue=False, in_scope=_in_scope(answers), routes=routes, funding=funding,
-            terms=_terms(rules, answers, as_of), advice=[], next_steps=[], answers=answers,
-            notes=[],
+            review_overdue=False, in_scope=_in_scope(rules, answers), routes=routes,
+            funding=funding, terms=_terms(rules, answers, as_of), advice=[], next_steps=[],
+            answers=answers, notes=[],
         )
     open_now = [r for r in routes if r.verdict in ("eligible", "eligible_from")]
     any_unsure = any(r.verdict == "unsure" for r in routes)
@@ -294,7 +291,7 @@ def assess(rules: Rules, answers: Answers, as_of: date, *, detail: bool = True) 
     return Assessment(
         as_of=as_of, reference_date=reference, rules_version=rules.meta.rules_version,
         rules_reviewed=reviewed, data_as_of=rules.meta.data_as_of, review_overdue=overdue,
-        in_scope=_in_scope(answers),
+        in_scope=_in_scope(rules, answers),
         routes=routes, funding=funding, terms=_terms(rules, answers, as_of),
         advice=advice, next_steps=steps, answers=answers, notes=notes, timeline=timeline,
     )
@@ -336,18 +333,23 @@ def _sanity_notes(rules: Rules, answers: Answers, as_of: date) -> list[str]:
     """Answers that cannot all be right together: said, never silently corrected."""
     notes = []
     values = answers.values
-    start = values.get("course_start")
+    start = values.get(rules.reference_question) if rules.reference_question else None
     if isinstance(start, date) and start < as_of:
         notes.append(f"The course start you gave ({long_date(start)}) is before the date of "
                      f"this check ({long_date(as_of)}); check it.")
-    began = values.get("previous_training_started")
-    board = values.get(rules.funding.requirement.question or "")
+    # The start of the training whose exam board the funding rule counts from: the date
+    # question its applies_when looks at.
+    funding = rules.funding.requirement
+    started = [q for q in questions_in(rules, funding.applies_when)
+               if rules.question_by_id[q].type == "date" and q != funding.question]
+    began = values.get(started[0]) if started else None
+    board = values.get(funding.question or "")
     if isinstance(began, date) and isinstance(board, date) and board < began:
         notes.append(f"The exam board date you gave ({long_date(board)}) is before the start "
                      f"of that training ({long_date(began)}); check both.")
     return notes
 
 
-def _in_scope(answers: Answers) -> bool:
-    nation = answers.values.get("nation")
-    return nation is None or nation == "england" or nation == UNSURE
+def _in_scope(rules: Rules, answers: Answers) -> bool:
+    """False only when the answers put the person outside the rules' scope."""
+    return evaluate(rules, rules.scope_when, answers.values) is not False

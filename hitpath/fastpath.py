@@ -348,8 +348,10 @@ class FastRules:
         funding_later = self.funding_later
         askable = self.askable
 
+        reference_question = self.rules.reference_question or ""
+
         def assess(values: Values) -> Outcome:
-            start = values.get("course_start")
+            start = values.get(reference_question)
             reference = start if isinstance(start, date) else as_of
             results: list[ReqResult | None] = [None] * count
             verdicts: list[str] = []

@@ -12,7 +12,7 @@ from typing import Any, Protocol
 
 from hitpath.conditions import comparisons, evaluate, questions_in
 from hitpath.dates import add_months
-from hitpath.engine import REFERENCE_QUESTION, assess, reference_date
+from hitpath.engine import assess, reference_date
 from hitpath.model import Answers, AnswerValue, Question, Rules
 
 
@@ -110,7 +110,7 @@ def _probe_values(rules: Rules, question: Question, answers: Answers,
             if req.question == question.id:
                 marks |= {req.at_least - 1, req.at_least, req.at_least + 1}
         return sorted(m for m in marks if m >= 0)
-    reference = reference_date(answers, as_of)
+    reference = reference_date(rules, answers, as_of)
     days = {as_of, as_of - timedelta(days=1), as_of + timedelta(days=1)}
     for value in named:
         days |= {value - timedelta(days=1), value}
@@ -119,7 +119,7 @@ def _probe_values(rules: Rules, question: Question, answers: Answers,
             # The answer that makes the computed date fall on the judging day, either side.
             edge = add_months(reference, -(req.plus_years * 12 + req.plus_months))
             days |= {edge - timedelta(days=1), edge, edge + timedelta(days=1)}
-    if question.id == REFERENCE_QUESTION:
+    if question.id == rules.reference_question:
         # A course starts in the future: probe either side of every date the rules compute.
         days = {as_of, add_months(as_of, 40)}
         for route in assess(rules, answers, as_of).routes:

@@ -17,7 +17,7 @@ from typing import Any
 
 from hitpath.conditions import ROUTES_OPEN, evaluate
 from hitpath.dates import add_months, long_date
-from hitpath.lint_walk import ENGINE_READS
+from hitpath.lint_walk import engine_reads
 from hitpath.loading import LineMap, Path, line_of
 from hitpath.model import UNSURE, Condition, Rules
 
@@ -124,7 +124,7 @@ def unused_questions(loaded: Loaded) -> list[Finding]:
             "Use it in a condition or requirement, or remove the question.",
             ("questions", i, "id"))
         for i, q in enumerate(loaded.data["questions"])
-        if q["id"] not in used and q["id"] not in ENGINE_READS
+        if q["id"] not in used and q["id"] not in engine_reads(loaded.rules)
     ]
 
 

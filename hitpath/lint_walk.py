@@ -28,20 +28,21 @@ from datetime import date, timedelta
 from itertools import combinations
 from typing import Any
 
-from hitpath.conditions import compile_condition, unknown_questions
+from hitpath.conditions import compile_condition, questions_in, unknown_questions
 from hitpath.dates import add_months
 from hitpath.engine import assess
 from hitpath.model import UNSURE, VERDICTS, Answers, Condition, Question, Requirement, Rules
 
-REFERENCE_QUESTION = "course_start"
-"""The engine judges requirements on this answer's date when given (engine.reference_date)."""
 
-ENGINE_READS = {
-    "course_start": "the engine judges requirements on the course start date",
-    "pay_area": "the engine picks the High Cost Area Supplement from it",
-    "nation": "the engine uses it to say whether the person is in scope",
-}
-"""Questions the engine reads by name, so they count as used without any condition."""
+def engine_reads(rules: Rules) -> dict[str, str]:
+    """Questions the rules give the engine a role for, so they count as used without any
+    condition: the judging date, the pay-area question, and those the scope looks at."""
+    reads = {q: "the rules' scope looks at it" for q in questions_in(rules, rules.scope_when)}
+    if rules.reference_question:
+        reads[rules.reference_question] = "requirements are judged on its date when given"
+    if rules.hcas.question:
+        reads[rules.hcas.question] = "it picks the High Cost Area Supplement"
+    return reads
 
 MAX_GROUP_COMBINATIONS = 4096
 """Above this many combinations of a multi question's groups, walk singles and pairs only."""
@@ -268,7 +269,7 @@ class _Walker:
                 leap = _leap_day_before(edge + timedelta(days=1))
                 if leap is not None and months % 12 == 0:
                     values.append(leap)
-        if q.id == REFERENCE_QUESTION:
+        if q.id == self.rules.reference_question:
             return []  # worked out from the earlier answers; see _reference_values
         return values or [self.as_of]
 
@@ -290,7 +291,7 @@ class _Walker:
 
     def candidates(self, q: Question, answers: dict[str, Any]) -> list[Any]:
         """Every answer of ``q`` to walk, given the earlier answers."""
-        if q.id == REFERENCE_QUESTION and q.type == "date":
+        if q.id == self.rules.reference_question and q.type == "date":
             values = self._reference_values(q, answers)
             if q.unsure_allowed:
                 values.append(UNSURE)
@@ -401,7 +402,7 @@ class _Walker:
         advice_leaves = self.undecided_leaves(advice_nodes, q.id, answers, index)
         mine = [req for req in self.dated_of.get(q.id, []) if play.requirement_counts(req)]
         targets: list[date] | None = None
-        if q.id == REFERENCE_QUESTION:
+        if q.id == self.rules.reference_question:
             targets = play.reference_targets()
         verdict_checks = [compile_condition(self.rules, leaf) for leaf in verdict_leaves]
         advice_checks = [compile_condition(self.rules, leaf) for leaf in advice_leaves]
@@ -410,7 +411,7 @@ class _Walker:
             given = {} if value is None else {q.id: value}
             feature: tuple[Any, ...] = tuple(check(given) for check in verdict_checks)
             feature += tuple(_dated_feature(req, value) for req in mine)
-            if q.id == REFERENCE_QUESTION:
+            if q.id == self.rules.reference_question:
                 day = value if isinstance(value, date) else self.as_of
                 # Requirements compare the judging day with their dates, and nothing else.
                 feature += (day,) if targets is None else tuple(day >= t for t in targets)
@@ -657,7 +658,7 @@ def verdict_questions(rules: Rules) -> set[str]:
         _leaves(route.applies_when, rules, used)
     wanted = {req.id: req for route in rules.routes for req in route.requirements}
     wanted[rules.funding.requirement.id] = rules.funding.requirement
-    ids = {REFERENCE_QUESTION}
+    ids = {rules.reference_question} if rules.reference_question else set()
     for req in wanted.values():
         _leaves(req.applies_when, rules, used)
         _leaves(req.met_when, rules, used)

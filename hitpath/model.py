@@ -157,6 +157,7 @@ class Hcas(NamedTuple):
     zones: tuple[HcasZone, ...]
     text: str
     sources: tuple[str, ...]
+    question: str | None = None
 
 
 class Advice(NamedTuple):
@@ -202,13 +203,14 @@ class Rules:
 
     __slots__ = ("meta", "sources", "conditions", "questions", "requirements", "routes",
                  "funding", "terms", "hcas", "advice", "next_steps", "origin",
-                 "question_by_id", "compiled")
+                 "question_by_id", "compiled", "reference_question", "scope_when")
 
     def __init__(
         self, *, meta: Meta, sources: dict[str, Source], conditions: dict[str, Condition],
         questions: tuple[Question, ...], requirements: dict[str, Requirement],
         routes: tuple[Route, ...], funding: Funding, terms: Terms, hcas: Hcas,
         advice: tuple[Advice, ...], next_steps: tuple[NextStep, ...], origin: str = "<rules>",
+        reference_question: str | None = None, scope_when: Condition | None = None,
     ) -> None:
         self.meta = meta
         self.sources = sources
@@ -222,6 +224,8 @@ class Rules:
         self.advice = advice
         self.next_steps = next_steps
         self.origin = origin
+        self.reference_question = reference_question
+        self.scope_when = scope_when
         self.question_by_id = {q.id: q for q in questions}
         # Compiled condition closures, keyed by the condition's identity (see conditions.py).
         self.compiled: dict[int, Any] = {}

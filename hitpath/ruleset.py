@@ -197,6 +197,7 @@ def _build(data: dict[str, Any], origin: str) -> Rules:
         hcas=Hcas(
             zones=tuple(HcasZone(**z) for z in data["hcas"]["zones"]),
             text=data["hcas"]["text"], sources=_t(data["hcas"]["sources"]),
+            question=data["hcas"].get("question"),
         ),
         advice=tuple(
             Advice(id=a["id"], topic=a["topic"], text=a["text"], sources=_t(a["sources"]),
@@ -209,4 +210,6 @@ def _build(data: dict[str, Any], origin: str) -> Rules:
             for s in data.get("next_steps", [])
         ),
         origin=origin,
+        reference_question=data.get("reference_question"),
+        scope_when=data.get("scope_when"),
     )

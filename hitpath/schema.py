@@ -393,6 +393,8 @@ class HcasZone(_Strict):
 class Hcas(_Strict):
     """High Cost Area Supplement rates."""
 
+    question: str | None = Field(
+        default=None, description="The choice question whose answer picks the zone.")
     zones: list[HcasZone]
     text: str
     sources: list[str] = Field(min_length=1)
@@ -424,6 +426,11 @@ class RulesFile(_Strict):
     """The whole rules file."""
 
     meta: Meta
+    scope_when: Condition | None = Field(
+        default=None, description="Who the rules are for; when false the person is out of scope.")
+    reference_question: str | None = Field(
+        default=None, description="A date question whose answer, when given, replaces the "
+        "as-of date as the day requirements are judged on (a course's teaching start).")
     sources: dict[str, Source]
     conditions: dict[str, Condition] = Field(default_factory=dict)
     questions: list[Question] = Field(min_length=1)

@@ -232,13 +232,19 @@ class _Checker:
                     raise self.fail(("terms", "pay", i, "bands"),
                                     f"this pay period has no band {band}")
         self.sources(rules["hcas"]["sources"], ("hcas", "sources"))
-        areas = set(self.questions.get("pay_area", {}).get("choices", []) and
-                    [c["value"] for c in self.questions["pay_area"]["choices"]])
-        for i, zone in enumerate(rules["hcas"]["zones"]):
-            if areas and zone["area"] not in areas:
-                raise self.fail(("hcas", "zones", i, "area"),
-                                f"'{zone['area']}' is not a pay_area choice",
-                                did_you_mean(zone["area"], areas))
+        if "reference_question" in rules:
+            self.question_ref(rules["reference_question"], ("reference_question",), "date")
+        if "scope_when" in rules:
+            self.condition(rules["scope_when"], ("scope_when",), None)
+        area_question = rules["hcas"].get("question")
+        if area_question:
+            chosen = self.question_ref(area_question, ("hcas", "question"), "choice")
+            areas = [c["value"] for c in chosen["choices"]]
+            for i, zone in enumerate(rules["hcas"]["zones"]):
+                if zone["area"] not in areas:
+                    raise self.fail(("hcas", "zones", i, "area"),
+                                    f"'{zone['area']}' is not a choice of '{area_question}'",
+                                    did_you_mean(zone["area"], areas))
         for section in ("advice", "next_steps"):
             for i, item in enumerate(rules[section]):
                 if "when" in item:
