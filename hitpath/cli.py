@@ -116,11 +116,7 @@ def root(
 ) -> None:
     """Start the questionnaire when no command is given (the same options as 'ask')."""
     if ctx.invoked_subcommand is None:
-        from hitpath.interactive import run_ask
-
-        raise typer.Exit(_said(run_ask(answers_path=answers, save_path=save,
-                                       as_of=parse_as_of(as_of), rules_path=rules,
-                                       plain=plain, ask_all=ask_all)))
+        ask(answers=answers, save=save, as_of=as_of, plain=plain, ask_all=ask_all, rules=rules)
 
 
 @app.command()
