@@ -181,7 +181,12 @@ def _route(
         met, unmet = [], []
     for res in [*met, *unmet]:
         because += [b for b in res.because if b not in because]
+    caveat = None
+    if (route.caveat_when and verdict in ("eligible", "eligible_from")
+            and evaluate(rules, route.caveat_when, values) is True):
+        caveat = route.caveat
     return RouteResult(
+        caveat=caveat,
         id=route.id, title=route.title, short_title=route.short_title, summary=route.summary,
         verdict=verdict,
         eligible_from=eligible_from, met=met, unmet=unmet, unknown=deciding, because=because,

@@ -78,6 +78,8 @@ class Route(NamedTuple):
     not_applicable: str
     requirements: tuple[Requirement, ...]
     sources: tuple[str, ...]
+    caveat_when: Condition | None = None
+    caveat: str | None = None
 
 
 class Funding(NamedTuple):
@@ -284,6 +286,7 @@ class RouteResult(NamedTuple):
     because: list[str]
     reason: str
     sources: tuple[str, ...]
+    caveat: str | None = None
 
 
 class FundingResult(NamedTuple):

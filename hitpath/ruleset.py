@@ -162,7 +162,8 @@ def _build(data: dict[str, Any], origin: str) -> Rules:
                 id=r["id"], title=r["title"], short_title=r["short_title"], summary=r["summary"],
                 applies_when=r["applies_when"], not_applicable=r["not_applicable"],
                 requirements=tuple(requirements[x] for x in r["requirements"]),
-                sources=_t(r["sources"]),
+                sources=_t(r["sources"]), caveat_when=r.get("caveat_when"),
+                caveat=r.get("caveat"),
             )
             for r in data["routes"]
         ),

@@ -297,6 +297,9 @@ class Route(_Strict):
     applies_when: Condition
     not_applicable: str = Field(description="Why the route is not for this person, when it is not.")
     requirements: list[str] = Field(min_length=1)
+    caveat_when: Condition | None = Field(
+        default=None, description="When the route's verdict rests on something not settled.")
+    caveat: str | None = Field(default=None, description="Said beside the verdict then.")
     sources: list[str] = Field(min_length=1)
 
 

@@ -197,6 +197,8 @@ class _Checker:
         for i, route in enumerate(rules["routes"]):
             base = ("routes", i)
             self.condition(route["applies_when"], (*base, "applies_when"), None)
+            if "caveat_when" in route:
+                self.condition(route["caveat_when"], (*base, "caveat_when"), None)
             for j, rid in enumerate(route["requirements"]):
                 if rid not in requirements:
                     raise self.fail((*base, "requirements", j), f"no requirement '{rid}'",

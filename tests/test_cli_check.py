@@ -273,3 +273,15 @@ def test_outside_england_every_route_says_england_only(run_hitpath: Run) -> None
     for route in json.loads(done.stdout)["routes"]:
         assert route["reason"].startswith("NHS Talking Therapies and its trainee posts are in "
                                           "England only"), route
+
+
+def test_a_route_resting_on_an_unsettled_point_says_so(run_hitpath: Run) -> None:
+    done = run_hitpath("check", "--as-of", "2025-01-10", "--format", "json",
+                       "--set", "nation=england", "--set", "professions=accredited_counsellor",
+                       "--set", "core_experience_months=24", "--set", "previous_nhs_training=yes",
+                       "--set", "previous_training_started=2022-10-03",
+                       "--set", "previous_exam_board=2023-11-20")
+    routes = {r["id"]: r for r in json.loads(done.stdout)["routes"]}
+    assert routes["counselling"]["verdict"] == "eligible"
+    assert "can't confirm" in routes["counselling"]["caveat"]
+    assert routes["core_profession"]["caveat"] is None

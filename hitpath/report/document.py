@@ -81,6 +81,8 @@ def build(assessment: Assessment, rules: Rules) -> list[Block]:
             reason = f"Depends on: {facts}."
         else:
             reason = r.summary if r.verdict == "eligible" else r.reason
+        if r.caveat:
+            reason = f"{reason} Not settled: {r.caveat}"
         rows.append(RouteRow(r.verdict, r.title, verdict_words(r), day(r.eligible_from),
                              reason))
     doc.append(Block("routes", rows=rows))

@@ -60,6 +60,7 @@ def to_dict(assessment: Assessment, rules: Rules) -> dict[str, Any]:
             "met": [_requirement(m) for m in r.met],
             "unmet": [_requirement(u, rules.requirements[u.id].caveat) for u in r.unmet],
             "unknown": list(r.unknown), "reason": r.reason, "because": list(r.because),
+            "caveat": r.caveat,
         })
     return {
         "as_of": a.as_of.isoformat(),

@@ -65,7 +65,9 @@ def headline(assessment: Assessment, rules: Rules) -> str:
         return f"This tool covers {place}; see the advice below for where you want to work."
     now = [r for r in routes if r.verdict == "eligible"]
     if now:
-        return "Eligible now by the " + " and the ".join(_short(r) for r in now) + "."
+        line = "Eligible now by the " + " and the ".join(_short(r) for r in now) + "."
+        caveats = [r.caveat for r in now if r.caveat]
+        return line + (" Not settled: " + " ".join(caveats) if caveats else "")
     dated = sorted((r for r in routes if r.verdict == "eligible_from" and r.eligible_from),
                    key=lambda r: r.eligible_from or date.max)
     if dated:
