@@ -1,51 +1,83 @@
 # Every target builds its own virtual environment, so a fresh clone needs only Python 3.11+ and make.
+# Installs come from the committed locks (requirements/*.lock, every file pinned with its hash), so
+# the versions tested here are the versions everyone runs; `make lock` refreshes them.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check
+# The project itself installs without touching the network: its build backend comes from the lock.
+SELF := --no-deps --no-build-isolation -e . --config-settings editable_mode=compat
 
-.PHONY: run test lint bench compile golden clean
+.PHONY: run test checks lint bench compile golden lock test-latest clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]' --config-settings editable_mode=compat
-	touch $(STAMP)
+# Running needs only the runtime dependencies; the test tool-chain comes with `make test`.
+$(VENV)/.installed-run: $(BIN)/python requirements/run.lock pyproject.toml
+	$(INSTALL) --require-hashes --no-deps -r requirements/run.lock
+	$(INSTALL) $(SELF)
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed-run requirements/test.lock
+	$(INSTALL) --require-hashes --no-deps -r requirements/test.lock
+	touch $@
 
 ## run: install, then start the questionnaire (or the check, when no terminal)
-run: $(STAMP)
+run: $(VENV)/.installed-run
 	$(BIN)/hitpath $(ARGS)
 
 # The shipped rules are checked as on a fixed date, so CI does not start failing the day the
 # six-month review falls due (people running hitpath are warned about that in every report).
 RULES_AS_OF := 2026-04-01
 
-## test: install, then lint, check the rules (printing the walk's coverage), and run every test
-test: $(STAMP)
+## test: install with the test tools, then lint, check the rules (printing the walk's coverage)
+## and run every test
+test: $(VENV)/.installed-test
+	$(MAKE) --no-print-directory checks BIN=$(BIN)
+
+checks:
 	$(BIN)/ruff check hitpath tests
 	$(BIN)/mypy hitpath
 	$(BIN)/hitpath rules check --as-of $(RULES_AS_OF)
 	$(BIN)/python -m pytest
 
-lint: $(STAMP)
+lint: $(VENV)/.installed-test
 	$(BIN)/ruff check hitpath tests
 	$(BIN)/mypy hitpath
 
+## test-latest: the newest versions the bounds in pyproject.toml allow, in a separate
+## environment, so drift shows before it breaks anyone (not part of CI)
+test-latest:
+	rm -rf .venv-latest
+	$(PYTHON) -m venv .venv-latest
+	.venv-latest/bin/python -m pip install --quiet --disable-pip-version-check --upgrade \
+	  --upgrade-strategy eager -e '.[test]' --config-settings editable_mode=compat
+	.venv-latest/bin/python -m pip list --format=freeze
+	$(MAKE) --no-print-directory checks BIN=.venv-latest/bin
+
+## lock: re-resolve requirements/*.lock from pyproject.toml (needs uv: pipx install uv)
+lock:
+	@command -v uv >/dev/null || { echo "make lock needs uv on PATH (pipx install uv)"; exit 2; }
+	for set in run:"" test:"--extra test" bench:"--extra test --extra bench"; do \
+	  uv pip compile pyproject.toml requirements/build.in $${set#*:} --universal \
+	    --python-version 3.11 --generate-hashes --no-header --quiet \
+	    -o requirements/$${set%%:*}.lock || exit 1; \
+	done
+
 ## bench: install (with copier, for comparison), then print the benchmark figures
-bench: $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[test,bench]' --config-settings editable_mode=compat
+bench: $(VENV)/.installed-test
+	$(INSTALL) --require-hashes --no-deps -r requirements/bench.lock
 	$(BIN)/python bench/bench.py
 
 ## golden: accept intended changes to the golden reports (then review git diff tests/golden)
-golden: $(STAMP)
+golden: $(VENV)/.installed-test
 	UPDATE_GOLDEN=1 $(BIN)/python -m pytest tests/test_golden.py
 	$(BIN)/hitpath rules walk --summary --as-of $(RULES_AS_OF) --transcript tests/golden/walk.txt
 
 ## compile: rebuild the validated, pre-compiled copy of the shipped rules
-compile: $(STAMP)
+compile: $(VENV)/.installed-run
 	$(BIN)/hitpath rules compile
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) .venv-latest build *.egg-info

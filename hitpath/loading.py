@@ -74,6 +74,10 @@ def parse_yaml(text: str, filename: str) -> tuple[Any, LineMap]:
         _check_depth(yaml, loader_cls, text, filename)
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
+        # Some libyaml releases stop deep input while scanning, before any event reaches the
+        # depth check; the pure-Python parser has no such limit, so ask it whether depth is
+        # the real problem and say so in hitpath's own words (error path only).
+        _check_depth(yaml, yaml.SafeLoader, text, filename, quiet=True)
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or "malformed YAML"
         if exc.context:
@@ -99,12 +103,25 @@ MAX_DEPTH = 64
 """Deeper nesting is refused before composing: libyaml's composer recurses in C."""
 
 
-def _check_depth(yaml: Any, loader_cls: Any, text: str, filename: str) -> None:
-    """Walk the parser's events (no recursion) and refuse absurd nesting with its line."""
+def _check_depth(yaml: Any, loader_cls: Any, text: str, filename: str,
+                 quiet: bool = False) -> None:
+    """Walk the parser's events (no recursion) and refuse absurd nesting with its line.
+
+    With ``quiet``, a parse error is left for the caller to report: only depth is judged.
+    """
     depth = 0
     starts = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
     ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
-    for event in yaml.parse(text, Loader=loader_cls):
+    events = yaml.parse(text, Loader=loader_cls)
+    while True:
+        try:
+            event = next(events)
+        except StopIteration:
+            return
+        except yaml.YAMLError:
+            if quiet:
+                return
+            raise
         if isinstance(event, starts):
             depth += 1
             if depth > MAX_DEPTH:
