@@ -379,12 +379,12 @@ def test_output_written_by_the_temp_file_in_the_target_folder(tmp_path: Path) ->
     assert not os.path.exists(sink.tmp) and not (tmp_path / "out.csv").exists()
 
 
-def test_readme_example_is_a_real_run(run_hitpath: Run, tmp_path: Path) -> None:
-    """The README's batch example shows exactly what the command gives."""
+def test_advisers_guide_example_is_a_real_run(run_hitpath: Run, tmp_path: Path) -> None:
+    """The advisers' guide's batch example shows exactly what the command gives."""
     from tests.conftest import ROOT
 
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## Batch checks for a cohort", 1)[1]
+    guide = (ROOT / "docs" / "advisers.md").read_text(encoding="utf-8")
+    section = guide.split("## Batch checks for a cohort", 1)[1]
     shown = section.split("$ cat results.csv\n", 1)[1].split("```", 1)[0]
     summary = section.split("--as-of 2026-05-01\n", 1)[1].split("Wrote results.csv", 1)[0]
     out = tmp_path / "results.csv"

@@ -73,7 +73,7 @@ def expected_row(report: dict[str, Any], rules: Rules) -> dict[str, str]:
         gates = [i for i in failed if rules.requirements[i].kind == "gate"]
         main = (gates or failed or [""])[0]
     applies = bool(best["met"] or best["unmet"])
-    # The README: best_route is empty when no route is for the person.
+    # The advisers' guide: best_route is empty when no route is for the person.
     row["best_route"] = best["id"] if applies and best["verdict"] != "not_eligible" else ""
     row["main_unmet"] = main if applies else ""
     row["undecided_by"] = ";".join(undecided) if applies else ""

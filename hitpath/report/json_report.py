@@ -1,4 +1,4 @@
-"""The JSON contract (documented in the README): fields may be added, never renamed."""
+"""The JSON contract (documented in docs/developers.md): fields may be added, never renamed."""
 
 from __future__ import annotations
 
