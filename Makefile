@@ -37,14 +37,16 @@ test: $(VENV)/.installed-test
 	$(MAKE) --no-print-directory checks BIN=$(BIN)
 
 checks:
-	$(BIN)/ruff check hitpath tests
+	$(BIN)/ruff check hitpath tests bench
 	$(BIN)/mypy hitpath
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/hitpath rules check --as-of $(RULES_AS_OF)
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check hitpath tests
+	$(BIN)/ruff check hitpath tests bench
 	$(BIN)/mypy hitpath
+	$(BIN)/lint-imports --no-cache
 
 ## test-latest: the newest versions the bounds in pyproject.toml allow, in a separate
 ## environment, so drift shows before it breaks anyone (not part of CI)

@@ -128,9 +128,9 @@ def _stages(path: str) -> list[str]:
     import itertools
     from datetime import date as day
 
-    from hitpath import batch
-    from hitpath.fastpath import compile_rules
-    from hitpath.ruleset import load_rules
+    from hitpath.cohort import batch
+    from hitpath.cohort.fastpath import compile_rules
+    from hitpath.load.ruleset import load_rules
 
     rules = load_rules()
     as_of = day.fromisoformat(AS_OF)

@@ -68,9 +68,9 @@ def in_process() -> list[str]:
     """Load-and-validate rules and one assessment, inside one process."""
     from datetime import date
 
-    from hitpath.answers import load_answers
-    from hitpath.engine import assess
-    from hitpath.ruleset import SHIPPED_RULES, load_rules, validate_text
+    from hitpath.core.engine import assess
+    from hitpath.load.answers import load_answers
+    from hitpath.load.ruleset import SHIPPED_RULES, load_rules, validate_text
 
     rules = load_rules()
     answers = load_answers(rules, SAMPLE)

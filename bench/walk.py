@@ -19,8 +19,8 @@ REPEAT = int(os.environ.get("BENCH_WALK_REPEAT", "5"))
 
 def run() -> list[str]:
     """Median walk time, paths and engine runs per second, for the shipped rules."""
-    from hitpath.lint_walk import walk
-    from hitpath.ruleset import load_rules
+    from hitpath.lint.walk import walk
+    from hitpath.load.ruleset import load_rules
 
     rules = load_rules()
     walk(rules, AS_OF)  # warm-up: compiles the conditions once, as the real command does

@@ -13,7 +13,7 @@ from typing import Annotated, Any, NoReturn
 import typer
 
 from hitpath import __version__
-from hitpath.errors import HitpathError, did_you_mean
+from hitpath.core.errors import HitpathError, did_you_mean
 
 app = typer.Typer(
     add_completion=False,
@@ -60,7 +60,7 @@ def parse_as_of(text: str | None) -> date:
     """``--as-of`` (default: today), strictly checked."""
     if text is None:
         return _today()
-    from hitpath.dates import parse_iso
+    from hitpath.core.dates import parse_iso
 
     try:
         day, month_only = parse_iso(text)
@@ -129,7 +129,7 @@ def ask(
     rules: RulesOpt = None,
 ) -> None:
     """Answer the questions in the terminal and see your routes."""
-    from hitpath.interactive import run_ask
+    from hitpath.ask.session import run_ask
 
     raise typer.Exit(_said(run_ask(answers_path=answers, save_path=save,
                                    as_of=parse_as_of(as_of), rules_path=rules, plain=plain,
@@ -154,13 +154,13 @@ def check(
     """Assess an answers file without questions: for careers staff and scripts."""
     fmt = parse_format(format_) if format_ else _format_from_name(output)
     day = parse_as_of(as_of)
-    from hitpath.answers import apply_sets, load_answers
-    from hitpath.engine import assess
-    from hitpath.model import Answers
-    from hitpath.ruleset import load_rules
+    from hitpath.core.engine import assess
+    from hitpath.core.model import Answers
+    from hitpath.load.answers import apply_sets, load_answers
+    from hitpath.load.ruleset import load_rules
 
     if output:
-        from hitpath.output import check_target
+        from hitpath.load.output import check_target
 
         check_target(output, tuple(p for p in (answers, rules) if p))
     ruleset = load_rules(rules)
@@ -213,7 +213,7 @@ def emit_report(assessment: Any, ruleset: Any, fmt: str, output: str | None, pla
         render_text(assessment, ruleset, file=buffer, plain=True)
         text = buffer.getvalue()
     if output:
-        from hitpath.output import write_atomic
+        from hitpath.load.output import write_atomic
 
         write_atomic(output, text, mode=0o600)
         sys.stderr.write(f"Wrote {output}\n")
@@ -228,8 +228,8 @@ def questions(
 ) -> None:
     """List every question id, its type, allowed values and when it is asked."""
     fmt = parse_format(format_, ("text", "json"))
-    from hitpath.listing import questions_json, questions_text
-    from hitpath.ruleset import load_rules
+    from hitpath.load.ruleset import load_rules
+    from hitpath.report.listing import questions_json, questions_text
 
     ruleset = load_rules(rules)
     sys.stdout.write(questions_json(ruleset) if fmt == "json" else questions_text(ruleset))
@@ -242,8 +242,8 @@ def sources(
 ) -> None:
     """Every source with its title, URL, publisher, checked date, and what relies on it."""
     fmt = parse_format(format_, ("text", "json"))
-    from hitpath.listing import sources_json, sources_text
-    from hitpath.ruleset import load_rules
+    from hitpath.load.ruleset import load_rules
+    from hitpath.report.listing import sources_json, sources_text
 
     ruleset = load_rules(rules)
     sys.stdout.write(sources_json(ruleset) if fmt == "json" else sources_text(ruleset))
@@ -252,7 +252,7 @@ def sources(
 @rules_app.command("compile")
 def rules_compile() -> None:
     """Validate the shipped rules.yaml and rewrite its compiled twin (for maintainers)."""
-    from hitpath.ruleset import compile_shipped
+    from hitpath.load.ruleset import compile_shipped
 
     path = compile_shipped()
     sys.stderr.write(f"Validated and compiled the rules into {path}\n")
@@ -266,7 +266,7 @@ def rules_check(
 ) -> None:
     """Check a rules file: exit 0 when sound, 1 with findings, 2 when it cannot be read."""
     fmt = parse_format(format_, ("text", "json"))
-    from hitpath.lint import run_check
+    from hitpath.lint.commands import run_check
 
     raise typer.Exit(run_check(rules_path=rules, fmt=fmt, as_of=parse_as_of(as_of)))
 
@@ -281,7 +281,7 @@ def rules_walk(
     as_of: AsOfOpt = None,
 ) -> None:
     """Walk every path through the questions and report coverage and verdict counts."""
-    from hitpath.lint import run_walk
+    from hitpath.lint.commands import run_walk
 
     raise typer.Exit(run_walk(rules_path=rules, summary=summary, transcript=transcript,
                               as_of=parse_as_of(as_of)))
@@ -294,7 +294,7 @@ def rules_schema(
 ) -> None:
     """Print a JSON Schema for the rules file or for answers files (for editors)."""
     kind = parse_format(for_, ("rules", "answers"))
-    from hitpath.lint import run_schema
+    from hitpath.lint.commands import run_schema
 
     raise typer.Exit(run_schema(kind=kind))
 
@@ -308,7 +308,7 @@ def rules_diff(
     as_of: AsOfOpt = None,
 ) -> None:
     """What changed between two rules files, in outcome terms."""
-    from hitpath.lint import run_diff
+    from hitpath.lint.commands import run_diff
 
     raise typer.Exit(run_diff(old=old, new=new, answers=answers or [],
                               as_of=parse_as_of(as_of)))
@@ -327,7 +327,7 @@ def batch(
 ) -> None:
     """Assess a whole cohort from a CSV or JSONL file."""
     fmt = parse_format(format_, ("csv", "jsonl")) if format_ else None
-    from hitpath.batch import run_batch
+    from hitpath.cohort.batch import run_batch
 
     raise typer.Exit(_said(run_batch(input_path=input_, output=output,
                                      as_of=parse_as_of(as_of), rules_path=rules, fmt=fmt)))
@@ -343,7 +343,7 @@ def recheck(
     as_of: AsOfOpt = None,
 ) -> None:
     """Which saved clients' verdicts or dates change between two versions of the rules."""
-    from hitpath.batch import run_recheck
+    from hitpath.cohort.batch import run_recheck
 
     raise typer.Exit(run_recheck(paths=answers, old_rules=old_rules, rules_path=rules,
                                  as_of=parse_as_of(as_of)))
@@ -382,7 +382,7 @@ def main(argv: list[str] | None = None) -> None:
         if not args:
             # The most common start, straight to the questions: building the whole command
             # tree first would cost a tenth of a second before the first question appears.
-            from hitpath.interactive import run_ask
+            from hitpath.ask.session import run_ask
 
             sys.exit(run_ask(answers_path=None, save_path=None, as_of=_today(),
                              rules_path=None, plain=False, ask_all=False))

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from hitpath.model import Rules
-from hitpath.ruleset import load_rules
+from hitpath.core.model import Rules
+from hitpath.load.ruleset import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -366,7 +366,7 @@ def test_same_results_whatever_the_input_order(run_hitpath: Run, tmp_path: Path)
 
 def test_output_written_by_the_temp_file_in_the_target_folder(tmp_path: Path) -> None:
     # The temporary file is made beside the target, so the final rename is atomic.
-    from hitpath.batch import _AtomicOutput
+    from hitpath.cohort.batch import _AtomicOutput
 
     src = write_csv(tmp_path / "cohort.csv", [PWP_OPEN])
     sink = _AtomicOutput(str(tmp_path / "out.csv"), str(src))

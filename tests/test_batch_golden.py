@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from hitpath.loading import load_file
-from hitpath.model import Rules
+from hitpath.core.model import Rules
+from hitpath.load.strict import load_file
 from tests.conftest import ROOT, hitpath_exe
 
 PERSONAS = sorted((ROOT / "examples").glob("*.yaml"))
@@ -127,9 +127,9 @@ def _rule_cases() -> dict[str, list[tuple[str, dict[str, Any]]]]:
 
 def test_batch_equals_check_for_every_rule_case(rules: Rules, tmp_path: Path) -> None:
     """In process, through the same functions the two commands call."""
-    from hitpath.answers import from_mapping
-    from hitpath.batch import run_batch
-    from hitpath.engine import assess
+    from hitpath.cohort.batch import run_batch
+    from hitpath.core.engine import assess
+    from hitpath.load.answers import from_mapping
     from hitpath.report.json_report import to_dict
 
     cases = _rule_cases()

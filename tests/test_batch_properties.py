@@ -13,11 +13,11 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hitpath.answers import from_mapping
-from hitpath.batch import run_batch
-from hitpath.engine import assess
-from hitpath.fastpath import outcome_of
-from hitpath.ruleset import load_rules
+from hitpath.cohort.batch import run_batch
+from hitpath.cohort.fastpath import outcome_of
+from hitpath.core.engine import assess
+from hitpath.load.answers import from_mapping
+from hitpath.load.ruleset import load_rules
 
 RULES = load_rules()
 KEYS = [q.id for q in RULES.questions]

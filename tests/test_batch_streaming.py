@@ -72,9 +72,9 @@ class GeneratedFile(io.RawIOBase):
 
 def test_a_gigabyte_stream_is_read_a_chunk_at_a_time() -> None:
     """The batch pulls input only as fast as it assesses: never the whole 1 GB."""
-    from hitpath.batch import CHUNK_BYTES, _Columns, _csv_rows, _header, _LineSource, _Tally
-    from hitpath.fastpath import compile_rules
-    from hitpath.ruleset import load_rules
+    from hitpath.cohort.batch import CHUNK_BYTES, _Columns, _csv_rows, _header, _LineSource, _Tally
+    from hitpath.cohort.fastpath import compile_rules
+    from hitpath.load.ruleset import load_rules
 
     rules = load_rules()
     big = GeneratedFile(GIGABYTE)
@@ -201,7 +201,7 @@ def test_interrupt_in_process_removes_the_temporary_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A Ctrl-C at any row: the temporary file goes, the target is never created."""
-    import hitpath.batch as batch
+    import hitpath.cohort.batch as batch
 
     src = tmp_path / "cohort.csv"
     BENCH.write_cohort(str(src), 5_000)
@@ -225,7 +225,7 @@ def test_a_thread_can_run_a_batch(tmp_path: Path) -> None:
     """Off the main thread no signal handler is set, and the run still works."""
     import contextlib
 
-    from hitpath.batch import run_batch
+    from hitpath.cohort.batch import run_batch
 
     src = tmp_path / "cohort.csv"
     BENCH.write_cohort(str(src), 100)

@@ -177,7 +177,7 @@ def test_bad_options_exit_2(run_hitpath: Run, args: list[str], needle: str) -> N
 
 
 def test_bad_rules_file_names_line_and_key(run_hitpath: Run, tmp_path: Path) -> None:
-    from hitpath.ruleset import SHIPPED_RULES
+    from hitpath.load.ruleset import SHIPPED_RULES
 
     text = Path(SHIPPED_RULES).read_text()
     broken = text.replace("{q: nation, equals: england}", "{q: natoin, equals: england}", 1)
@@ -194,13 +194,13 @@ def test_bad_rules_file_names_line_and_key(run_hitpath: Run, tmp_path: Path) -> 
 def test_ctrl_c_during_check_says_so_and_exits_130(monkeypatch: pytest.MonkeyPatch,
                                                    capsys: pytest.CaptureFixture[str],
                                                    pwp_file: Path) -> None:
-    import hitpath.engine
+    import hitpath.core.engine
     from hitpath.cli import main
 
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(hitpath.engine, "assess", interrupted)
+    monkeypatch.setattr(hitpath.core.engine, "assess", interrupted)
     with pytest.raises(SystemExit) as stop:
         main(["check", "--answers", str(pwp_file)])
     assert stop.value.code == 130

@@ -3,7 +3,7 @@ shipped package should never carry one."""
 
 from __future__ import annotations
 
-from hitpath.ruleset import SHIPPED_RULES, compiled_is_current, load_rules, validate_text
+from hitpath.load.ruleset import SHIPPED_RULES, compiled_is_current, load_rules, validate_text
 
 
 def test_compiled_twin_is_current() -> None:
@@ -11,7 +11,7 @@ def test_compiled_twin_is_current() -> None:
 
 
 def test_compiled_and_source_build_the_same_rules() -> None:
-    from hitpath.ruleset import build_rules
+    from hitpath.load.ruleset import build_rules
 
     with open(SHIPPED_RULES, encoding="utf-8") as handle:
         from_source = build_rules(validate_text(handle.read(), SHIPPED_RULES), SHIPPED_RULES)

@@ -12,11 +12,11 @@ import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from hitpath.answers import coerce
-from hitpath.engine import assess
-from hitpath.fastpath import compile_rules, outcome_of
-from hitpath.model import Answers, Question, Rules
-from hitpath.ruleset import SHIPPED_RULES, load_rules
+from hitpath.cohort.fastpath import compile_rules, outcome_of
+from hitpath.core.engine import assess
+from hitpath.core.model import Answers, Question, Rules
+from hitpath.load.answers import coerce
+from hitpath.load.ruleset import SHIPPED_RULES, load_rules
 
 SHIPPED = load_rules(None)
 

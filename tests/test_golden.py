@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from hitpath.answers import load_answers
-from hitpath.engine import assess
-from hitpath.model import Rules
+from hitpath.core.engine import assess
+from hitpath.core.model import Rules
+from hitpath.load.answers import load_answers
 from hitpath.report import html, markdown, text
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from hitpath.interview import BACK, Interview, Progress, prune
-from hitpath.model import UNSURE, Answers, Question, Rules
+from hitpath.ask.flow import BACK, Interview, Progress, prune
+from hitpath.core.model import UNSURE, Answers, Question, Rules
 
 AS_OF = date(2025, 1, 10)
 
@@ -94,7 +94,7 @@ def test_back_twice_then_a_different_branch_drops_unreached_answers(rules: Rules
 
 
 def test_not_sure_is_recorded_and_the_route_stays_undecided(rules: Rules) -> None:
-    from hitpath.engine import assess
+    from hitpath.core.engine import assess
 
     steps = [s if s[0] != "previous_exam_board" else ("previous_exam_board", UNSURE)
              for s in PWP_PATH]
@@ -156,7 +156,7 @@ def test_change_asks_only_what_the_change_brings_onto_the_path(rules: Rules) -> 
 
 
 def test_a_month_only_date_is_kept_as_such(rules: Rules) -> None:
-    from hitpath.interview import MonthOnly
+    from hitpath.ask.flow import MonthOnly
 
     steps = [s if s[0] != "previous_exam_board"
              else ("previous_exam_board", MonthOnly(date(2023, 7, 31))) for s in PWP_PATH]

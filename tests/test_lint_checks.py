@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from hitpath.lint import check, load_for_lint, run_check
-from hitpath.lint_checks import Finding
+from hitpath.lint.checks import Finding
+from hitpath.lint.commands import check, load_for_lint, run_check
 from tests.conftest import ROOT, Run
 
 SOUND = ROOT / "tests" / "fixtures" / "bad_rules" / "sound.yaml"

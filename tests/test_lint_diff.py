@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from hitpath.lint import run_diff
-from hitpath.lint_diff import rule_changes
-from hitpath.ruleset import SHIPPED_RULES, validate_text
+from hitpath.lint.commands import run_diff
+from hitpath.lint.diff import rule_changes
+from hitpath.load.ruleset import SHIPPED_RULES, validate_text
 from tests.conftest import ROOT, Run
 
 SOUND = ROOT / "tests" / "fixtures" / "bad_rules" / "sound.yaml"

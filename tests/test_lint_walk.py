@@ -13,11 +13,11 @@ from typing import Any
 
 import pytest
 
-from hitpath.engine import assess
-from hitpath.lint import load_for_lint, transcript_text
-from hitpath.lint_walk import WalkResult, _outcome, _Walker, walk
-from hitpath.model import Answers, Rules
-from hitpath.ruleset import build_rules, validate_text
+from hitpath.core.engine import assess
+from hitpath.core.model import Answers, Rules
+from hitpath.lint.commands import load_for_lint, transcript_text
+from hitpath.lint.walk import WalkResult, _outcome, _Walker, walk
+from hitpath.load.ruleset import build_rules, validate_text
 from tests.conftest import ROOT, Run
 
 GOLDEN = ROOT / "tests" / "golden" / "walk.txt"
@@ -134,7 +134,7 @@ def test_pruned_walk_equals_brute_force_on_a_small_file() -> None:
 
 
 def test_engine_failures_become_findings(monkeypatch: pytest.MonkeyPatch) -> None:
-    import hitpath.lint_walk as lint_walk
+    import hitpath.lint.walk as lint_walk
 
     def broken(rules: Rules, answers: Answers, as_of: date) -> Any:
         if answers.values.get("experience_months") == 11:

@@ -9,12 +9,12 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hitpath.answers import from_mapping
-from hitpath.engine import assess
-from hitpath.errors import HitpathError
-from hitpath.loading import parse_yaml
-from hitpath.model import UNSURE, Answers, Rules
-from hitpath.ruleset import load_rules
+from hitpath.core.engine import assess
+from hitpath.core.errors import HitpathError
+from hitpath.core.model import UNSURE, Answers, Rules
+from hitpath.load.answers import from_mapping
+from hitpath.load.ruleset import load_rules
+from hitpath.load.strict import parse_yaml
 
 RULES = load_rules()
 RANK = {"not_eligible": 0, "not_yet": 1, "eligible_from": 2, "eligible": 3}
@@ -142,7 +142,7 @@ def test_random_structures_as_answers_give_a_clean_error_or_answers(data: dict[s
 @settings(max_examples=60, deadline=None)
 @given(blob=st.text(max_size=300))
 def test_random_text_as_rules_gives_a_clean_error(blob: str) -> None:
-    from hitpath.ruleset import validate_text
+    from hitpath.load.ruleset import validate_text
 
     try:
         validate_text(blob, "rules.yaml")

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from hitpath.ruleset import SHIPPED_RULES
+from hitpath.load.ruleset import SHIPPED_RULES
 from tests.conftest import Run
 
 AS_OF = "2026-05-01"

@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from hitpath.answers import from_mapping
-from hitpath.engine import assess
-from hitpath.loading import load_file
-from hitpath.model import Rules
+from hitpath.core.engine import assess
+from hitpath.core.model import Rules
+from hitpath.load.answers import from_mapping
+from hitpath.load.strict import load_file
 
 CASES_DIR = Path(__file__).resolve().parent.parent / "hitpath" / "rules_tests"
 
@@ -96,7 +96,7 @@ def test_rule_case(rules: Rules, filename: str, case: dict[str, Any],
 
 def test_every_advice_and_next_step_is_exercised() -> None:
     """Each advice item and next step is expected by at least one case."""
-    from hitpath.ruleset import load_rules
+    from hitpath.load.ruleset import load_rules
 
     rules = load_rules()
     mentioned: set[str] = set()

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from hitpath.errors import HitpathError
-from hitpath.ruleset import SHIPPED_RULES, load_rules
+from hitpath.core.errors import HitpathError
+from hitpath.load.ruleset import SHIPPED_RULES, load_rules
 
 SHIPPED = Path(SHIPPED_RULES).read_text(encoding="utf-8")
 

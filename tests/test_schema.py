@@ -11,13 +11,13 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 
-from hitpath.answers import from_mapping, to_plain
-from hitpath.errors import HitpathError
-from hitpath.lint_schema import answers_schema, rules_schema
-from hitpath.lint_walk import walk
-from hitpath.loading import load_file
-from hitpath.model import Answers, Rules
-from hitpath.ruleset import SHIPPED_RULES
+from hitpath.core.errors import HitpathError
+from hitpath.core.model import Answers, Rules, to_plain
+from hitpath.lint.schema import answers_schema, rules_schema
+from hitpath.lint.walk import walk
+from hitpath.load.answers import from_mapping
+from hitpath.load.ruleset import SHIPPED_RULES
+from hitpath.load.strict import load_file
 from tests.conftest import ROOT, Run
 
 SCHEMAS = ROOT / "schemas"

@@ -6,12 +6,12 @@ from datetime import date
 
 import pytest
 
-from hitpath.answers import apply_sets, coerce, from_mapping, to_plain
-from hitpath.conditions import evaluate
-from hitpath.dates import add_months, add_years, long_date, months_between, parse_iso
-from hitpath.errors import HitpathError
-from hitpath.loading import parse_yaml
-from hitpath.model import UNSURE, Answers, Rules
+from hitpath.core.conditions import evaluate
+from hitpath.core.dates import add_months, add_years, long_date, months_between, parse_iso
+from hitpath.core.errors import HitpathError
+from hitpath.core.model import UNSURE, Answers, Rules, to_plain
+from hitpath.load.answers import apply_sets, coerce, from_mapping
+from hitpath.load.strict import parse_yaml
 
 
 class TestDates:
@@ -172,7 +172,7 @@ class TestConditions:
 
 
 def test_what_if_names_a_requirement_that_moved_under_the_same_verdict(rules: Rules) -> None:
-    from hitpath.engine import assess
+    from hitpath.core.engine import assess
     from hitpath.report.words import changes
 
     base = {"nation": "england", "professions": ["pwp"], "pwp_employment_months": "not_sure",

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from hitpath.conditions import describe_answer
-from hitpath.dates import long_date
-from hitpath.model import Assessment, Rules
+from hitpath.core.conditions import describe_answer
+from hitpath.core.dates import long_date
+from hitpath.core.model import Assessment, Rules
 from hitpath.report.words import day, headline, pay_range, verdict_words
 
 TOPIC_TITLES = {

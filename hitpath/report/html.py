@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from html import escape
 
-from hitpath.model import Assessment, Rules
+from hitpath.core.model import Assessment, Rules
 from hitpath.report.document import Block, build
 from hitpath.report.words import SYMBOL
 

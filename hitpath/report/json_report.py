@@ -6,8 +6,7 @@ import json
 from datetime import date
 from typing import Any
 
-from hitpath.answers import to_plain
-from hitpath.model import Assessment, BandPay, RequirementResult, Rules
+from hitpath.core.model import Assessment, BandPay, RequirementResult, Rules, to_plain
 
 
 def _iso(value: date | None) -> str | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hitpath.model import Assessment, Rules
+from hitpath.core.model import Assessment, Rules
 from hitpath.report.document import Block, build
 from hitpath.report.words import ASCII_SYMBOL
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from datetime import date
 from typing import IO, Any
 
-from hitpath.dates import long_date
-from hitpath.model import Assessment, Rules
+from hitpath.core.dates import long_date
+from hitpath.core.model import Assessment, Rules
 from hitpath.report.document import Block, build
 from hitpath.report.words import ASCII_SYMBOL, SYMBOL
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from hitpath.dates import long_date
-from hitpath.model import (
+from hitpath.core.dates import long_date
+from hitpath.core.model import (
     Assessment,
     BandPay,
     RequirementResult,

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from hitpath.errors import HitpathError, did_you_mean
-from hitpath.loading import LineMap, Path, line_of
+from hitpath.core.errors import HitpathError, did_you_mean
+from hitpath.load.strict import LineMap, Path, line_of
 
 
 def validate_rules(data: Any, lines: LineMap, filename: str) -> dict[str, Any]:
     """Return the rules as validated plain data (JSON-ready), or raise HitpathError."""
     from pydantic import ValidationError
 
-    from hitpath.schema import RulesFile
+    from hitpath.load.schema import RulesFile
 
     if not isinstance(data, dict):
         raise HitpathError(
@@ -114,7 +114,7 @@ def _schema_fields(data: Any, path: Path) -> list[str]:
 
     from pydantic import BaseModel
 
-    from hitpath import schema
+    from hitpath.load import schema
 
     condition_keys = sorted({f.alias or n for n, f in schema.Compare.model_fields.items()}
                             | {"all", "any", "not", "ref", "routes_open"})
@@ -279,7 +279,7 @@ class _Checker:
     def condition(
         self, node: dict[str, Any], path: Path, allowed: set[str] | None, verdicts: bool = False
     ) -> None:
-        from hitpath.schema import OPERATORS
+        from hitpath.load.schema import OPERATORS
 
         if "all" in node or "any" in node:
             key = "all" if "all" in node else "any"

@@ -346,3 +346,20 @@ class Assessment(NamedTuple):
     answers: Answers
     notes: list[str]
     timeline: list[TimelineEvent] = []  # a shared default, never mutated
+
+
+def to_plain(answers: Answers, rules: Rules) -> dict[str, Any]:
+    """Answers as plain data for a saved file, in question order."""
+    out: dict[str, Any] = {}
+    for question in rules.questions:
+        if question.id not in answers.values:
+            continue
+        value = answers.values[question.id]
+        if isinstance(value, date):
+            text = value.isoformat()
+            out[question.id] = text[:7] if question.id in answers.month_only else text
+        elif isinstance(value, tuple):
+            out[question.id] = list(value)
+        else:
+            out[question.id] = value
+    return out

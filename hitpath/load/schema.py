@@ -19,7 +19,7 @@ from pydantic import (
     model_validator,
 )
 
-from hitpath.dates import parse_iso
+from hitpath.core.dates import parse_iso
 
 OPERATORS: dict[str, tuple[str, ...]] = {
     # operator -> question types it fits

@@ -9,10 +9,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from hitpath.dates import parse_iso
-from hitpath.errors import HitpathError, did_you_mean
-from hitpath.loading import LineMap, line_of
-from hitpath.model import UNSURE, Answers, AnswerValue, Question, Rules
+from hitpath.core.dates import parse_iso
+from hitpath.core.errors import HitpathError, did_you_mean
+from hitpath.core.model import UNSURE, Answers, AnswerValue, Question, Rules
+from hitpath.load.strict import LineMap, line_of
 
 
 def coerce(question: Question, raw: Any) -> tuple[AnswerValue, bool]:
@@ -138,7 +138,7 @@ def from_mapping(
 
 def load_answers(rules: Rules, path: str) -> Answers:
     """Read and validate an answers file (YAML or JSON)."""
-    from hitpath.loading import load_file
+    from hitpath.load.strict import load_file
 
     data, lines = load_file(path, "answers")
     return from_mapping(rules, data, path, lines)
@@ -173,20 +173,3 @@ def apply_sets(rules: Rules, answers: Answers, pairs: list[str]) -> Answers:
         else:
             month_only.discard(key)
     return Answers(values, frozenset(month_only))
-
-
-def to_plain(answers: Answers, rules: Rules) -> dict[str, Any]:
-    """Answers as plain data for a saved file, in question order."""
-    out: dict[str, Any] = {}
-    for question in rules.questions:
-        if question.id not in answers.values:
-            continue
-        value = answers.values[question.id]
-        if isinstance(value, date):
-            text = value.isoformat()
-            out[question.id] = text[:7] if question.id in answers.month_only else text
-        elif isinstance(value, tuple):
-            out[question.id] = list(value)
-        else:
-            out[question.id] = value
-    return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from hitpath.model import Condition, Rules
+from hitpath.core.model import Condition, Rules
 
 
 def condition_text(node: Condition | None) -> str:

@@ -13,7 +13,7 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
-from hitpath.lint_checks import (
+from hitpath.lint.checks import (
     ERROR,
     WARNING,
     Finding,
@@ -21,7 +21,7 @@ from hitpath.lint_checks import (
     display_path,
     static_findings,
 )
-from hitpath.lint_walk import WalkResult, format_answer, transcript, walk
+from hitpath.lint.walk import WalkResult, format_answer, transcript, walk
 
 GOLDEN = "tests/golden/walk.txt"
 """The golden transcript of the shipped rules, checked by tests/test_lint_walk.py."""
@@ -29,9 +29,9 @@ GOLDEN = "tests/golden/walk.txt"
 
 def load_for_lint(path: str | None) -> Loaded:
     """Read, validate and build a rules file (default: the shipped one), keeping its lines."""
-    from hitpath.loading import parse_yaml, read_input
-    from hitpath.ruleset import SHIPPED_RULES, build_rules
-    from hitpath.validate import validate_rules
+    from hitpath.load.ruleset import SHIPPED_RULES, build_rules
+    from hitpath.load.strict import parse_yaml, read_input
+    from hitpath.load.validate import validate_rules
 
     path = path or SHIPPED_RULES
     shown = display_path(path)
@@ -204,7 +204,7 @@ def walk_json(result: WalkResult, loaded: Loaded) -> dict[str, Any]:
 
 def run_walk(rules_path: str | None, summary: bool, transcript: str | None, as_of: date) -> int:
     """``hitpath rules walk``: coverage and verdict counts; 1 when the walk finds problems."""
-    from hitpath.output import write_atomic
+    from hitpath.load.output import write_atomic
 
     loaded = load_for_lint(rules_path)
     result = walk(loaded.rules, as_of)
@@ -236,8 +236,8 @@ def transcript_text(
 
 def run_schema(kind: str) -> int:
     """``hitpath rules schema --for rules|answers``: print the JSON Schema."""
-    from hitpath.lint_schema import answers_schema, rules_schema
-    from hitpath.ruleset import load_rules
+    from hitpath.lint.schema import answers_schema, rules_schema
+    from hitpath.load.ruleset import load_rules
 
     schema = rules_schema() if kind == "rules" else answers_schema(load_rules())
     sys.stdout.write(json.dumps(schema, indent=2, ensure_ascii=False) + "\n")
@@ -248,7 +248,7 @@ def run_schema(kind: str) -> int:
 
 def run_diff(old: str, new: str, answers: list[str], as_of: date) -> int:
     """``hitpath rules diff``: 0 when nothing differs, 1 when something does (like diff)."""
-    from hitpath.lint_diff import diff_rules
+    from hitpath.lint.diff import diff_rules
 
     before = load_for_lint(old)
     after = load_for_lint(new)

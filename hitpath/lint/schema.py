@@ -12,14 +12,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from hitpath.model import UNSURE, Question, Rules
+from hitpath.core.model import UNSURE, Question, Rules
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
 
 def rules_schema() -> dict[str, Any]:
     """The JSON Schema of a rules file, generated from the pydantic models."""
-    from hitpath.schema import RulesFile
+    from hitpath.load.schema import RulesFile
 
     schema = RulesFile.model_json_schema(by_alias=True)
     compare = schema["$defs"]["Compare"]
@@ -54,7 +54,7 @@ def _choice_schema(question: Question) -> dict[str, Any]:
 
 
 def _answer_schema(question: Question) -> dict[str, Any]:
-    """One answer's schema, accepting exactly what hitpath.answers.coerce accepts."""
+    """One answer's schema, accepting exactly what hitpath.load.answers.coerce accepts."""
     described: dict[str, Any] = {"description": question.text}
     options: list[dict[str, Any]]
     if question.type == "choice":

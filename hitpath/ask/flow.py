@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any, Protocol
 
-from hitpath.conditions import comparisons, evaluate, questions_in
-from hitpath.dates import add_months
-from hitpath.engine import assess, reference_date
-from hitpath.model import Answers, AnswerValue, Question, Rules
+from hitpath.core.conditions import comparisons, evaluate, questions_in
+from hitpath.core.dates import add_months
+from hitpath.core.engine import assess, reference_date
+from hitpath.core.model import Answers, AnswerValue, Question, Rules
 
 
 class _Back:

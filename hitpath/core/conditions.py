@@ -11,8 +11,8 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from hitpath.dates import long_date
-from hitpath.model import UNSURE, Answers, Condition, Question, Rules
+from hitpath.core.dates import long_date
+from hitpath.core.model import UNSURE, Answers, Condition, Question, Rules
 
 Tri = bool | None
 Evaluator = Callable[[dict[str, Any]], Tri]

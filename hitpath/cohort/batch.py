@@ -1,11 +1,11 @@
 """Batch checks for a cohort, and re-checking saved clients after a rules change.
 
 ``hitpath batch`` streams a CSV or JSONL file of answers through the compiled fast path
-(``hitpath.fastpath``) and writes one result row per person. Input is read in large chunks and
-output is written as it goes, so memory stays flat whatever the file's size; the output file is
-written under a temporary name and renamed only when the run finishes, so an interrupted run
-never leaves a file that looks complete. A bad row is reported in its own ``error`` cell and
-never stops the run.
+(``hitpath.cohort.fastpath``) and writes one result row per person. Input is read in large
+chunks and output is written as it goes, so memory stays flat whatever the file's size; the
+output file is written under a temporary name and renamed only when the run finishes, so an
+interrupted run never leaves a file that looks complete. A bad row is reported in its own
+``error`` cell and never stops the run.
 
 ``hitpath recheck`` assesses saved answers files under an old and the current rules and shows,
 for each client whose verdicts or dates change, what changed and the rule change behind it.
@@ -27,8 +27,8 @@ from datetime import date
 from types import FrameType
 from typing import IO, Any
 
-from hitpath.errors import HitpathError, did_you_mean
-from hitpath.model import Question, Rules
+from hitpath.core.errors import HitpathError, did_you_mean
+from hitpath.core.model import Question, Rules
 
 REF = "ref"
 """The one input column that is not an answer key: the adviser's own reference, kept as is."""
@@ -132,7 +132,7 @@ class _LineSource:
 
 def _cell_value(question: Question, cell: str) -> Any:
     """A CSV cell checked against its question: the value, _BLANK, or a _Problem."""
-    from hitpath.answers import coerce
+    from hitpath.load.answers import coerce
 
     text = cell.strip()
     if not text:
@@ -465,7 +465,7 @@ def _jsonl_rows(
 
 def _json_value(question: Question, raw: Any, cache: dict[Any, Any]) -> Any:
     """A JSON answer checked against its question, cached by its type and value."""
-    from hitpath.answers import coerce
+    from hitpath.load.answers import coerce
 
     try:
         key = raw if raw.__class__ is str else (
@@ -517,7 +517,7 @@ class _AtomicOutput:
     """
 
     def __init__(self, path: str, input_path: str) -> None:
-        from hitpath.output import check_target
+        from hitpath.load.output import check_target
 
         folder = check_target(path, (input_path,))
         self.path = path
@@ -566,8 +566,8 @@ def run_batch(
     ``fmt`` is the output format (csv or jsonl); None takes it from ``output``'s ending.
     Results go to ``output`` (written atomically, mode 0600) or to standard output.
     """
-    from hitpath.fastpath import compile_rules
-    from hitpath.ruleset import load_rules
+    from hitpath.cohort.fastpath import compile_rules
+    from hitpath.load.ruleset import load_rules
 
     if fmt is None:
         fmt = "jsonl" if output and output.lower().endswith(JSONL_ENDINGS) else "csv"
@@ -732,9 +732,9 @@ def run_recheck(paths: list[str], old_rules: str, rules_path: str | None, as_of:
     with the rule change behind it. Returns 0, or 1 when an answers file could not be read
     under either rules (the others are still checked).
     """
-    from hitpath.answers import load_answers
-    from hitpath.dates import long_date
-    from hitpath.ruleset import load_rules
+    from hitpath.core.dates import long_date
+    from hitpath.load.answers import load_answers
+    from hitpath.load.ruleset import load_rules
 
     old = load_rules(old_rules)
     new = load_rules(rules_path)
@@ -812,7 +812,7 @@ def _funding_text(rule: str, when: date | None) -> str:
 
 def _client_changes(old: Rules, new: Rules, before: Any, after: Any, as_of: date) -> list[str]:
     """Lines for one client: each changed verdict, date or funding result, and its cause."""
-    from hitpath.engine import assess
+    from hitpath.core.engine import assess
 
     was = assess(old, before, as_of, detail=False)
     now = assess(new, after, as_of, detail=False)
@@ -842,7 +842,7 @@ def _route_causes(
     old: Rules, new: Rules, route_id: str, before: Any, after: Any, as_of: date
 ) -> list[str]:
     """The rule changes that moved one route's outcome for this client."""
-    from hitpath.conditions import evaluate
+    from hitpath.core.conditions import evaluate
 
     a = next((r for r in old.routes if r.id == route_id), None)
     b = next((r for r in new.routes if r.id == route_id), None)
@@ -877,7 +877,7 @@ def _requirement_causes(
     always: bool = False,
 ) -> list[str]:
     """How one requirement changed, if its result for this client changed (or ``always``)."""
-    from hitpath.engine import check_requirement, reference_date
+    from hitpath.core.engine import check_requirement, reference_date
 
     a, b = old.requirements[req_id], new.requirements[req_id]
     was = check_requirement(old, a, before, as_of, reference_date(old, before, as_of),
@@ -902,7 +902,7 @@ def _condition_changes(
 ) -> list[str]:
     """A changed condition, and each named condition under it, that this client now meets
     differently (a change that makes no difference to them is not a cause)."""
-    from hitpath.conditions import evaluate
+    from hitpath.core.conditions import evaluate
 
     def differs(was: Any, now: Any) -> bool:
         return bool(was != now and evaluate(old, was, before.values) != evaluate(

@@ -15,11 +15,11 @@ from datetime import date
 from itertools import combinations, product
 from typing import Any
 
-from hitpath.conditions import ROUTES_OPEN, evaluate
-from hitpath.dates import add_months, long_date
-from hitpath.lint_walk import engine_reads
-from hitpath.loading import LineMap, Path, line_of
-from hitpath.model import UNSURE, Condition, Rules
+from hitpath.core.conditions import ROUTES_OPEN, evaluate
+from hitpath.core.dates import add_months, long_date
+from hitpath.core.model import UNSURE, Condition, Rules
+from hitpath.lint.walk import engine_reads
+from hitpath.load.strict import LineMap, Path, line_of
 
 ERROR, WARNING = "error", "warning"
 
@@ -367,7 +367,7 @@ def _uplift(loaded: Loaded, index: int, periods: list[dict[str, Any]]) -> list[F
 
 def sources(loaded: Loaded, as_of: date) -> list[Finding]:
     """Every source reachable (https), recently checked and used; the rules recently reviewed."""
-    from hitpath.listing import source_uses
+    from hitpath.report.listing import source_uses
 
     data = loaded.data
     found: list[Finding] = []

@@ -10,10 +10,10 @@ import os
 from datetime import date
 from typing import Any
 
-from hitpath.answers import coerce
-from hitpath.conditions import describe_answer
-from hitpath.interview import BACK, MonthOnly, Progress
-from hitpath.model import UNSURE, AnswerValue, Question
+from hitpath.ask.flow import BACK, MonthOnly, Progress
+from hitpath.core.conditions import describe_answer
+from hitpath.core.model import UNSURE, AnswerValue, Question
+from hitpath.load.answers import coerce
 
 BACK_LABEL = "← Back"
 PLAIN_BACK_LABEL = "Back to the previous question"

@@ -14,17 +14,17 @@ from datetime import date
 from functools import partial
 from typing import TYPE_CHECKING
 
-from hitpath.answers import load_answers, to_plain
-from hitpath.engine import assess
-from hitpath.errors import HitpathError
-from hitpath.interview import Interview, answered_on_path, prune, reached
-from hitpath.model import Answers, Assessment, Question, Rules
-from hitpath.output import write_atomic
+from hitpath.ask.flow import Interview, answered_on_path, prune, reached
+from hitpath.core.engine import assess
+from hitpath.core.errors import HitpathError
+from hitpath.core.model import Answers, Assessment, Question, Rules, to_plain
+from hitpath.load.answers import load_answers
+from hitpath.load.output import write_atomic
+from hitpath.load.ruleset import load_rules
 from hitpath.report import plain_wanted
-from hitpath.ruleset import load_rules
 
 if TYPE_CHECKING:
-    from hitpath.prompts import QuestionaryPrompter
+    from hitpath.ask.prompts import QuestionaryPrompter
 
 INTRO = (
     "hitpath checks which routes into High Intensity Therapist training in NHS Talking "
@@ -60,10 +60,10 @@ def run_ask(*, answers_path: str | None, save_path: str | None, as_of: date,
         if not os.path.isdir(folder):
             raise HitpathError("the folder to save into does not exist", file=save_path)
 
-    from hitpath.prompts import QuestionaryPrompter
+    from hitpath.ask.prompts import QuestionaryPrompter
 
     prompter = QuestionaryPrompter(plain=plain)
-    from hitpath.prompts import wrap
+    from hitpath.ask.prompts import wrap
 
     print(wrap(INTRO))
     session = Session(rules, answers, as_of, prompter, plain, save_path, ask_all)
@@ -107,7 +107,7 @@ class Session:
             print("Check your answers:")
             shown = answered_on_path(self.rules, self.answers)
             for number, question in enumerate(shown, 1):
-                from hitpath.prompts import answer_text
+                from hitpath.ask.prompts import answer_text
 
                 text = answer_text(question, self.answers.values[question.id])
                 print(f"  {number}. {question.fact[0].upper() + question.fact[1:]}: {text}")

@@ -28,10 +28,10 @@ from datetime import date, timedelta
 from itertools import combinations
 from typing import Any
 
-from hitpath.conditions import compile_condition, questions_in, unknown_questions
-from hitpath.dates import add_months
-from hitpath.engine import assess
-from hitpath.model import UNSURE, VERDICTS, Answers, Condition, Question, Requirement, Rules
+from hitpath.core.conditions import compile_condition, questions_in, unknown_questions
+from hitpath.core.dates import add_months
+from hitpath.core.engine import assess
+from hitpath.core.model import UNSURE, VERDICTS, Answers, Condition, Question, Requirement, Rules
 
 
 def engine_reads(rules: Rules) -> dict[str, str]:

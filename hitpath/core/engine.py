@@ -10,9 +10,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from hitpath.conditions import ROUTES_OPEN, evaluate, explain, questions_in, unknown_questions
-from hitpath.dates import add_months, long_date, months_between, rolled
-from hitpath.model import (
+from hitpath.core.conditions import ROUTES_OPEN, evaluate, explain, questions_in, unknown_questions
+from hitpath.core.dates import add_months, long_date, months_between, rolled
+from hitpath.core.model import (
     UNSURE,
     Answers,
     Assessment,

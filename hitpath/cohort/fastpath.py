@@ -13,9 +13,9 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from hitpath.conditions import leaf_check, leaf_parts
-from hitpath.dates import add_months, months_between
-from hitpath.model import UNSURE, Assessment, Condition, Requirement, Rules
+from hitpath.core.conditions import leaf_check, leaf_parts
+from hitpath.core.dates import add_months, months_between
+from hitpath.core.model import UNSURE, Assessment, Condition, Requirement, Rules
 
 Tri = bool | None
 Values = dict[str, Any]

@@ -15,8 +15,8 @@ import os
 from datetime import date
 from typing import Any
 
-from hitpath.errors import HitpathError
-from hitpath.model import (
+from hitpath.core.errors import HitpathError
+from hitpath.core.model import (
     Advice,
     BandPay,
     Choice,
@@ -35,7 +35,8 @@ from hitpath.model import (
     Training,
 )
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+# The shipped rules sit at the package root, one level above this module.
+HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHIPPED_RULES = os.path.join(HERE, "rules.yaml")
 COMPILED_RULES = os.path.join(HERE, "rules.compiled.json")
 COMPILED_FORMAT = 2
@@ -43,7 +44,7 @@ COMPILED_FORMAT = 2
 
 def load_rules(path: str | None = None) -> Rules:
     """Load rules from ``path`` (default: the shipped rules), validated."""
-    from hitpath.loading import MAX_BYTES, read_input
+    from hitpath.load.strict import MAX_BYTES, read_input
 
     path = path or SHIPPED_RULES
     text = read_input(path, "rules")
@@ -56,8 +57,8 @@ def load_rules(path: str | None = None) -> Rules:
 
 def validate_text(text: str, path: str) -> dict[str, Any]:
     """Parse and fully validate rules YAML; returns the validated plain data."""
-    from hitpath.loading import parse_yaml
-    from hitpath.validate import validate_rules
+    from hitpath.load.strict import parse_yaml
+    from hitpath.load.validate import validate_rules
 
     data, lines = parse_yaml(text, path)
     return validate_rules(data, lines, path)
@@ -77,8 +78,8 @@ def _read_compiled(text: str) -> dict[str, Any] | None:
 
 def compile_shipped() -> str:
     """Validate the shipped rules and write their compiled twin atomically; returns its path."""
-    from hitpath.loading import read_input
-    from hitpath.output import write_atomic
+    from hitpath.load.output import write_atomic
+    from hitpath.load.strict import read_input
 
     text = read_input(SHIPPED_RULES, "rules")
     validated = validate_text(text, SHIPPED_RULES)
@@ -94,7 +95,7 @@ def compile_shipped() -> str:
 
 def compiled_is_current() -> bool:
     """Whether the compiled twin matches the shipped rules.yaml byte for byte."""
-    from hitpath.loading import read_input
+    from hitpath.load.strict import read_input
 
     return _read_compiled(read_input(SHIPPED_RULES, "rules")) is not None
 

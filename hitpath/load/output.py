@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 
-from hitpath.errors import HitpathError
+from hitpath.core.errors import HitpathError
 
 
 def check_target(path: str, inputs: tuple[str, ...] = ()) -> str:

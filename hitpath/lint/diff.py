@@ -11,9 +11,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from hitpath.errors import HitpathError
-from hitpath.lint_checks import Loaded, display_path
-from hitpath.model import Answers, Rules
+from hitpath.core.errors import HitpathError
+from hitpath.core.model import Answers, Rules
+from hitpath.lint.checks import Loaded, display_path
 
 MAX_SHOWN = 40
 """Kinds of change shown for walked people; the rest are counted."""
@@ -154,7 +154,7 @@ def _is_condition(node: dict[str, Any]) -> bool:
 
 def _condition_change(old: Any, new: Any) -> str:
     """A changed condition: the values added or removed when only a list changed."""
-    from hitpath.listing import condition_text
+    from hitpath.report.listing import condition_text
 
     if (isinstance(old, dict) and isinstance(new, dict) and "q" in old and "q" in new
             and old["q"] == new["q"] and set(old) == set(new)):
@@ -195,7 +195,7 @@ def _show(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(_show(v) for v in value) + "]"
     if isinstance(value, dict):
-        from hitpath.listing import condition_text
+        from hitpath.report.listing import condition_text
 
         return condition_text(value) if _is_condition(value) else "{...}"
     return _clip(str(value))
@@ -211,7 +211,7 @@ Outcome = tuple[Any, ...]
 
 
 def _outcome(rules: Rules, answers: Answers, as_of: date) -> Outcome:
-    from hitpath.engine import assess
+    from hitpath.core.engine import assess
 
     result = assess(rules, answers, as_of, detail=False)
     routes = tuple((r.id, r.verdict, r.eligible_from) for r in result.routes)
@@ -235,8 +235,8 @@ def _moves(old: Outcome, new: Outcome) -> list[str]:
 
 def _answers_moves(old_rules: Rules, new_rules: Rules, files: list[str], as_of: date,
                    lines: list[str]) -> bool:
-    from hitpath.answers import from_mapping
-    from hitpath.loading import load_file
+    from hitpath.load.answers import from_mapping
+    from hitpath.load.strict import load_file
 
     moved = False
     for path in files:
@@ -265,8 +265,8 @@ def _answers_moves(old_rules: Rules, new_rules: Rules, files: list[str], as_of: 
 
 
 def _walk_moves(old_rules: Rules, new_rules: Rules, as_of: date, lines: list[str]) -> bool:
-    from hitpath.answers import to_plain
-    from hitpath.lint_walk import format_answer, walk
+    from hitpath.core.model import to_plain
+    from hitpath.lint.walk import format_answer, walk
 
     people: dict[str, dict[str, Any]] = {}
     for rules in (old_rules, new_rules):
@@ -318,7 +318,7 @@ def _new_choices(old: Rules, new: Rules) -> dict[str, list[str]]:
 
 def _fit(rules: Rules, plain: dict[str, Any]) -> Answers:
     """Answers valid for ``rules``: keys or values the rules do not know are left out."""
-    from hitpath.answers import coerce
+    from hitpath.load.answers import coerce
 
     answers = Answers()
     for key, raw in plain.items():

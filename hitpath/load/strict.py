@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from hitpath.errors import HitpathError
+from hitpath.core.errors import HitpathError
 
 MAX_BYTES = 1_000_000
 
