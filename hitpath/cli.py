@@ -343,7 +343,7 @@ def recheck(
     as_of: AsOfOpt = None,
 ) -> None:
     """Which saved clients' verdicts or dates change between two versions of the rules."""
-    from hitpath.cohort.batch import run_recheck
+    from hitpath.cohort.recheck import run_recheck
 
     raise typer.Exit(run_recheck(paths=answers, old_rules=old_rules, rules_path=rules,
                                  as_of=parse_as_of(as_of)))

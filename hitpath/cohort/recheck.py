@@ -1,0 +1,272 @@
+"""``hitpath recheck``: who a rules update affects among saved clients.
+
+It assesses saved answers files under an old and the current rules and shows, for each client
+whose verdicts or dates change, what changed and the rule change behind it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import date
+from typing import Any
+
+from hitpath.core.errors import HitpathError
+from hitpath.core.model import Rules
+
+ANSWERS_ENDINGS = (".yaml", ".yml", ".json")
+REQUIREMENT_FIELDS = ("kind", "applies_when", "met_when", "question", "at_least", "plus_years",
+                      "plus_months")
+
+
+def run_recheck(paths: list[str], old_rules: str, rules_path: str | None, as_of: date) -> int:
+    """Show which saved clients' verdicts or dates change between the old and current rules.
+
+    Only clients with a change are shown: each changed route (and the funding rule) old -> new,
+    with the rule change behind it. Returns 0, or 1 when an answers file could not be read
+    under either rules (the others are still checked).
+    """
+    from hitpath.core.dates import long_date
+    from hitpath.load.answers import load_answers
+    from hitpath.load.ruleset import load_rules
+
+    old = load_rules(old_rules)
+    new = load_rules(rules_path)
+    files = _answers_files(paths)
+    out = sys.stdout
+    out.write(f"Rules {old.meta.rules_version} ({old_rules}) -> {new.meta.rules_version} "
+              f"({rules_path or 'the shipped rules'}), judged on {long_date(as_of)}.\n")
+    affected = unreadable = 0
+    for path in files:
+        before: Any = None
+        after: Any = None
+        problems: list[str] = []
+        try:
+            before = load_answers(old, path)
+        except HitpathError as exc:
+            problems.append(exc.render())
+        try:
+            after = load_answers(new, path)
+        except HitpathError as exc:
+            problems.append(exc.render())
+        if before is None and after is None:
+            unreadable += 1
+            sys.stderr.write(f"hitpath: {problems[0]}\n")
+            continue
+        if before is None or after is None:
+            affected += 1
+            when = "old" if before is None else "current"
+            out.write(f"\n{path}\n  the answers are not valid under the {when} rules:\n"
+                      f"    {problems[0]}\n")
+            continue
+        lines = _client_changes(old, new, before, after, as_of)
+        if lines:
+            affected += 1
+            out.write(f"\n{path}\n" + "".join(f"  {line}\n" for line in lines))
+    unchanged = len(files) - affected - unreadable
+    clients = "client" if len(files) == 1 else "clients"
+    tail = f", {unreadable} could not be read" if unreadable else ""
+    out.write(f"\n{len(files)} {clients} checked: {affected} affected, {unchanged} unchanged"
+              f"{tail}.\n")
+    return 1 if unreadable else 0
+
+
+def _answers_files(paths: list[str]) -> list[str]:
+    """The answers files named, with folders expanded to the answers files inside them."""
+    files: list[str] = []
+    for path in paths:
+        if os.path.isdir(path):
+            inside = sorted(
+                os.path.join(path, name) for name in os.listdir(path)
+                if name.lower().endswith(ANSWERS_ENDINGS) and not name.startswith(".")
+                and os.path.isfile(os.path.join(path, name))
+            )
+            if not inside:
+                raise HitpathError("this folder holds no answers files (.yaml, .yml or .json)",
+                                   file=path)
+            files += inside
+        elif os.path.exists(path):
+            files.append(path)
+        else:
+            raise HitpathError("the answers file does not exist", file=path)
+    return files
+
+
+def _verdict_text(verdict: str | None, when: date | None) -> str:
+    from hitpath.report.words import verdict_text
+
+    return "no such route" if verdict is None else verdict_text(verdict, when)
+
+
+def _funding_text(rule: str, when: date | None) -> str:
+    from hitpath.report.words import funding_text
+
+    return funding_text(rule, when)
+
+
+def _client_changes(old: Rules, new: Rules, before: Any, after: Any, as_of: date) -> list[str]:
+    """Lines for one client: each changed verdict, date or funding result, and its cause."""
+    from hitpath.core.engine import assess
+
+    was = assess(old, before, as_of, detail=False)
+    now = assess(new, after, as_of, detail=False)
+    was_routes = {r.id: r for r in was.routes}
+    now_routes = {r.id: r for r in now.routes}
+    order = [r.id for r in new.routes] + [r.id for r in old.routes if r.id not in now_routes]
+    lines: list[str] = []
+    for route_id in order:
+        a, b = was_routes.get(route_id), now_routes.get(route_id)
+        old_text = _verdict_text(a.verdict if a else None, a.eligible_from if a else None)
+        new_text = _verdict_text(b.verdict if b else None, b.eligible_from if b else None)
+        if old_text == new_text:
+            continue
+        title = (b or a).short_title if (b or a) else route_id  # type: ignore[union-attr]
+        lines.append(f"{title[:1].upper()}{title[1:]}: {old_text} -> {new_text}")
+        lines += [f"  because {c}" for c in _route_causes(old, new, route_id, before, after,
+                                                           as_of)]
+    old_funding = _funding_text(was.funding.two_year_rule, was.funding.nhs_funding_from)
+    new_funding = _funding_text(now.funding.two_year_rule, now.funding.nhs_funding_from)
+    if old_funding != new_funding:
+        lines.append(f"Two-year NHS funding rule: {old_funding} -> {new_funding}")
+        lines += [f"  because {c}" for c in _funding_causes(old, new, before, after, as_of)]
+    return lines
+
+
+def _route_causes(
+    old: Rules, new: Rules, route_id: str, before: Any, after: Any, as_of: date
+) -> list[str]:
+    """The rule changes that moved one route's outcome for this client."""
+    from hitpath.core.conditions import evaluate
+
+    a = next((r for r in old.routes if r.id == route_id), None)
+    b = next((r for r in new.routes if r.id == route_id), None)
+    if a is None:
+        return ["the route is new in the current rules"]
+    if b is None:
+        return ["the route is no longer in the rules"]
+    causes: list[str] = []
+    if evaluate(old, a.applies_when, before.values) != evaluate(new, b.applies_when,
+                                                               after.values):
+        causes += _condition_changes(old, new, "who the route is for", a.applies_when,
+                                     b.applies_when, before, after)
+    old_ids = [r.id for r in a.requirements]
+    new_ids = [r.id for r in b.requirements]
+    causes += [f"requirement {i} was added to the route" for i in new_ids if i not in old_ids]
+    causes += [f"requirement {i} was taken off the route" for i in old_ids if i not in new_ids]
+    for req_id in (i for i in new_ids if i in old_ids):
+        causes += _requirement_causes(old, new, req_id, before, after, as_of)
+    return list(dict.fromkeys(causes)) or ["a change elsewhere in the rules this route relies on"]
+
+
+def _funding_causes(old: Rules, new: Rules, before: Any, after: Any, as_of: date) -> list[str]:
+    a, b = old.funding.requirement, new.funding.requirement
+    if a.id != b.id:
+        return [f"the funding rule now follows requirement {b.id} (was {a.id})"]
+    return (_requirement_causes(old, new, a.id, before, after, as_of, always=True)
+            or ["a change elsewhere in the rules the funding rule relies on"])
+
+
+def _requirement_causes(
+    old: Rules, new: Rules, req_id: str, before: Any, after: Any, as_of: date,
+    always: bool = False,
+) -> list[str]:
+    """How one requirement changed, if its result for this client changed (or ``always``)."""
+    from hitpath.core.engine import check_requirement, reference_date
+
+    a, b = old.requirements[req_id], new.requirements[req_id]
+    was = check_requirement(old, a, before, as_of, reference_date(old, before, as_of),
+                            detail=False)
+    now = check_requirement(new, b, after, as_of, reference_date(new, after, as_of),
+                            detail=False)
+    if not always and (was.status, was.date) == (now.status, now.date):
+        return []
+    causes: list[str] = []
+    for name in REQUIREMENT_FIELDS:
+        old_value, new_value = getattr(a, name), getattr(b, name)
+        if name in ("applies_when", "met_when"):
+            causes += _condition_changes(old, new, f"requirement {req_id} {name}", old_value,
+                                         new_value, before, after)
+        elif old_value != new_value:
+            causes.append(f"requirement {req_id} {name}: {old_value} -> {new_value}")
+    return causes
+
+
+def _condition_changes(
+    old: Rules, new: Rules, what: str, a: Any, b: Any, before: Any, after: Any
+) -> list[str]:
+    """A changed condition, and each named condition under it, that this client now meets
+    differently (a change that makes no difference to them is not a cause)."""
+    from hitpath.core.conditions import evaluate
+
+    def differs(was: Any, now: Any) -> bool:
+        return bool(was != now and evaluate(old, was, before.values) != evaluate(
+            new, now, after.values))
+
+    causes: list[str] = []
+    if a != b and differs(a, b):
+        causes.append(f"{what}: {_change(a, b)}")
+    for name in dict.fromkeys([*_refs(old, a), *_refs(new, b)]):
+        was, now = old.conditions.get(name), new.conditions.get(name)
+        if was is None or now is None:
+            if was != now:
+                causes.append(f"condition {name}: {_change(was, now)}")
+        elif differs(was, now):
+            causes.append(f"condition {name}: {_change(was, now)}")
+    return causes
+
+
+def _change(was: Any, now: Any) -> str:
+    """old -> new for a condition; for the same comparison on a list, only what moved."""
+    if (isinstance(was, dict) and isinstance(now, dict) and "q" in was and "q" in now
+            and was.keys() == now.keys()):
+        op = next(k for k in was if k != "q")
+        old_list, new_list = was[op], now[op]
+        if was["q"] == now["q"] and isinstance(old_list, list) and isinstance(new_list, list):
+            moved = [f"{v} added" for v in new_list if v not in old_list]
+            moved += [f"{v} taken out" for v in old_list if v not in new_list]
+            if moved:
+                return f"{was['q']} {op} [...]: " + ", ".join(moved)
+    return f"{_show(was)} -> {_show(now)}"
+
+
+def _refs(rules: Rules, node: Any) -> list[str]:
+    """Named conditions a condition uses, directly or through other named conditions."""
+    found: list[str] = []
+
+    def walk(part: Any) -> None:
+        if not isinstance(part, dict):
+            return
+        for key in ("all", "any"):
+            for item in part.get(key) or []:
+                walk(item)
+        walk(part.get("not"))
+        name = part.get("ref")
+        if isinstance(name, str) and name not in found:
+            found.append(name)
+            walk(rules.conditions.get(name))
+
+    walk(node)
+    return found
+
+
+def _show(node: Any) -> str:
+    """A condition in one line, as the rules file spells it."""
+    if node is None:
+        return "(none)"
+    if not isinstance(node, dict):
+        return str(node)
+    if "all" in node or "any" in node:
+        key = "all" if "all" in node else "any"
+        return "(" + f" {'and' if key == 'all' else 'or'} ".join(
+            _show(p) for p in node[key]) + ")"
+    if "not" in node:
+        return f"not {_show(node['not'])}"
+    if "ref" in node:
+        return str(node["ref"])
+    parts = [(k, v) for k, v in node.items() if k != "q"]
+    if "q" in node and parts:
+        op, value = parts[0]
+        shown = "[" + ", ".join(map(str, value)) + "]" if isinstance(value, list) else value
+        return f"{node['q']} {op} {shown}"
+    return json.dumps(node, default=str)
