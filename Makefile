@@ -8,7 +8,7 @@ INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 # The project itself installs without touching the network: its build backend comes from the lock.
 SELF := --no-deps --no-build-isolation -e . --config-settings editable_mode=compat
 
-.PHONY: run test checks lint bench compile golden lock test-latest clean
+.PHONY: run test checks lint bench compile golden lock test-latest dist distcheck clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +67,30 @@ lock:
 	    -o requirements/$${set%%:*}.lock || exit 1; \
 	done
 
+## dist: build the source distribution and the wheel into dist/ (as `python -m build` does, with
+## the locked build backend, so nothing is downloaded)
+dist: $(VENV)/.installed-test
+	rm -rf dist
+	$(BIN)/python -m build --no-isolation --outdir dist .
+
+## distcheck: test what dist/ holds as a newcomer would: the unpacked sdist's own `make test`, then
+## the suite again against the wheel installed in a fresh environment (about twice `make test`)
+DISTCHECK := $(abspath build/distcheck)
+distcheck: dist
+	rm -rf $(DISTCHECK) && mkdir -p $(DISTCHECK)
+	tar -xzf dist/hitpath-*.tar.gz -C $(DISTCHECK)
+	cd $(DISTCHECK)/hitpath-* && $(MAKE) --no-print-directory test PYTHON=$(PYTHON)
+	$(PYTHON) -m venv $(DISTCHECK)/wheel
+	$(DISTCHECK)/wheel/bin/python -m pip install --quiet --disable-pip-version-check \
+	  --require-hashes --no-deps -r requirements/test.lock
+	$(DISTCHECK)/wheel/bin/python -m pip install --quiet --disable-pip-version-check --no-deps \
+	  dist/hitpath-*.whl
+	# The tests without the source package beside them, so every import is the installed wheel's.
+	mkdir $(DISTCHECK)/tests-only && cd $(DISTCHECK)/hitpath-* && \
+	  cp -r tests examples docs bench README.md CHANGELOG.md LICENSE $(DISTCHECK)/tests-only/
+	cd $(DISTCHECK)/tests-only && $(DISTCHECK)/wheel/bin/python -m pytest -q -p no:cacheprovider
+	@echo "distcheck: the sdist and the wheel both pass their tests"
+
 ## bench: install (with copier, for comparison), then print the benchmark figures
 bench: $(VENV)/.installed-test
 	$(INSTALL) --require-hashes --no-deps -r requirements/bench.lock
@@ -82,4 +106,4 @@ compile: $(VENV)/.installed-run
 	$(BIN)/hitpath rules compile
 
 clean:
-	rm -rf $(VENV) .venv-latest build *.egg-info
+	rm -rf $(VENV) .venv-latest build dist *.egg-info

@@ -11,10 +11,14 @@ from pathlib import Path
 
 import pytest
 
+import hitpath
 from hitpath.core.model import Rules
 from hitpath.load.ruleset import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
+# The package under test: the source tree's hitpath/, or an installed wheel's when the tests run
+# against one (make distcheck).
+PACKAGE = Path(hitpath.__file__).resolve().parent
 
 
 @pytest.fixture(scope="session")

@@ -16,10 +16,10 @@ import pytest
 
 from hitpath.core.model import Rules
 from hitpath.load.strict import load_file
-from tests.conftest import ROOT, hitpath_exe
+from tests.conftest import PACKAGE, ROOT, hitpath_exe
 
 PERSONAS = sorted((ROOT / "examples").glob("*.yaml"))
-CASES_DIR = ROOT / "hitpath" / "rules_tests"
+CASES_DIR = PACKAGE / "rules_tests"
 PROMISE = {"eligible": 4, "eligible_from": 3, "unsure": 2, "not_yet": 1, "not_eligible": 0}
 
 

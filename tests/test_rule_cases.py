@@ -7,7 +7,6 @@ files sit on both sides of every threshold and policy date.
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,8 +15,9 @@ from hitpath.core.engine import assess
 from hitpath.core.model import Rules
 from hitpath.load.answers import from_mapping
 from hitpath.load.strict import load_file
+from tests.conftest import PACKAGE
 
-CASES_DIR = Path(__file__).resolve().parent.parent / "hitpath" / "rules_tests"
+CASES_DIR = PACKAGE / "rules_tests"
 
 
 def _cases() -> list[Any]:

@@ -1,5 +1,5 @@
-"""The JSON Schemas in schemas/: current, accepting the shipped rules and every test answers file,
-rejecting broken rules, and agreeing with hitpath's own answers validation."""
+"""The JSON Schemas in hitpath/schemas/: current, accepting the shipped rules and every test
+answers file, rejecting broken rules, and agreeing with hitpath's own answers validation."""
 
 from __future__ import annotations
 
@@ -18,12 +18,12 @@ from hitpath.lint.walk import walk
 from hitpath.load.answers import from_mapping
 from hitpath.load.ruleset import SHIPPED_RULES
 from hitpath.load.strict import load_file
-from tests.conftest import ROOT, Run
+from tests.conftest import PACKAGE, ROOT, Run
 
-SCHEMAS = ROOT / "schemas"
+SCHEMAS = Path(SHIPPED_RULES).parent / "schemas"  # beside the rules, in the package
 BAD = ROOT / "tests" / "fixtures" / "bad_rules"
-REGENERATE = ("hitpath rules schema --for rules > schemas/rules.schema.json && "
-              "hitpath rules schema --for answers > schemas/answers.schema.json")
+REGENERATE = ("hitpath rules schema --for rules > hitpath/schemas/rules.schema.json && "
+              "hitpath rules schema --for answers > hitpath/schemas/answers.schema.json")
 
 
 def _validator(name: str) -> Draft202012Validator:
@@ -45,8 +45,8 @@ def test_committed_schemas_are_current(rules: Rules) -> None:
 
 def test_rules_yaml_points_editors_at_the_schema() -> None:
     first = Path(SHIPPED_RULES).read_text(encoding="utf-8").splitlines()[0]
-    assert first == "# yaml-language-server: $schema=../schemas/rules.schema.json"
-    assert (Path(SHIPPED_RULES).parent / "../schemas/rules.schema.json").resolve().is_file()
+    assert first == "# yaml-language-server: $schema=schemas/rules.schema.json"
+    assert (Path(SHIPPED_RULES).parent / "schemas/rules.schema.json").is_file()
 
 
 def test_schema_command_prints_the_committed_schema(run_hitpath: Run) -> None:
@@ -96,7 +96,7 @@ def test_rules_schema_rejects_malformed_parts(path: tuple[Any, ...], value: Any)
 def _test_answers() -> list[tuple[str, dict[str, Any]]]:
     """Every answers mapping the tests and examples use."""
     found: list[tuple[str, dict[str, Any]]] = []
-    for path in sorted((ROOT / "hitpath" / "rules_tests").glob("*.yaml")):
+    for path in sorted((PACKAGE / "rules_tests").glob("*.yaml")):
         suite = _data(path)
         base = suite.get("base") or {}
         found.append((f"{path.name} base", base))

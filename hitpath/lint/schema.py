@@ -1,10 +1,10 @@
 """JSON Schemas for editors: the rules file (from the pydantic models) and answers files (from
 the questions of the shipped rules).
 
-``rules.yaml`` starts with ``# yaml-language-server: $schema=../schemas/rules.schema.json`` so
+``rules.yaml`` starts with ``# yaml-language-server: $schema=schemas/rules.schema.json`` so
 an editor with the YAML language server validates and completes while a careers adviser edits.
-The committed copies in ``schemas/`` are regenerated with ``hitpath rules schema``; a test keeps
-them current.
+The committed copies in ``hitpath/schemas/`` are regenerated with ``hitpath rules schema``; a test
+keeps them current. They ship inside the package, so the comment holds once installed too.
 """
 
 from __future__ import annotations
