@@ -149,6 +149,9 @@ def check(
     output: Annotated[str | None, typer.Option("--output", metavar="FILE",
                       help="Write the report here (atomically) instead of to the screen.")] = None,
     plain: Annotated[bool, typer.Option("--plain", help="No colour or symbols.")] = False,
+    full: Annotated[bool, typer.Option(
+        "--full", help="Everything: reasons, funding rule, pay, timeline, all advice, sources "
+        "(default: the one-page answer; JSON always has everything).")] = False,
     rules: RulesOpt = None,
 ) -> None:
     """Assess an answers file without questions: for careers staff and scripts."""
@@ -171,7 +174,7 @@ def check(
         sys.stderr.write("hitpath: no answers given, so every route depends on them; pass "
                          "--answers FILE or --set KEY=VALUE (see 'hitpath questions').\n")
     assessment = assess(ruleset, given, day)
-    emit_report(assessment, ruleset, fmt, output, plain)
+    emit_report(assessment, ruleset, fmt, output, plain, full)
 
 
 def _format_from_name(output: str | None) -> str:
@@ -185,8 +188,10 @@ def _format_from_name(output: str | None) -> str:
     return "text"
 
 
-def emit_report(assessment: Any, ruleset: Any, fmt: str, output: str | None, plain: bool) -> None:
-    """Render in ``fmt`` to the screen or, atomically, to ``output``."""
+def emit_report(assessment: Any, ruleset: Any, fmt: str, output: str | None, plain: bool,
+                full: bool = False) -> None:
+    """Render in ``fmt`` (the one-page answer, or everything with ``full``) to the screen or,
+    atomically, to ``output``."""
     if fmt == "json":
         from hitpath.report.json_report import render as render_json
 
@@ -194,23 +199,23 @@ def emit_report(assessment: Any, ruleset: Any, fmt: str, output: str | None, pla
     elif fmt == "markdown":
         from hitpath.report.markdown import render as render_md
 
-        text = render_md(assessment, ruleset)
+        text = render_md(assessment, ruleset, full=full)
     elif fmt == "html":
         from hitpath.report.html import render as render_html
 
-        text = render_html(assessment, ruleset)
+        text = render_html(assessment, ruleset, full=full)
     else:
         from hitpath.report.text import render as render_text
 
         if output is None:
             from hitpath.report import plain_wanted
 
-            render_text(assessment, ruleset, plain=plain_wanted(plain))
+            render_text(assessment, ruleset, plain=plain_wanted(plain), full=full)
             return
         import io
 
         buffer = io.StringIO()
-        render_text(assessment, ruleset, file=buffer, plain=True)
+        render_text(assessment, ruleset, file=buffer, plain=True, full=full)
         text = buffer.getvalue()
     if output:
         from hitpath.load.output import write_atomic

@@ -1,4 +1,5 @@
-"""Golden reports: text, Markdown and HTML for a handful of personas (examples/*.yaml).
+"""Golden reports: text, Markdown and HTML for a handful of personas (examples/*.yaml), as
+the one-page answer (NAME.txt) and in full (NAME.full.txt).
 
 A change to any report shows up as a reviewable diff. To accept intended changes:
     make golden
@@ -25,22 +26,23 @@ GOLDEN = ROOT / "tests" / "golden" / "reports"
 AS_OF = date(2025, 1, 10)
 
 
-def _render(rules: Rules, persona: Path, fmt: str) -> str:
+def _render(rules: Rules, persona: Path, fmt: str, full: bool) -> str:
     assessment = assess(rules, load_answers(rules, str(persona)), AS_OF)
     if fmt == "md":
-        return markdown.render(assessment, rules)
+        return markdown.render(assessment, rules, full=full)
     if fmt == "html":
-        return html.render(assessment, rules)
+        return html.render(assessment, rules, full=full)
     buffer = io.StringIO()
-    text.render(assessment, rules, file=buffer, plain=True, width=100)
+    text.render(assessment, rules, file=buffer, plain=True, width=100, full=full)
     return buffer.getvalue()
 
 
+@pytest.mark.parametrize("full", [False, True], ids=["one-page", "full"])
 @pytest.mark.parametrize("fmt", ["txt", "md", "html"])
 @pytest.mark.parametrize("persona", PERSONAS, ids=[p.stem for p in PERSONAS])
-def test_report_matches_golden(rules: Rules, persona: Path, fmt: str) -> None:
-    rendered = _render(rules, persona, fmt)
-    target = GOLDEN / f"{persona.stem}.{fmt}"
+def test_report_matches_golden(rules: Rules, persona: Path, fmt: str, full: bool) -> None:
+    rendered = _render(rules, persona, fmt, full)
+    target = GOLDEN / f"{persona.stem}{'.full' if full else ''}.{fmt}"
     if os.environ.get("UPDATE_GOLDEN"):
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(rendered, encoding="utf-8")

@@ -104,7 +104,12 @@ def test_full_path_by_keystrokes(tmp_path: Path, children: list[pexpect.spawn]) 
     expect(child, "What next?")
     key(child, ENTER)  # show my results
     expect(child, "Not yet: NHS-funded training from 14 July 2025 by the PWP route.")
+    expect(child, "Next steps")
+    expect(child, "What would you like to do?")
+    assert "Timeline" not in (child.before or ""), "the first screen is the one-page answer"
+    key(child, DOWN * 4 + ENTER)  # show everything
     expect(child, "Timeline")
+    expect(child, "Show the short answer again")
     quit_from_results(child)
     assert child.exitstatus == 0
     assert "Traceback" not in (child.before or "")

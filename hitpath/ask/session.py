@@ -86,6 +86,8 @@ class Session:
         self.plain = plain
         self.save_path = save_path
         self.interview = Interview(rules, answers, as_of, ask_all=ask_all)
+        # The one-page answer first; "Show everything" switches the screen and the exports.
+        self.full = False
 
     def run(self) -> int:
         self.interview.run(self.prompter)
@@ -134,7 +136,7 @@ class Session:
 
         assessment = assess(self.rules, self.answers, self.as_of)
         print()
-        render(assessment, self.rules, plain=self.plain)
+        render(assessment, self.rules, plain=self.plain, full=self.full)
         return assessment
 
     def results(self) -> None:
@@ -147,12 +149,15 @@ class Session:
                 ("Export a Markdown summary", "markdown"),
                 ("Export an HTML summary", "html"),
                 ("Save my answers to a file", "save"),
-                ("Show the results again", "again"),
+                ("Show the short answer again", "short") if self.full else
+                ("Show everything: reasons, funding rule, pay, timeline, advice, sources",
+                 "full"),
                 ("Quit", "quit"),
             ])
             if choice == "quit":
                 return
-            if choice == "again":
+            if choice in ("short", "full"):
+                self.full = choice == "full"
                 assessment = self.show()
             elif choice == "whatif":
                 assessment = self.what_if(assessment)
@@ -170,11 +175,11 @@ class Session:
         if fmt == "markdown":
             from hitpath.report.markdown import render as render_md
 
-            text = render_md(assessment, self.rules)
+            text = render_md(assessment, self.rules, full=self.full)
         else:
             from hitpath.report.html import render as render_html
 
-            text = render_html(assessment, self.rules)
+            text = render_html(assessment, self.rules, full=self.full)
         write_atomic(path, text, mode=0o600)
 
     def write(self, action: Callable[[str], None], path: str) -> None:

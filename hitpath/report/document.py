@@ -1,14 +1,20 @@
 """One report, built once from an Assessment as a list of blocks, then rendered as text,
-Markdown or HTML, so every format says exactly the same thing."""
+Markdown or HTML, so every format says exactly the same thing.
+
+By default it is the one-page answer: the summary line, the routes with their verdicts and
+dates, what is missing and how to meet it, the next intake, the next three steps and the
+points to check. ``full=True`` adds the reasons, the funding rule, terms and pay, the
+timeline, every next step and piece of advice, the answers given and every source."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from hitpath.core.conditions import describe_answer
 from hitpath.core.dates import long_date
-from hitpath.core.model import Assessment, Rules
-from hitpath.report.words import day, headline, pay_range, verdict_words
+from hitpath.core.model import Assessment, RequirementResult, RouteResult, Rules
+from hitpath.report.words import day, headline, pay_range, verdict_tag, verdict_words
 
 TOPIC_TITLES = {
     "scope": "Where this applies",
@@ -23,43 +29,81 @@ TOPIC_TITLES = {
 }
 TOPIC_ORDER = ["scope", "route", "funding", "uncertain", "entry", "terms", "checks", "role",
                "career"]
+# Advice on these topics is what a person must check before relying on the answer, so the
+# one-page answer shows it; the rest waits for the full report.
+CHECK_TOPICS = ("scope", "uncertain")
+# The one-page answer lists this many next steps; the full report lists them all.
+STEPS_ON_ONE_PAGE = 3
+
+TITLE = "Your routes to High Intensity Therapist training"
+ANSWER_HEADING = "Your answer"
+FULL_HINT = ("This is the short answer. The full report (hitpath check --full, or \"Show "
+             "everything\" after the questions) adds the reasons, funding rule, pay, timeline "
+             "and all the advice.")
+SOURCES_HEADING = "Sources"
+# A terminal cannot link a citation to its source, so the one-page answer points to them.
+SOURCES_HINT = "The sources in brackets, with their titles and addresses: hitpath sources."
 
 
-@dataclass
-class Block:
-    kind: str  # title | heading | para | items | routes | warning | sources
-    text: str = ""
-    items: list[str] = field(default_factory=list)
-    verdict: str = ""
-    level: int = 2
-    links: list[tuple[str, str, str]] = field(default_factory=list)  # (id, title, url)
-    rows: list[RouteRow] = field(default_factory=list)
+@dataclass(frozen=True)
+class Line:
+    """A sentence and the ids of the sources it rests on (shown as linked citations)."""
+
+    text: str
+    sources: tuple[str, ...] = ()
+
+
+class _Cite(Protocol):
+    """The line-maker ``build`` hands its helpers: it records each source a line cites."""
+
+    def __call__(self, text: str, sources: tuple[str, ...] | list[str] = ..., /) -> Line: ...
 
 
 @dataclass
 class RouteRow:
     verdict: str
     title: str
-    words: str
-    date: str
+    words: str  # the verdict in words, with its date: "Not yet: from 14 July 2025"
+    tag: str  # the verdict's first words, for a tag: "Not yet"
+    detail: str  # the rest: "from 14 July 2025"
     reason: str
+    caveat: str | None = None
 
 
-def _cite(ids: tuple[str, ...] | list[str]) -> str:
-    return " [" + ", ".join(ids) + "]" if ids else ""
+@dataclass
+class Block:
+    """One piece of the report; renderers map each kind to their own form.
+
+    Kinds: title, meta (when and with which rules), answer (the summary line), heading,
+    para, warning, routes, items (a list), steps (a checklist), timeline, inset (set apart:
+    the next intake, the pointer to the full report), sources (with its own heading).
+    """
+
+    kind: str
+    text: str = ""
+    items: list[Line] = field(default_factory=list)
+    level: int = 2
+    links: list[tuple[str, str, str]] = field(default_factory=list)  # (id, title, url)
+    rows: list[RouteRow] = field(default_factory=list)
+    brief: bool = False  # sources in the one-page answer: a terminal names them only
 
 
-def build(assessment: Assessment, rules: Rules) -> list[Block]:
-    """The report's blocks, in reading order."""
+def cite_text(line: Line) -> str:
+    """A line with its citations in brackets, for the text formats: 'Text. [HEE-2022]'."""
+    return line.text + (" [" + ", ".join(line.sources) + "]" if line.sources else "")
+
+
+def build(assessment: Assessment, rules: Rules, full: bool = False) -> list[Block]:
+    """The report's blocks, in reading order: the one-page answer, or everything."""
     a = assessment
     used: list[str] = []
 
-    def cite(ids: tuple[str, ...] | list[str]) -> str:
-        used.extend(i for i in ids if i not in used)
-        return _cite(ids)
+    def line(text: str, sources: tuple[str, ...] | list[str] = ()) -> Line:
+        used.extend(i for i in sources if i not in used)
+        return Line(text, tuple(sources))
 
-    doc: list[Block] = [Block("title", "Your routes to High Intensity Therapist training")]
-    doc.append(Block("para", (
+    doc: list[Block] = [Block("title", TITLE)]
+    doc.append(Block("meta", (
         f"Checked on {long_date(a.as_of)}"
         + (f" for a course starting {long_date(a.reference_date)}"
            if a.reference_date != a.as_of else "")
@@ -70,52 +114,89 @@ def build(assessment: Assessment, rules: Rules) -> list[Block]:
             f"These rules were last reviewed on {long_date(a.rules_reviewed)}, more than "
             f"{rules.meta.review_every_months} months before this check. Pay and policy may "
             "have changed since; check the sources.")))
-    doc.append(Block("heading", "Summary"))
-    doc.append(Block("para", headline(a, rules)))
+    doc.append(Block("answer", headline(a, rules)))
 
     doc.append(Block("heading", "Routes"))
-    rows = []
-    for r in a.routes:
-        if r.verdict == "unsure":
-            facts = ", ".join(rules.question_by_id[q].fact for q in r.unknown)
-            reason = f"Depends on: {facts}."
-        else:
-            reason = r.summary if r.verdict == "eligible" else r.reason
-        if r.caveat:
-            reason = f"{reason} Not settled: {r.caveat}"
-        rows.append(RouteRow(r.verdict, r.title, verdict_words(r), day(r.eligible_from),
-                             reason))
-    doc.append(Block("routes", rows=rows))
+    doc.append(Block("routes", rows=[_route_row(r, rules) for r in a.routes]))
 
     missing = [r for r in a.routes if r.verdict not in ("eligible", "not_eligible") and r.unmet]
     if missing:
         doc.append(Block("heading", "What is missing, and how to meet it"))
         for r in missing:
-            items = []
-            for u in r.unmet:
-                if u.status == "unknown":
-                    # Said as a question, not as a fact: an answer is missing or not sure.
-                    when = f" (from {long_date(u.date)}, if it applies)" if u.date else ""
-                    facts = ", ".join(rules.question_by_id[q].fact for q in u.unknown)
-                    text = (f"Not known yet: {u.title}{when}. It depends on {facts}. "
-                            f"How: {u.how_to_meet}")
-                else:
-                    when = f" (from {long_date(u.date)})" if u.date else ""
-                    text = f"Missing: {u.title}{when}. {u.text} How: {u.how_to_meet}"
-                caveat = rules.requirements[u.id].caveat
-                if caveat:
-                    text += f" Not settled: {caveat}"
-                items.append(text + cite(u.sources))
             doc.append(Block("heading", r.title, level=3))
-            doc.append(Block("items", items=items))
+            doc.append(Block("items", items=[
+                line(_missing(u, rules, full), u.sources) for u in r.unmet]))
 
+    # The slot for the next intake to aim for: filled once the assessment carries it.
+
+    if a.next_steps:
+        shown = a.next_steps if full else a.next_steps[:STEPS_ON_ONE_PAGE]
+        doc.append(Block("heading", "Next steps"))
+        doc.append(Block("steps", items=[
+            line((f"From {long_date(s.date)}: " if s.date else "") + s.text, s.sources)
+            for s in shown]))
+
+    # A caveat already said beside a missing requirement is not said twice.
+    said = {rules.requirements[u.id].caveat for r in missing for u in r.unmet}
+    checks = [line(note) for note in a.notes]
+    checks += [line(item.text, item.sources) for topic in CHECK_TOPICS
+               for item in a.advice if item.topic == topic and item.text not in said]
+    if checks:
+        doc.append(Block("heading", "Check these before you rely on it"))
+        doc.append(Block("items", items=checks))
+
+    if full:
+        _everything_else(doc, a, rules, line)
+    else:
+        doc.append(Block("inset", FULL_HINT))
+
+    doc.append(Block("sources", SOURCES_HEADING, brief=not full, links=[
+        (sid, rules.sources[sid].title, rules.sources[sid].url) for sid in used
+        if sid in rules.sources]))
+    if full and rules.meta.does_not_cover:
+        doc.append(Block("heading", "What this does not cover"))
+        doc.append(Block("items", items=[Line(t) for t in rules.meta.does_not_cover]))
+    if rules.meta.care_signpost:
+        doc.append(Block("para", rules.meta.care_signpost))
+    return doc
+
+
+def _route_row(r: RouteResult, rules: Rules) -> RouteRow:
+    if r.verdict == "unsure":
+        facts = ", ".join(rules.question_by_id[q].fact for q in r.unknown)
+        reason = f"Depends on: {facts}."
+    else:
+        reason = r.summary if r.verdict == "eligible" else r.reason
+    tag, detail = verdict_tag(r)
+    return RouteRow(r.verdict, r.title, verdict_words(r), tag, detail, reason, r.caveat)
+
+
+def _missing(u: RequirementResult, rules: Rules, full: bool) -> str:
+    """One missing requirement: what, from when, and how to meet it (and why, in full)."""
+    if u.status == "unknown":
+        # Said as a question, not as a fact: an answer is missing or not sure.
+        when = f" (from {long_date(u.date)}, if it applies)" if u.date else ""
+        facts = ", ".join(rules.question_by_id[q].fact for q in u.unknown)
+        text = f"Not known yet: {u.title}{when}. It depends on {facts}. How: {u.how_to_meet}"
+    else:
+        when = f" (from {long_date(u.date)})" if u.date else ""
+        why = f" {u.text}" if full else ""
+        text = f"Missing: {u.title}{when}.{why} How: {u.how_to_meet}"
+    caveat = rules.requirements[u.id].caveat
+    return text + (f" Not settled: {caveat}" if caveat else "")
+
+
+def _everything_else(doc: list[Block], a: Assessment, rules: Rules, line: _Cite) -> None:
+    """The full report's sections after the one-page answer."""
     doc.append(Block("heading", "Why"))
     for r in a.routes:
         doc.append(Block("heading", f"{r.title}: {verdict_words(r)}", level=3))
-        items = [f"Because {b}." if not b.endswith(".") else f"Because {b}" for b in r.because]
-        items += [f"Met: {m.text}" for m in r.met]
-        doc.append(Block("items", items=items + [f"Rules: {', '.join(r.sources)}"]))
-        cite(r.sources)
+        row = _route_row(r, rules)
+        items = [Line(row.reason + (f" Not settled: {r.caveat}" if r.caveat else ""))]
+        items += [Line(f"Because {b}." if not b.endswith(".") else f"Because {b}")
+                  for b in r.because]
+        items += [Line(f"Met: {m.text}") for m in r.met]
+        doc.append(Block("items", items=[*items, line("Rules:", r.sources)]))
 
     f = a.funding
     doc.append(Block("heading", rules.funding.title))
@@ -123,60 +204,56 @@ def build(assessment: Assessment, rules: Rules) -> list[Block]:
              "unsure": "Not settled on your answers."}[f.two_year_rule]
     if f.caveat:
         state = f"Applies to you, as far as we can tell: {f.caveat}"
-    lines = [state]
+    lines = [Line(state)]
     if f.nhs_funding_from:
         prefix = "If the rule applies to you, " if f.two_year_rule == "unsure" else ""
-        lines.append(f"{prefix}NHS-funded high intensity training can start from "
-                     f"{long_date(f.nhs_funding_from)}.")
-    lines.append(f.text + cite(f.sources))
-    lines += [f"Because {b}." for b in f.because if f.two_year_rule != "does_not_apply"]
-    lines += f.notes
+        lines.append(Line(f"{prefix}NHS-funded high intensity training can start from "
+                          f"{long_date(f.nhs_funding_from)}."))
+    lines.append(line(f.text, f.sources))
+    lines += [Line(f"Because {b}.") for b in f.because if f.two_year_rule != "does_not_apply"]
+    lines += [Line(n) for n in f.notes]
     doc.append(Block("items", items=lines))
 
     t = a.terms
     doc.append(Block("heading", "Trainee terms and pay"))
     pay_items = [
-        f"Trainees are usually paid at band {t.trainee_band} and qualified therapists at band "
-        f"{t.qualified_band}, working {t.hours_per_week:g} hours a week full-time."
-        + cite(rules.terms.bands_sources + rules.terms.hours_sources),
-        t.training.text + cite(t.training.sources),
+        line(f"Trainees are usually paid at band {t.trainee_band} and qualified therapists at "
+             f"band {t.qualified_band}, working {t.hours_per_week:g} hours a week full-time.",
+             rules.terms.bands_sources + rules.terms.hours_sources),
+        line(t.training.text, t.training.sources),
     ]
     if not a.in_scope:
-        pay_items.insert(0, f"These are {rules.meta.jurisdiction}'s terms and Agenda for "
-                            "Change pay; other nations have their own pay scales.")
+        pay_items.insert(0, Line(f"These are {rules.meta.jurisdiction}'s terms and Agenda for "
+                                 "Change pay; other nations have their own pay scales."))
     if t.pay_year:
         est = " (estimated)" if t.estimated else ""
-        pay_items.append(
+        pay_items.append(line(
             f"Agenda for Change {t.pay_year}{est}, from {day(t.pay_from)}: band {t.trainee_band} "
             f"{pay_range(t.trainee_pay)}; band {t.qualified_band} {pay_range(t.qualified_pay)} "
-            "a year, full-time basic pay." + cite(t.sources))
+            "a year, full-time basic pay.", t.sources))
         if t.pay_note:
-            pay_items.append(t.pay_note)
+            pay_items.append(Line(t.pay_note))
     else:
-        pay_items.append("The rules hold no pay table for this date.")
+        pay_items.append(Line("The rules hold no pay table for this date."))
     if t.hcas and t.trainee_pay:
-        pay_items.append(
+        pay_items.append(line(
             f"In {t.hcas.label} a High Cost Area Supplement of {t.hcas.percent:g}% of basic pay "
-            "is added, within a yearly minimum and maximum; see the advert."
-            + cite(rules.hcas.sources))
+            "is added, within a yearly minimum and maximum; see the advert.",
+            rules.hcas.sources))
     doc.append(Block("items", items=pay_items))
 
     if a.timeline:
         doc.append(Block("heading", "Timeline"))
-        steps = [(f"{long_date(e.date)}: " if e.date else "Then: ") + e.label
+        steps = [Line((f"{long_date(e.date)}: " if e.date else "Then: ") + e.label)
                  for e in a.timeline]
-        steps[-1] += cite(rules.terms.timeline_sources + rules.terms.training.sources)
+        steps[-1] = line(steps[-1].text,
+                         rules.terms.timeline_sources + rules.terms.training.sources)
         doc.append(Block("timeline", items=steps))
 
-    if a.next_steps:
-        doc.append(Block("heading", "Next steps"))
-        doc.append(Block("items", items=[
-            "[ ] " + (f"From {long_date(s.date)}: " if s.date else "") + s.text + cite(s.sources)
-            for s in a.next_steps]))
-
-    by_topic: dict[str, list[str]] = {}
+    by_topic: dict[str, list[Line]] = {}
     for item in a.advice:
-        by_topic.setdefault(item.topic, []).append(item.text + cite(item.sources))
+        if item.topic not in CHECK_TOPICS:
+            by_topic.setdefault(item.topic, []).append(line(item.text, item.sources))
     if by_topic:
         doc.append(Block("heading", "Advice"))
         for topic in TOPIC_ORDER:
@@ -184,26 +261,22 @@ def build(assessment: Assessment, rules: Rules) -> list[Block]:
                 doc.append(Block("heading", TOPIC_TITLES[topic], level=3))
                 doc.append(Block("items", items=by_topic[topic]))
 
-    if a.notes:
-        doc.append(Block("items", items=a.notes))
-
     doc.append(Block("heading", "Your answers"))
     answer_items = []
     for q in rules.questions:
         if q.id in a.answers.values:
             shown = describe_answer(q, a.answers.values[q.id], q.id in a.answers.month_only)
-            answer_items.append(f"{q.fact[0].upper() + q.fact[1:]}: {shown}")
-    doc.append(Block("items", items=answer_items or ["No answers given."]))
+            answer_items.append(Line(f"{q.fact[0].upper() + q.fact[1:]}: {shown}"))
+    doc.append(Block("items", items=answer_items or [Line("No answers given.")]))
 
-    meta = rules.meta
-    doc.append(Block("heading", "Sources"))
-    doc.append(Block("sources", links=[
-        (sid, rules.sources[sid].title, rules.sources[sid].url) for sid in used
-        if sid in rules.sources]))
-    if meta.does_not_cover:
-        doc.append(Block("heading", "What this does not cover"))
-        doc.append(Block("items", items=list(meta.does_not_cover)))
-    if meta.care_signpost:
-        doc.append(Block("para", meta.care_signpost))
-    return doc
 
+
+
+def anchor(source_id: str) -> str:
+    """The fragment id of a source's entry in the sources list: 'src-HEE-2022'.
+
+    Letters, digits and '-' are kept; anything else is spelled as _hex_, so two ids never
+    share an anchor and nothing from the rules can break out of an attribute.
+    """
+    return "src-" + "".join(c if c.isascii() and (c.isalnum() or c == "-") else
+                            f"_{ord(c):x}_" for c in source_id)

@@ -3,35 +3,52 @@
 from __future__ import annotations
 
 from hitpath.core.model import Assessment, Rules
-from hitpath.report.document import Block, build
+from hitpath.report.document import ANSWER_HEADING, Block, Line, anchor, build
 from hitpath.report.words import ASCII_SYMBOL
 
 
 def render_blocks(doc: list[Block]) -> str:
-    """Markdown text of a built report."""
+    """Markdown text of a built report; citations link to their entries under Sources."""
     out: list[str] = []
     for block in doc:
         if block.kind == "title":
             out.append(f"# {block.text}\n")
+        elif block.kind == "answer":
+            out.append(f"## {ANSWER_HEADING}\n\n**{block.text}**\n")
         elif block.kind == "heading":
             out.append(f"{'#' * block.level} {block.text}\n")
-        elif block.kind == "para":
+        elif block.kind in ("para", "meta"):
             out.append(f"{block.text}\n")
+        elif block.kind == "inset":
+            out.append(f"> {block.text}\n")
         elif block.kind == "warning":
             out.append(f"> **Warning:** {block.text}\n")
         elif block.kind == "routes":
-            out.append("| Route | Verdict | Main reason |\n|---|---|---|")
+            out.append("| Route | Verdict |\n|---|---|")
             out.append("\n".join(
-                f"| {row.title} | **{ASCII_SYMBOL[row.verdict]}** {row.words} | {row.reason} |"
+                f"| {row.title} | **{ASCII_SYMBOL[row.verdict]} {row.tag}**"
+                f"{': ' + row.detail if row.detail else ''}"
+                + (f"<br>Not settled: {row.caveat}" if row.caveat else "") + " |"
                 for row in block.rows) + "\n")
         elif block.kind in ("items", "timeline"):
-            out.append("\n".join(f"- {item}" for item in block.items) + "\n")
+            out.append("\n".join(f"- {_cited(item)}" for item in block.items) + "\n")
+        elif block.kind == "steps":
+            out.append("\n".join(f"{n}. {_cited(item)}"
+                                 for n, item in enumerate(block.items, 1)) + "\n")
         elif block.kind == "sources":
-            out.append("\n".join(f"- {sid}: [{title}]({url})"
+            out.append(f"## {block.text}\n")
+            out.append("\n".join(f'- <a id="{anchor(sid)}"></a>{sid}: [{title}]({url})'
                                  for sid, title, url in block.links) + "\n")
     return "\n".join(out).rstrip() + "\n"
 
 
-def render(assessment: Assessment, rules: Rules) -> str:
-    """Markdown for one assessment."""
-    return render_blocks(build(assessment, rules))
+def _cited(line: Line) -> str:
+    if not line.sources:
+        return line.text
+    links = ", ".join(f"[{sid}](#{anchor(sid)})" for sid in line.sources)
+    return f"{line.text} \\[{links}\\]"
+
+
+def render(assessment: Assessment, rules: Rules, full: bool = False) -> str:
+    """Markdown for one assessment: the one-page answer, or everything with ``full``."""
+    return render_blocks(build(assessment, rules, full=full))

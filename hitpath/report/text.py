@@ -12,7 +12,14 @@ from typing import IO, Any
 
 from hitpath.core.dates import long_date
 from hitpath.core.model import Assessment, Rules
-from hitpath.report.document import Block, build
+from hitpath.report.document import (
+    ANSWER_HEADING,
+    SOURCES_HINT,
+    Block,
+    Line,
+    build,
+    cite_text,
+)
 from hitpath.report.words import ASCII_SYMBOL, SYMBOL
 
 STYLE = {
@@ -26,9 +33,10 @@ STYLE = {
 
 def render(
     assessment: Assessment, rules: Rules, file: IO[str] | None = None, plain: bool = False,
-    width: int | None = None,
+    width: int | None = None, full: bool = False,
 ) -> None:
-    """Print the report; ``plain`` gives linear ASCII-symbol text with no colour.
+    """Print the one-page answer (everything with ``full``); ``plain`` gives linear
+    ASCII-symbol text with no colour.
 
     Output that is not a terminal is always plain; it is wrapped only when ``width`` is given,
     so a screen reader or a paste gets one line per item.
@@ -38,7 +46,7 @@ def render(
     out = file or sys.stdout
     if not plain and not (hasattr(out, "isatty") and out.isatty()):
         plain = True
-    doc = build(assessment, rules)
+    doc = build(assessment, rules, full=full)
     if plain:
         if width is None and hasattr(out, "isatty") and out.isatty():
             import shutil
@@ -60,7 +68,7 @@ def plain_text(doc: list[Block], width: int | None = None) -> str:
 
     def put(text: str, indent: str = "", hang: str = "") -> None:
         if width:
-            # Never break a URL or a source id such as AD-NELFT across lines.
+            # Never break a word, a URL or a source id such as AD-NELFT across lines.
             lines.extend(textwrap.wrap(text, width, initial_indent=indent,
                                        subsequent_indent=hang or indent,
                                        break_on_hyphens=False, break_long_words=False)
@@ -69,25 +77,37 @@ def plain_text(doc: list[Block], width: int | None = None) -> str:
             lines.append(indent + text)
 
     for block in doc:
-        if block.kind == "title":
+        if block.kind in ("title", "meta", "para"):
             put(block.text)
+        elif block.kind == "answer":
+            lines.append("")
+            put(ANSWER_HEADING)
+            put(block.text, "  ")
         elif block.kind == "heading":
             if block.level == 2:
                 lines.append("")
             put(block.text)
-        elif block.kind == "para":
+        elif block.kind == "inset":
+            lines.append("")
             put(block.text)
         elif block.kind == "warning":
             put("Warning: " + block.text)
         elif block.kind == "routes":
             for row in block.rows:
                 put(f"{ASCII_SYMBOL[row.verdict]} {row.title}: {row.words}.", "", "    ")
-                if row.verdict != "eligible":
-                    put(row.reason, "    ")
+                if row.caveat:
+                    put(f"Not settled: {row.caveat}", "    ")
         elif block.kind in ("items", "timeline"):
             for item in block.items:
-                put(item, "  - ", "    ")
+                put(cite_text(item), "  - ", "    ")
+        elif block.kind == "steps":
+            for number, item in enumerate(block.items, 1):
+                put(cite_text(item), f"  {number}. ", "     ")
+        elif block.kind == "sources" and block.brief:
+            put(SOURCES_HINT)
         elif block.kind == "sources":
+            lines.append("")
+            put(block.text)
             for sid, title, url in block.links:
                 put(f"{sid}: {title} {url}", "  - ", "    ")
     return "\n".join(lines) + "\n"
@@ -110,6 +130,10 @@ class _Printer:
             kind = block.kind
             if kind == "title":
                 self.out(block.text, "bold")
+            elif kind == "meta":
+                self.out(block.text, "dim")
+            elif kind == "answer":
+                self.answer(block.text)
             elif kind == "heading":
                 if block.level == 2:
                     self.console.print()
@@ -118,6 +142,9 @@ class _Printer:
                     self.out(block.text, "bold")
             elif kind == "para":
                 self.out(block.text)
+            elif kind == "inset":
+                self.console.print()
+                self.out(block.text, "italic")
             elif kind == "warning":
                 self.out("Warning: " + block.text, "bold red")
             elif kind == "routes":
@@ -127,31 +154,60 @@ class _Printer:
                 self.items(block.items)
             elif kind == "items":
                 self.items(block.items)
+            elif kind == "steps":
+                self.items(block.items, numbered=True)
+            elif kind == "sources" and block.brief:
+                self.out(SOURCES_HINT, "dim")
             elif kind == "sources":
-                self.items([f"{sid}: {title} {url}" for sid, title, url in block.links])
+                self.console.print()
+                self.out(block.text, "bold underline")
+                self.items([Line(f"{sid}: {title} {url}") for sid, title, url in block.links])
 
-    def items(self, items: list[str]) -> None:
+    def answer(self, text: str) -> None:
+        """The summary line, set apart in a box: the most important thing on the screen."""
+        from rich.panel import Panel
+        from rich.text import Text
+
+        self.console.print()
+        self.console.print(Panel(Text(text, style="bold"), title=ANSWER_HEADING,
+                                 title_align="left", border_style="bold", expand=False))
+
+    def items(self, items: list[Line], numbered: bool = False) -> None:
         from rich.table import Table
 
         grid = Table.grid(padding=(0, 1))
         grid.add_column(width=3, justify="right")
         grid.add_column(ratio=1, overflow="fold")
-        for item in items:
-            grid.add_row("•", item)
+        for number, item in enumerate(items, 1):
+            grid.add_row(f"{number}." if numbered else "•", cite_text(item))
         self.console.print(grid)
 
     def routes(self, block: Block) -> None:
-        from rich import box
+        """A table of routes and verdicts; stacked lines when a column would split words."""
         from rich.table import Table
         from rich.text import Text
 
-        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=True)
-        table.add_column("Route", ratio=3)
-        table.add_column("Verdict", ratio=3)
-        table.add_column("Main reason", ratio=6)
-        for row in block.rows:
-            verdict = Text(f"{self.symbols[row.verdict]} {row.words}", style=STYLE[row.verdict])
-            table.add_row(row.title, verdict, row.reason)
+        verdicts = [f"{self.symbols[row.verdict]} {row.words}" for row in block.rows]
+        longest = max((len(w) for row in block.rows for w in row.title.split()), default=0)
+        widest_verdict = max((len(w) for v in verdicts for w in v.split()), default=0)
+        # Two columns of about 2:3 plus a gap; below this a column would cut words in two.
+        if self.console.width < max(longest * 5 // 2, widest_verdict * 5 // 3) + 2 \
+                or self.console.width < 60:
+            for row, verdict in zip(block.rows, verdicts, strict=True):
+                self.out(row.title, "bold")
+                self.out("  " + verdict, STYLE[row.verdict])
+                if row.caveat:
+                    self.out(f"  Not settled: {row.caveat}")
+            return
+        table = Table(box=None, show_header=False, show_edge=False, pad_edge=False,
+                      padding=(0, 2))
+        table.add_column("Route")
+        table.add_column("Verdict")
+        for row, verdict in zip(block.rows, verdicts, strict=True):
+            cell = Text(verdict, style=STYLE[row.verdict])
+            if row.caveat:
+                cell.append(f"\nNot settled: {row.caveat}", style="")
+            table.add_row(row.title, cell)
         self.console.print(table)
 
     def picture(self, assessment: Assessment) -> None:

@@ -53,8 +53,20 @@ def verdict_words(route: RouteResult) -> str:
     """A route's verdict in words; 'not yet' names the first thing missing."""
     if route.verdict == "not_yet":
         needs = [u.title for u in route.unmet if u.status in ("unmet", "dated")]
-        return "Not yet: needs " + needs[0].lower() if needs else "Not yet"
+        return "Not yet: needs " + needs[0][:1].lower() + needs[0][1:] if needs else "Not yet"
     return verdict_text(route.verdict, route.eligible_from)
+
+
+VERDICT_TAGS = ("Eligible now", "Not yet", "Not decided", "Not for you")
+
+
+def verdict_tag(route: RouteResult) -> tuple[str, str]:
+    """The verdict as a short tag and the words after it: ('Not yet', 'from 14 July 2025')."""
+    words = verdict_words(route)
+    for tag in VERDICT_TAGS:
+        if words.startswith(tag):
+            return tag, words[len(tag):].lstrip(":").strip()
+    return words, ""
 
 
 def headline(assessment: Assessment, rules: Rules) -> str:
