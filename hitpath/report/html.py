@@ -58,9 +58,9 @@ a:focus { outline: 3px solid transparent; color: #0b0c0c; background-color: #fd0
                    clip-path: inset(50%) !important; border: 0 !important;
                    white-space: nowrap !important; }
 .checklist { list-style: none; padding-left: 0; }
-.checklist li { position: relative; padding-left: 2.25rem; }
-.checklist li::before { content: ""; position: absolute; left: 0; top: .05rem; width: 1.3rem;
-                        height: 1.3rem; border: 2px solid #0b0c0c; }
+.checklist li { position: relative; padding-left: 2em; margin-bottom: .5em; }
+.checklist li::before { content: ""; position: absolute; left: 0; top: .05em; width: 1.1em;
+                        height: 1.1em; border: 2px solid #0b0c0c; }
 .sources { font-size: 1rem; }
 .url { color: #484949; }
 @media (min-width: 40.0625em) {
