@@ -27,7 +27,7 @@ def render_blocks(doc: list[Block]) -> str:
             out.append("| Route | Verdict |\n|---|---|")
             out.append("\n".join(
                 f"| {row.title} | **{ASCII_SYMBOL[row.verdict]} {row.tag}**"
-                f"{': ' + row.detail if row.detail else ''}"
+                f"{row.words[len(row.tag):]}"
                 + (f"<br>Not settled: {row.caveat}" if row.caveat else "") + " |"
                 for row in block.rows) + "\n")
         elif block.kind in ("items", "timeline"):
