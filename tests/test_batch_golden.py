@@ -20,7 +20,9 @@ from tests.conftest import PACKAGE, ROOT, hitpath_exe
 
 PERSONAS = sorted((ROOT / "examples").glob("*.yaml"))
 CASES_DIR = PACKAGE / "rules_tests"
-PROMISE = {"eligible": 4, "eligible_from": 3, "unsure": 2, "not_yet": 1, "not_eligible": 0}
+# The order of the best route (docs): eligible now, from the earliest date, not yet, not
+# decided; never a route that is not for the person.
+PROMISE = {"eligible": 4, "eligible_from": 3, "not_yet": 2, "unsure": 1, "not_eligible": 0}
 
 
 def _cell(value: Any) -> str:
@@ -75,6 +77,12 @@ def expected_row(report: dict[str, Any], rules: Rules) -> dict[str, str]:
     applies = bool(best["met"] or best["unmet"])
     # The advisers' guide: best_route is empty when no route is for the person.
     row["best_route"] = best["id"] if applies and best["verdict"] != "not_eligible" else ""
+    # The JSON summary names the same route, with its verdict and date.
+    summary = report["summary"]
+    assert (summary["best_route"] or "") == row["best_route"]
+    if summary["best_route"]:
+        assert (summary["verdict"], summary["eligible_from"]) == (
+            best["verdict"], best["eligible_from"])
     row["main_unmet"] = main if applies else ""
     row["undecided_by"] = ";".join(undecided) if applies else ""
     row["error"] = ""

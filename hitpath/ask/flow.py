@@ -10,10 +10,21 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any, Protocol
 
-from hitpath.core.conditions import comparisons, evaluate, questions_in
+from hitpath.core.conditions import (
+    Operand,
+    comparisons_in,
+    condition_sites,
+    edge_values,
+    evaluate,
+    multi_answers,
+    questions_in,
+)
 from hitpath.core.dates import add_months
 from hitpath.core.engine import assess, reference_date
-from hitpath.core.model import Answers, AnswerValue, Question, Rules
+from hitpath.core.model import Answers, AnswerValue, Kind, Question, Rules
+
+MAX_PROBES = 4096
+"""Above this many combinations of a multi question's groups, probe singles and pairs only."""
 
 
 class _Back:
@@ -94,28 +105,29 @@ def _outcome(rules: Rules, answers: Answers, as_of: date) -> tuple[Any, ...]:
 
 def _probe_values(rules: Rules, question: Question, answers: Answers,
                   as_of: date) -> list[AnswerValue]:
-    """A handful of answers that between them reach every outcome the rules distinguish."""
+    """A handful of answers that between them reach every outcome the rules distinguish:
+    the same boundary values the path walk tries (``conditions.edge_values`` and
+    ``multi_answers``), plus the ends of the range."""
     if question.type == "choice":
         return list(question.values)
+    leaves = [leaf for site in condition_sites(rules)
+              for leaf in comparisons_in(rules.conditions, site.node)
+              if leaf["q"] == question.id]
     if question.type == "multi":
-        return [(v,) for v in question.values]
-    # Either side of every threshold the rules themselves name for this question.
-    named = [value for q, op, value in comparisons(rules)
-             if q == question.id and op not in ("answered",)]
+        # Whole groups of choices, and every combination: one choice at a time would never
+        # meet a contains_all.
+        return list(multi_answers(question, leaves, MAX_PROBES)[0])
     if question.type == "number":
-        marks = {0, 1, question.max or 1000}
-        for value in named:
-            marks |= {value - 1, value, value + 1}
-        for req in rules.requirements.values():
-            if req.question == question.id:
-                marks |= {req.at_least - 1, req.at_least, req.at_least + 1}
-        return sorted(m for m in marks if m >= 0)
+        ends: list[Operand] = [0, 1, question.max or 1000]
+        ends += [req.at_least for req in rules.requirements.values()
+                 if req.question == question.id and req.kind == Kind.MONTHS]
+        return [m for m in edge_values(leaves, ends) if isinstance(m, int) and m >= 0
+                and (question.max is None or m <= question.max)]
     reference = reference_date(rules, answers, as_of)
-    days = {as_of, as_of - timedelta(days=1), as_of + timedelta(days=1)}
-    for value in named:
-        days |= {value - timedelta(days=1), value}
+    days: set[date] = {as_of, as_of - timedelta(days=1), as_of + timedelta(days=1)}
+    days |= {d for d in edge_values(leaves) if isinstance(d, date)}
     for req in rules.requirements.values():
-        if req.question == question.id and req.kind == "date":
+        if req.question == question.id and req.kind == Kind.DATE:
             # The answer that makes the computed date fall on the judging day, either side.
             edge = add_months(reference, -(req.plus_years * 12 + req.plus_months))
             days |= {edge - timedelta(days=1), edge, edge + timedelta(days=1)}

@@ -8,7 +8,6 @@ weakest outcome of its requirements, decided in three values: a verdict that a m
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from hitpath.core.conditions import ROUTES_OPEN, evaluate, explain, questions_in, unknown_questions
 from hitpath.core.dates import add_months, long_date, months_between, rolled
@@ -20,17 +19,23 @@ from hitpath.core.model import (
     Item,
     Requirement,
     RequirementResult,
+    Route,
     RouteResult,
     Rules,
     TermsResult,
     TimelineEvent,
 )
-
-# Outcome ranks: a route's verdict is the lowest-ranked outcome among its requirements.
-NOT_ELIGIBLE, NOT_YET, DATED, ELIGIBLE = 0, 1, 2, 3
-_FAILURE = {"gate": NOT_ELIGIBLE, "need": NOT_YET, "months": DATED, "date": DATED}
-_VERDICT = {NOT_ELIGIBLE: "not_eligible", NOT_YET: "not_yet", DATED: "eligible_from",
-            ELIGIBLE: "eligible"}
+from hitpath.core.verdicts import (
+    OPEN,
+    Day,
+    FundingState,
+    Kind,
+    RequirementState,
+    Status,
+    Verdict,
+    requirement_check,
+    route_judge,
+)
 
 
 def reference_date(rules: Rules, answers: Answers, as_of: date) -> date:
@@ -44,60 +49,51 @@ def check_requirement(
     rules: Rules, req: Requirement, answers: Answers, as_of: date, reference: date,
     detail: bool = True,
 ) -> RequirementResult:
-    """Evaluate one requirement: met, unmet, dated (met from a date), unknown or not applicable.
+    """One requirement's state (``verdicts.requirement_check``), with its words.
 
     ``detail=False`` skips the explanations (for batch runs, where only verdicts are kept).
     """
     values = answers.values
-    applies = evaluate(rules, req.applies_when, values) if req.applies_when else True
+    state = requirement_check(rules, req)(values, Day(as_of), reference)
+    status = state.status
     because = explain(rules, req.applies_when, answers) if detail and req.applies_when else []
 
-    def result(status: str, text: str, **extra: Any) -> RequirementResult:
+    def result(text: str, more_because: list[str] | None = None,
+               notes: tuple[str, ...] = ()) -> RequirementResult:
         return RequirementResult(
             id=req.id, title=req.title, status=status, text=text, sources=req.sources,
-            how_to_meet=None if status in ("met", "not_applicable") else req.how_to_meet,
-            because=tuple(because + list(extra.pop("more_because", []))), **extra,
+            how_to_meet=None if status in (Status.MET, Status.NOT_APPLICABLE)
+            else req.how_to_meet,
+            date=state.date, unknown=state.unknown,
+            because=tuple(because + (more_because or [])), notes=notes,
         )
 
-    if applies is False:
-        return result("not_applicable", req.met)
-    pending = unknown_questions(rules, req.applies_when, values) if applies is None else []
-
-    if req.kind in ("gate", "need"):
-        met = evaluate(rules, req.met_when, values)
+    if status == Status.NOT_APPLICABLE:
+        return result(req.met)
+    if req.kind in (Kind.GATE, Kind.NEED):
         if detail:
             because += explain(rules, req.met_when, answers)
-        if met is None:
-            pending += unknown_questions(rules, req.met_when, values)
-            return result("unknown", req.unmet, unknown=tuple(dict.fromkeys(pending)))
-        if not met:
-            status = "unknown" if pending else "unmet"
-            return result(status, req.unmet, unknown=tuple(pending))
-        return result("met", req.met)  # met whether or not it applies
+        return result(req.met if status == Status.MET else req.unmet)
 
     assert req.question is not None
     question = rules.question_by_id[req.question]
     raw = values.get(req.question)
     if raw is None or raw == UNSURE:
-        state = "not sure" if raw == UNSURE else "not answered"
-        return result("unknown", req.unmet, unknown=tuple(dict.fromkeys([*pending, req.question])),
-                      more_because=[f"{question.fact}: {state}"])
-
+        said = "not sure" if raw == UNSURE else "not answered"
+        return result(req.unmet, [f"{question.fact}: {said}"])
     notes: list[str] = []
-    if req.kind == "months":
+    if req.kind == Kind.MONTHS:
         assert isinstance(raw, int)
-        # Experience keeps growing until the course starts, if the person keeps working.
         accrued = raw + months_between(as_of, reference)
         needed = req.at_least
         if accrued >= needed:
-            status, when = "met", None
             line = f"{question.fact}: {raw} (at least {needed} needed)"
             if accrued > raw:
                 line += f", {accrued} by {long_date(reference)} if you keep working"
         else:
-            status, when = "dated", add_months(as_of, needed - raw)
+            assert state.date is not None
             line = (f"{question.fact}: {raw} ({needed} needed), so reached on "
-                    f"{long_date(when)} if you keep working")
+                    f"{long_date(state.date)} if you keep working")
     else:
         assert isinstance(raw, date)
         months = req.plus_years * 12 + req.plus_months
@@ -108,72 +104,39 @@ def check_requirement(
             notes.append(f"You gave only the month of {question.fact}; we used its last day.")
         span = f"{req.plus_years} years" if not req.plus_months else f"{months} months"
         line = f"{question.fact}: {long_date(raw)}, so from {long_date(when)} ({span} later)"
-        status = "met" if reference >= when else "dated"
-    if status == "met":  # met whether or not it applies
-        return result("met", req.met, more_because=[line], notes=tuple(notes))
-    if pending:
-        return result("unknown", req.unmet, unknown=tuple(pending), date=when,
-                      more_because=[line], notes=tuple(notes))
-    return result("dated", req.unmet, date=when, more_because=[line], notes=tuple(notes))
+    return result(req.met if status == Status.MET else req.unmet, [line], tuple(notes))
 
 
 def _route(
-    rules: Rules, route: Any, answers: Answers, as_of: date, reference: date, detail: bool
+    rules: Rules, route: Route, answers: Answers, as_of: date, reference: date, detail: bool
 ) -> RouteResult:
     values = answers.values
     applies = evaluate(rules, route.applies_when, values)
     because = explain(rules, route.applies_when, answers) if detail else []
-    known: list[tuple[int, date | None]] = []
-    unknown: list[tuple[int, tuple[str, ...]]] = []
-    met: list[RequirementResult] = []
-    unmet: list[RequirementResult] = []
-    gate_failed: RequirementResult | None = None
-    if applies is False:
-        known.append((NOT_ELIGIBLE, None))
-    elif applies is None:
-        unknown.append((NOT_ELIGIBLE, tuple(unknown_questions(rules, route.applies_when, values))))
-    for req in route.requirements:
-        res = check_requirement(rules, req, answers, as_of, reference, detail)
-        if res.status == "met":
-            met.append(res)
-        elif res.status == "unmet":
-            known.append((_FAILURE[req.kind], None))
-            unmet.append(res)
-            if req.kind == "gate" and gate_failed is None:
-                gate_failed = res
-        elif res.status == "dated":
-            known.append((DATED, res.date))
-            unmet.append(res)
-        elif res.status == "unknown":
-            unknown.append((_FAILURE[req.kind], res.unknown))
-            unmet.append(res)
-    rank = min((r for r, _ in known), default=ELIGIBLE)
-    dates = [d for r, d in known if r == DATED and d is not None]
-    eligible_from = max(dates) if rank == DATED and dates else None
-    # Undecided if some unknown answer could make the verdict worse, or move a date later.
-    deciding: list[str] = []
-    for worst, questions in unknown:
-        if worst < rank or (worst == rank == DATED) or (worst == DATED and rank == ELIGIBLE):
-            deciding += [q for q in questions if q not in deciding]
-    if deciding:
+    results = [check_requirement(rules, req, answers, as_of, reference, detail)
+               for req in route.requirements]
+    states = {res.id: RequirementState(res.status, res.date, res.unknown) for res in results}
+    verdict, eligible_from, deciding, _ = route_judge(rules, route)(
+        values, Day(as_of), reference, states,
         # Name first the answers that can be given now (their question is reached).
-        askable = [q for q in deciding
-                   if evaluate(rules, rules.question_by_id[q].when, values) is True]
-        deciding = askable or deciding
-        verdict, eligible_from = "unsure", None
-    else:
-        verdict = _VERDICT[rank]
+        lambda q: evaluate(rules, rules.question_by_id[q].when, values) is True,
+    )
+    met = [res for res in results if res.status == Status.MET]
+    unmet = [res for res in results
+             if res.status in (Status.UNMET, Status.DATED, Status.UNKNOWN)]
+    gate_failed = next((res for req, res in zip(route.requirements, results, strict=True)
+                        if req.kind == Kind.GATE and res.status == Status.UNMET), None)
     if gate_failed is not None:
         reason = gate_failed.text  # e.g. England only: more to the point than who it is for
     elif applies is False:
         reason = route.not_applicable
-    elif verdict == "unsure":
+    elif verdict == Verdict.UNSURE:
         facts = [rules.question_by_id[q].fact for q in deciding]
         reason = "Depends on " + ", ".join(facts) + "."
-    elif verdict == "eligible":
+    elif verdict == Verdict.ELIGIBLE:
         reason = route.summary
     else:
-        worst_req = next((u for u in unmet if u.status == "unmet"), None) or (
+        worst_req = next((u for u in unmet if u.status == Status.UNMET), None) or (
             unmet[0] if unmet else None)
         reason = worst_req.text if worst_req else route.summary
     if applies is False:
@@ -182,15 +145,15 @@ def _route(
     for res in [*met, *unmet]:
         because += [b for b in res.because if b not in because]
     caveat = None
-    if (route.caveat_when and verdict in ("eligible", "eligible_from")
+    if (route.caveat_when and verdict in OPEN
             and evaluate(rules, route.caveat_when, values) is True):
         caveat = route.caveat
     return RouteResult(
         caveat=caveat,
         id=route.id, title=route.title, short_title=route.short_title, summary=route.summary,
         verdict=verdict,
-        eligible_from=eligible_from, met=met, unmet=unmet, unknown=deciding, because=because,
-        reason=reason, sources=route.sources,
+        eligible_from=eligible_from, met=met, unmet=unmet, unknown=list(deciding),
+        because=because, reason=reason, sources=route.sources,
     )
 
 
@@ -208,15 +171,15 @@ def _funding(
     notes = list(res.notes)
     caveat = None
     if applies is True:
-        state, text = "applies", funding.summary
+        state, text = FundingState.APPLIES, funding.summary
         if funding.uncertain_when and evaluate(rules, funding.uncertain_when,
                                                answers.values) is True:
             caveat = funding.uncertain
     elif applies is False:
-        state, text, from_date = "does_not_apply", funding.not_applied, None
+        state, text, from_date = FundingState.DOES_NOT_APPLY, funding.not_applied, None
         notes = []
     else:
-        state = "unsure"
+        state = FundingState.UNSURE
         unknown = unknown_questions(rules, req.applies_when, answers.values)
         precise = [t for q, t in funding.if_unsure_about if q in unknown]
         text = " ".join(precise) if precise else funding.if_unsure
@@ -268,9 +231,9 @@ def assess(rules: Rules, answers: Answers, as_of: date, *, detail: bool = True) 
             funding=funding, terms=_terms(rules, answers, as_of), advice=[], next_steps=[],
             answers=answers, notes=[],
         )
-    open_now = [r for r in routes if r.verdict in ("eligible", "eligible_from")]
-    any_unsure = any(r.verdict == "unsure" for r in routes)
-    context: dict[str, Any] = dict(answers.values)
+    open_now = [r for r in routes if r.verdict in OPEN]
+    any_unsure = any(r.verdict == Verdict.UNSURE for r in routes)
+    context: dict[str, object] = dict(answers.values)
     context[ROUTES_OPEN] = True if open_now else (None if any_unsure else False)
 
     advice = [Item(a.id, a.topic, a.text, a.sources) for a in rules.advice
@@ -306,7 +269,7 @@ def _timeline(
     rules: Rules, routes: list[RouteResult], as_of: date, reference: date
 ) -> list[TimelineEvent]:
     """From today to qualified, along the earliest open route (empty when none is open)."""
-    open_routes = [r for r in routes if r.verdict in ("eligible", "eligible_from")]
+    open_routes = [r for r in routes if r.verdict in OPEN]
     if not open_routes:
         return []
     route = min(open_routes, key=lambda r: r.eligible_from or reference)
@@ -315,7 +278,7 @@ def _timeline(
     training = terms.training
     events = [TimelineEvent(as_of, "Today", "today")]
     for res in route.unmet:
-        if res.status == "dated" and res.date:
+        if res.status == Status.DATED and res.date:
             events.append(TimelineEvent(res.date, f"{res.title}: reached", "requirement"))
     events.append(TimelineEvent(
         start, f"Earliest course start by the {route.short_title}", "start"))

@@ -8,13 +8,114 @@ annotations` either: NamedTuple would turn every string annotation into a Forwar
 
 from datetime import date
 from datetime import date as _Date  # for fields that are themselves called "date"
-from typing import Any, NamedTuple
+from enum import StrEnum
+from typing import Any, NamedTuple, TypedDict, final
 
 UNSURE = "not_sure"
 """The answer 'not sure': the engine treats it as unknown unless a rule names it."""
 
-Condition = dict[str, Any]
 AnswerValue = str | int | date | tuple[str, ...]
+
+
+class _Word(StrEnum):
+    """A word of the JSON contract: equal to, and hashed like, its plain string."""
+
+    __hash__ = str.__hash__
+
+
+class Verdict(_Word):
+    """A route's verdict (the JSON contract's words)."""
+
+    ELIGIBLE = "eligible"
+    ELIGIBLE_FROM = "eligible_from"
+    NOT_YET = "not_yet"
+    NOT_ELIGIBLE = "not_eligible"
+    UNSURE = "unsure"
+
+
+class Status(_Word):
+    """A requirement's state for one person."""
+
+    MET = "met"
+    UNMET = "unmet"
+    DATED = "dated"  # met from a date
+    UNKNOWN = "unknown"
+    NOT_APPLICABLE = "not_applicable"
+
+
+class Kind(_Word):
+    """What failing a requirement means for its route."""
+
+    GATE = "gate"  # not for you
+    NEED = "need"  # not yet, no date
+    MONTHS = "months"  # from a date: experience reached by working on
+    DATE = "date"  # from a date: a fixed time after an answer's date
+
+
+class FundingState(_Word):
+    """Whether the funding rule applies."""
+
+    APPLIES = "applies"
+    DOES_NOT_APPLY = "does_not_apply"
+    UNSURE = "unsure"
+
+
+# The condition tree, as the validated rules spell it: a discriminated union of mappings,
+# told apart by their one key (all, any, not, ref, routes_open, or q with one operator).
+
+@final
+class AllOf(TypedDict):
+    """True when every part is true."""
+
+    all: list["Condition"]
+
+
+@final
+class AnyOf(TypedDict):
+    """True when at least one part is true."""
+
+    any: list["Condition"]
+
+
+_Not = TypedDict("_Not", {"not": "Condition"})
+
+
+@final
+class NotOf(_Not):
+    """True when its part is false."""
+
+
+@final
+class Ref(TypedDict):
+    """A named condition from the rules' ``conditions`` table."""
+
+    ref: str
+
+
+@final
+class RoutesOpen(TypedDict):
+    """Whether any route is open (for advice and next steps)."""
+
+    routes_open: bool
+
+
+_Operators = TypedDict("_Operators", {
+    "equals": str | int, "not_equals": str | int, "in": list[str], "not_in": list[str],
+    "contains_any": list[str], "contains_all": list[str], "contains_none": list[str],
+    "at_least": int, "at_most": int, "before": str, "on_or_after": str, "answered": bool,
+}, total=False)
+
+
+class _Question(TypedDict):
+    q: str
+
+
+@final
+class Compare(_Question, _Operators):
+    """One answer compared with a value by exactly one operator from the registry."""
+
+
+Condition = AllOf | AnyOf | NotOf | Ref | RoutesOpen | Compare
 
 
 class Choice(NamedTuple):
@@ -53,7 +154,7 @@ class Question(NamedTuple):
 
 class Requirement(NamedTuple):
     id: str
-    kind: str  # gate | need | months | date
+    kind: Kind
     title: str
     met: str
     unmet: str
@@ -205,7 +306,8 @@ class Rules:
 
     __slots__ = ("meta", "sources", "conditions", "questions", "requirements", "routes",
                  "funding", "terms", "hcas", "advice", "next_steps", "origin",
-                 "question_by_id", "compiled", "reference_question", "scope_when")
+                 "question_by_id", "compiled", "requirement_checks", "reference_question",
+                 "scope_when")
 
     def __init__(
         self, *, meta: Meta, sources: dict[str, Source], conditions: dict[str, Condition],
@@ -229,8 +331,9 @@ class Rules:
         self.reference_question = reference_question
         self.scope_when = scope_when
         self.question_by_id = {q.id: q for q in questions}
-        # Compiled condition closures, keyed by the condition's identity (see conditions.py).
-        self.compiled: dict[int, Any] = {}
+        # The compiled conditions and requirements, made on first use (see conditions.py).
+        self.compiled: object = None
+        self.requirement_checks: dict[str, object] = {}
 
 
 class Answers:
@@ -257,13 +360,13 @@ class Answers:
         return f"Answers({self.values!r}, month_only={set(self.month_only)!r})"
 
 
-VERDICTS = ("eligible", "eligible_from", "not_yet", "not_eligible", "unsure")
+VERDICTS = tuple(Verdict)
 
 
 class RequirementResult(NamedTuple):
     id: str
     title: str
-    status: str  # met | unmet | dated | unknown | not_applicable
+    status: Status
     text: str
     sources: tuple[str, ...]
     how_to_meet: str | None = None
@@ -278,7 +381,7 @@ class RouteResult(NamedTuple):
     title: str
     short_title: str
     summary: str
-    verdict: str
+    verdict: Verdict
     eligible_from: date | None
     met: list[RequirementResult]
     unmet: list[RequirementResult]
@@ -290,7 +393,7 @@ class RouteResult(NamedTuple):
 
 
 class FundingResult(NamedTuple):
-    two_year_rule: str  # applies | does_not_apply | unsure
+    two_year_rule: FundingState
     nhs_funding_from: date | None
     text: str
     because: list[str]

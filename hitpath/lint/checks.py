@@ -12,12 +12,22 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from itertools import combinations, product
+from itertools import product
 from typing import Any
 
-from hitpath.core.conditions import ROUTES_OPEN, evaluate
+from hitpath.core.conditions import (
+    ROUTES_OPEN,
+    Operand,
+    comparisons_in,
+    condition_sites,
+    edge_values,
+    evaluate,
+    multi_answers,
+    parts,
+    refs_in,
+)
 from hitpath.core.dates import add_months, long_date
-from hitpath.core.model import UNSURE, Condition, Rules
+from hitpath.core.model import UNSURE, Compare, Condition, Rules
 from hitpath.lint.walk import engine_reads
 from hitpath.load.strict import LineMap, Path, line_of
 
@@ -80,93 +90,54 @@ def static_findings(loaded: Loaded, as_of: date) -> list[Finding]:
 
 # Questions and named conditions ---------------------------------------------------------
 
-def _mentions(node: Any, named: set[str]) -> Iterator[str]:
-    """Question ids a condition compares, noting the named conditions it refers to."""
-    if not isinstance(node, dict):
-        return
-    if "all" in node or "any" in node:
-        for part in node.get("all") or node.get("any") or []:
-            yield from _mentions(part, named)
-    elif "not" in node:
-        yield from _mentions(node["not"], named)
-    elif "ref" in node:
-        named.add(node["ref"])
-    elif "q" in node:
-        yield node["q"]
-
-
-def _used(data: dict[str, Any]) -> tuple[set[str], set[str]]:
-    """Questions used by something that matters, and the named conditions in use."""
-    roots: list[Any] = [q.get("when") for q in data["questions"]]
-    roots += [r["applies_when"] for r in data["routes"]]
-    for req in data["requirements"]:
-        roots += [req.get("applies_when"), req.get("met_when")]
-    roots += [a.get("when") for a in data["advice"]] + [s.get("when") for s in data["next_steps"]]
-    questions = {req["question"] for req in data["requirements"] if "question" in req}
+def _used(rules: Rules) -> tuple[set[str], set[str]]:
+    """Questions used by something that matters, and the named conditions in use: every
+    condition site (``conditions.condition_sites``) but the named table itself counts."""
+    questions = {req.question for req in rules.requirements.values() if req.question}
     named: set[str] = set()
-    done: set[str] = set()
-    for root in roots:
-        questions.update(_mentions(root, named))
-    while named - done:  # named conditions can refer to others
-        name = sorted(named - done)[0]
-        done.add(name)
-        questions.update(_mentions(data["conditions"].get(name), named))
+    for site in condition_sites(rules):
+        if site.role == "conditions":
+            continue
+        named.update(refs_in(rules.conditions, site.node))
+        questions.update(leaf["q"] for leaf in comparisons_in(rules.conditions, site.node))
     return questions, named
 
 
 def unused_questions(loaded: Loaded) -> list[Finding]:
     """A question nothing uses only lengthens the questionnaire."""
-    used, _ = _used(loaded.data)
+    used, _ = _used(loaded.rules)
+    reads = engine_reads(loaded.rules)
     return [
         loaded.finding(
-            "unused-question", ERROR, f"question '{q['id']}'",
-            "no requirement, advice item, next step or 'when' condition uses its answer",
+            "unused-question", ERROR, f"question '{q.id}'",
+            "no requirement, advice item, next step or condition uses its answer",
             "Use it in a condition or requirement, or remove the question.",
             ("questions", i, "id"))
-        for i, q in enumerate(loaded.data["questions"])
-        if q["id"] not in used and q["id"] not in engine_reads(loaded.rules)
+        for i, q in enumerate(loaded.rules.questions)
+        if q.id not in used and q.id not in reads
     ]
 
 
 def unused_conditions(loaded: Loaded) -> list[Finding]:
     """A named condition nobody refers to is dead text that may be edited in vain."""
-    _, named = _used(loaded.data)
+    _, named = _used(loaded.rules)
     return [
         loaded.finding(
             "unused-condition", WARNING, f"named condition '{name}'",
             "nothing refers to it with {ref: " + name + "}",
             "Refer to it where it is meant to apply, or remove it.", ("conditions", name))
-        for name in loaded.data["conditions"] if name not in named
+        for name in loaded.rules.conditions if name not in named
     ]
 
 
 # Constant conditions --------------------------------------------------------------------
-
-def condition_roots(data: dict[str, Any]) -> Iterator[tuple[Path, str, Any]]:
-    """Every condition in the file: its path, what owns it, and the condition."""
-    for name, node in data["conditions"].items():
-        yield ("conditions", name), f"named condition '{name}'", node
-    for i, q in enumerate(data["questions"]):
-        if "when" in q:
-            yield ("questions", i, "when"), f"question '{q['id']}'", q["when"]
-    for i, req in enumerate(data["requirements"]):
-        for key in ("applies_when", "met_when"):
-            if key in req:
-                yield ("requirements", i, key), f"requirement '{req['id']}'", req[key]
-    for i, route in enumerate(data["routes"]):
-        yield ("routes", i, "applies_when"), f"route '{route['id']}'", route["applies_when"]
-    for section, what in (("advice", "advice item"), ("next_steps", "next step")):
-        for i, item in enumerate(data[section]):
-            if "when" in item:
-                yield (section, i, "when"), f"{what} '{item['id']}'", item["when"]
-
 
 def constant_conditions(loaded: Loaded) -> list[Finding]:
     """Conditions (or parts) that come out the same for every possible answer."""
     domain = _Domain(loaded.rules)
     found: list[Finding] = []
 
-    def visit(node: Any, path: Path, owner: str, parent_constant: bool) -> None:
+    def visit(node: Condition, path: Path, owner: str, parent_constant: bool) -> None:
         values = domain.outcomes(node)
         constant = values is not None and len(values) == 1
         if constant and not parent_constant:
@@ -178,15 +149,13 @@ def constant_conditions(loaded: Loaded) -> list[Finding]:
                 + ("remove it if it is meant to hold for everyone."
                    if value else "as written it can never hold."),
                 path))
-        if "all" in node or "any" in node:
-            key = "all" if "all" in node else "any"
-            for i, part in enumerate(node[key]):
-                visit(part, (*path, key, i), owner, constant or parent_constant)
-        elif "not" in node:
-            visit(node["not"], (*path, "not"), owner, constant or parent_constant)
+        key = "all" if "all" in node else "any" if "any" in node else "not"
+        for i, part in enumerate(parts(node)):
+            where = (*path, key, i) if key != "not" else (*path, "not")
+            visit(part, where, owner, constant or parent_constant)
 
-    for path, owner, node in condition_roots(loaded.data):
-        visit(node, path, owner, False)
+    for site in condition_sites(loaded.rules):
+        visit(site.node, site.path, site.owner, False)
     return found
 
 
@@ -198,19 +167,20 @@ class _Domain:
 
     def outcomes(self, node: Condition) -> set[bool] | None:
         """The definite values a condition takes over every answer (None: too many to try)."""
-        leaves: list[Condition] = []
-        self._leaves(node, leaves)
-        asked: dict[str, list[Condition]] = {}
-        for leaf in leaves:
-            asked.setdefault(leaf.get("q", ROUTES_OPEN), []).append(leaf)
+        asked: dict[str, list[Compare]] = {}
+        for leaf in comparisons_in(self.rules.conditions, node):
+            asked.setdefault(leaf["q"], []).append(leaf)
         choices = [self._values(qid, group) for qid, group in asked.items()]
+        names = list(asked)
+        if _mentions_routes_open(self.rules, node):
+            choices.append([True, False, None])
+            names.append(ROUTES_OPEN)
         size = 1
         for values in choices:
             size *= len(values)
         if size > MAX_DOMAIN:
             return None
         seen: set[bool] = set()
-        names = list(asked)
         for combo in product(*choices):
             answers = {name: value for name, value in zip(names, combo, strict=True)
                        if value is not None}
@@ -221,57 +191,42 @@ class _Domain:
                     break
         return seen or None
 
-    def _leaves(self, node: Condition | None, out: list[Condition]) -> None:
-        if node is None:
-            return
-        if "all" in node or "any" in node:
-            for part in node.get("all") or node.get("any") or []:
-                self._leaves(part, out)
-        elif "not" in node:
-            self._leaves(node["not"], out)
-        elif "ref" in node:
-            self._leaves(self.rules.conditions.get(node["ref"]), out)
-        else:
-            out.append(node)
-
-    def _values(self, qid: str, leaves: list[Condition]) -> list[Any]:
-        if qid == ROUTES_OPEN:
-            return [True, False, None]
+    def _values(self, qid: str, leaves: list[Compare]) -> list[object]:
         question = self.rules.question_by_id[qid]
-        values: list[Any] = [None]
+        values: list[object] = [None]
         if question.unsure_allowed and question.type in ("number", "date"):
             values.append(UNSURE)
-        ops = [next((k, v) for k, v in leaf.items() if k != "q") for leaf in leaves]
         if question.type == "choice":
             values += list(question.values)
         elif question.type == "multi":
-            lists = [set(v) for op, v in ops if op != "answered"]
-            groups: dict[tuple[bool, ...], str] = {}
-            for choice in question.choices:
-                if not choice.exclusive:
-                    groups.setdefault(tuple(choice.value in s for s in lists), choice.value)
-            picks = list(groups.values())
-            for size in range(1, len(picks) + 1):
-                values += [tuple(c) for c in combinations(picks, size)]
-            values += [(c.value,) for c in question.choices if c.exclusive]
+            values += multi_answers(question, leaves, MAX_DOMAIN)[0]
         elif question.type == "number":
-            numbers = {question.min if question.min is not None else 0}
-            if question.max is not None:
-                numbers.add(question.max)
-            for _, v in ops:
-                if isinstance(v, int) and not isinstance(v, bool):
-                    numbers |= {v - 1, v, v + 1}
             low = question.min if question.min is not None else -(10 ** 9)
             high = question.max if question.max is not None else 10 ** 9
-            values += sorted(n for n in numbers if low <= n <= high)
+            ends: list[Operand] = [question.min if question.min is not None else 0]
+            if question.max is not None:
+                ends.append(question.max)
+            values += [n for n in edge_values(leaves, ends)
+                       if isinstance(n, int) and low <= n <= high]
         else:
-            days = {date(2000, 1, 1)}
-            for op, v in ops:
-                if op in ("before", "on_or_after"):
-                    day = date.fromisoformat(v) if isinstance(v, str) else v
-                    days |= {date.fromordinal(day.toordinal() + k) for k in (-1, 0, 1)}
-            values += sorted(days)
-        return values
+            values += [date(2000, 1, 1), *edge_values(leaves)]
+        return list(dict.fromkeys(values))
+
+
+def _mentions_routes_open(rules: Rules, node: Condition) -> bool:
+    stack = [node]
+    seen: set[str] = set()
+    while stack:
+        part = stack.pop()
+        if "routes_open" in part:
+            return True
+        if "ref" in part:
+            if part["ref"] not in seen:
+                seen.add(part["ref"])
+                stack.append(rules.conditions[part["ref"]])
+        else:
+            stack.extend(parts(part))
+    return False
 
 
 # Dated tables ---------------------------------------------------------------------------

@@ -9,10 +9,10 @@ outcome the exhaustive walk of either file reaches.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from hitpath.core.errors import HitpathError
-from hitpath.core.model import Answers, Rules
+from hitpath.core.model import Answers, Condition, Rules
 from hitpath.lint.checks import Loaded, display_path
 
 MAX_SHOWN = 40
@@ -197,7 +197,7 @@ def _show(value: Any) -> str:
     if isinstance(value, dict):
         from hitpath.report.listing import condition_text
 
-        return condition_text(value) if _is_condition(value) else "{...}"
+        return condition_text(cast("Condition", value)) if _is_condition(value) else "{...}"
     return _clip(str(value))
 
 

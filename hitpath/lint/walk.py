@@ -22,16 +22,37 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from itertools import combinations
 from typing import Any
 
-from hitpath.core.conditions import compile_condition, questions_in, unknown_questions
+from hitpath.core.conditions import (
+    Check,
+    Compiler,
+    Operand,
+    comparisons_in,
+    compile_condition,
+    condition_sites,
+    edge_values,
+    leaf_parts,
+    multi_answers,
+    parts,
+    questions_in,
+    unknown_questions,
+)
 from hitpath.core.dates import add_months
 from hitpath.core.engine import assess
-from hitpath.core.model import UNSURE, VERDICTS, Answers, Condition, Question, Requirement, Rules
+from hitpath.core.model import (
+    UNSURE,
+    VERDICTS,
+    Answers,
+    Compare,
+    Condition,
+    Question,
+    Requirement,
+    Route,
+    Rules,
+)
 
 
 def engine_reads(rules: Rules) -> dict[str, str]:
@@ -51,14 +72,11 @@ MAX_PROBLEMS = 20
 
 Tri = bool | None
 Outcome = tuple[Any, ...]
-PartialEvaluator = Callable[[dict[str, Any], int], Tri]
+Partial = tuple[dict[str, Any], int]
+"""A path answered up to (not including) the question at the index."""
 
 
-def _always(answers: dict[str, Any], index: int) -> Tri:
-    return True
-
-
-def _unknown(answers: dict[str, Any], index: int) -> Tri:
+def _unknown(path: Partial) -> Tri:
     return None  # whether routes are open is known only at the end of a path
 
 
@@ -109,35 +127,14 @@ def walk(rules: Rules, as_of: date) -> WalkResult:
     return walker.result
 
 
-def _leaves(node: Condition | None, rules: Rules, out: list[Condition]) -> None:
+def _leaves(node: Condition | None, rules: Rules, out: list[Compare]) -> None:
     """Every comparison in a condition, with named conditions expanded."""
-    if node is None:
-        return
-    if "all" in node or "any" in node:
-        for part in node.get("all") or node.get("any") or []:
-            _leaves(part, rules, out)
-    elif "not" in node:
-        _leaves(node["not"], rules, out)
-    elif "ref" in node:
-        _leaves(rules.conditions.get(node["ref"]), rules, out)
-    elif "q" in node:
-        out.append(node)
+    out.extend(comparisons_in(rules.conditions, node))
 
 
-def all_roots(rules: Rules) -> list[Condition]:
-    """Every condition the rules use, wherever it sits."""
-    roots: list[Condition | None] = [q.when for q in rules.questions]
-    roots += list(rules.conditions.values())
-    for route in rules.routes:
-        roots.append(route.applies_when)
-    for req in rules.requirements.values():
-        roots += [req.applies_when, req.met_when]
-    roots += [a.when for a in rules.advice] + [s.when for s in rules.next_steps]
-    return [r for r in roots if r is not None]
-
-
-def _operator(leaf: Condition) -> tuple[str, Any]:
-    return next((k, v) for k, v in leaf.items() if k != "q")
+def _operator(leaf: Compare) -> tuple[str, Operand]:
+    _, op, value = leaf_parts(leaf)
+    return op, value
 
 
 class _Walker:
@@ -148,10 +145,10 @@ class _Walker:
         self.ids = [q.id for q in rules.questions]
         self.result = WalkResult(as_of=as_of,
                                  verdicts={r.id: Counter() for r in rules.routes})
-        leaves: list[Condition] = []
-        for root in all_roots(rules):
-            _leaves(root, rules, leaves)
-        self.leaves_of: dict[str, list[Condition]] = {}
+        leaves: list[Compare] = []
+        for site in condition_sites(rules):
+            _leaves(site.node, rules, leaves)
+        self.leaves_of: dict[str, list[Compare]] = {}
         for leaf in leaves:
             group = self.leaves_of.setdefault(leaf["q"], [])
             if all(existing is not leaf for existing in group):
@@ -160,12 +157,13 @@ class _Walker:
         self.variants_seen: set[Any] = set()
         self.layout: Any = None
         self.position = {q.id: i for i, q in enumerate(rules.questions)}
-        self.compiled: dict[int, PartialEvaluator] = {}
+        self.partial = Compiler[Partial](rules.conditions, self._read_partial,
+                                         lambda wanted: _unknown)
         self.dated = [req for req in rules.requirements.values() if req.kind in ("months", "date")]
         self.dated_of: dict[str, list[Requirement]] = {}
         for req in self.dated:
             self.dated_of.setdefault(req.question or "", []).append(req)
-        self.routes_of: dict[str, list[Any]] = {}
+        self.routes_of: dict[str, list[Route]] = {}
         for route in rules.routes:
             for req in route.requirements:
                 self.routes_of.setdefault(req.id, []).append(route)
@@ -180,7 +178,7 @@ class _Walker:
         places += [("advice", None, a.when) for a in rules.advice]
         places += [("advice", None, s.when) for s in rules.next_steps]
         for kind, owner, node in places:
-            found: list[Condition] = []
+            found: list[Compare] = []
             _leaves(node, rules, found)
             assert node is not None or not found
             for qid in dict.fromkeys(leaf["q"] for leaf in found):
@@ -205,48 +203,17 @@ class _Walker:
         return list(dict.fromkeys(values))
 
     def _multi_values(self, q: Question) -> list[Any]:
-        leaves = [leaf for leaf in self.leaves_of.get(q.id, []) if _operator(leaf)[0] != "answered"]
-        # Values that sit in exactly the same lists are interchangeable for every rule.
-        groups: dict[tuple[bool, ...], list[str]] = {}
-        exclusive: list[str] = []
-        for choice in q.choices:
-            if choice.exclusive:
-                exclusive.append(choice.value)
-                continue
-            signature = tuple(choice.value in _operator(leaf)[1] for leaf in leaves)
-            groups.setdefault(signature, []).append(choice.value)
-        whole = {sig for sig in groups for leaf in leaves
-                 if _operator(leaf)[0] == "contains_all"
-                 and any(v in _operator(leaf)[1] for v in groups[sig])}
-        picks = [tuple(members) if sig in whole else (members[0],)
-                 for sig, members in groups.items()]
-        if 2 ** len(picks) <= MAX_GROUP_COMBINATIONS:
-            sizes = range(1, len(picks) + 1)
-        else:
-            sizes = range(1, 3)
+        values, groups = multi_answers(q, self.leaves_of.get(q.id, []), MAX_GROUP_COMBINATIONS)
+        if 2 ** groups > MAX_GROUP_COMBINATIONS:
             self.result.notes.append(
-                f"{q.id}: {len(picks)} groups of choices; walked them singly and in pairs")
-        order = {v: i for i, v in enumerate(q.values)}
-        values: list[Any] = []
-        for size in sizes:
-            for combo in combinations(picks, size):
-                chosen = [v for pick in combo for v in pick]
-                values.append(tuple(sorted(chosen, key=order.__getitem__)))
-        if len(picks) > 2 and 2 ** len(picks) > MAX_GROUP_COMBINATIONS:
-            values.append(tuple(v for pick in picks for v in pick))
-        values += [(v,) for v in exclusive]
-        return values
+                f"{q.id}: {groups} groups of choices; walked them singly and in pairs")
+        return list(values)
 
     def _number_values(self, q: Question) -> list[Any]:
-        thresholds: list[int] = []
-        for leaf in self.leaves_of.get(q.id, []):
-            op, value = _operator(leaf)
-            if op in ("at_least", "at_most", "equals", "not_equals") and isinstance(value, int):
-                thresholds.append(value)
-        for req in self.rules.requirements.values():
-            if req.kind == "months" and req.question == q.id:
-                thresholds.append(req.at_least)
-        values = [t + d for t in sorted(set(thresholds)) for d in (-1, 0, 1)]
+        needed: list[Operand] = [req.at_least for req in self.rules.requirements.values()
+                                 if req.kind == "months" and req.question == q.id]
+        values = [v for v in edge_values(self.leaves_of.get(q.id, []), needed)
+                  if isinstance(v, int)]
         low = q.min if q.min is not None else None
         high = q.max if q.max is not None else None
         values = [v for v in values
@@ -254,12 +221,8 @@ class _Walker:
         return values or [low if low is not None else 0]
 
     def _date_values(self, q: Question) -> list[Any]:
-        days: list[date] = []
-        for leaf in self.leaves_of.get(q.id, []):
-            op, value = _operator(leaf)
-            if op in ("before", "on_or_after"):
-                days.append(date.fromisoformat(value) if isinstance(value, str) else value)
-        values: list[Any] = [d + timedelta(days=k) for d in sorted(set(days)) for k in (-1, 0, 1)]
+        values: list[Any] = [v for v in edge_values(self.leaves_of.get(q.id, []))
+                             if isinstance(v, date)]
         for req in self.rules.requirements.values():
             if req.kind == "date" and req.question == q.id:
                 months = req.plus_years * 12 + req.plus_months
@@ -303,70 +266,37 @@ class _Walker:
 
     # Partial evaluation -----------------------------------------------------------------
 
-    def tri_of(self, node: Condition | None) -> PartialEvaluator:
-        """A condition as a closure: its value when questions from ``index`` on are unanswered."""
-        if node is None:
-            return _always
-        key = id(node)
-        found = self.compiled.get(key)
-        if found is None:
-            found = self.compiled[key] = self._compile(node)
-        return found
-
-    def _compile(self, node: Condition) -> PartialEvaluator:
-        if "all" in node or "any" in node:
-            parts = [self.tri_of(p) for p in node.get("all") or node.get("any") or []]
-            stop, other = (False, True) if "all" in node else (True, False)
-
-            def combine(answers: dict[str, Any], index: int) -> Tri:
-                result: Tri = other
-                for part in parts:
-                    value = part(answers, index)
-                    if value is stop:
-                        return stop
-                    if value is None:
-                        result = None
-                return result
-
-            return combine
-        if "not" in node:
-            inner = self.tri_of(node["not"])
-
-            def negate(answers: dict[str, Any], index: int) -> Tri:
-                value = inner(answers, index)
-                return None if value is None else not value
-
-            return negate
-        if "ref" in node:
-            return self.tri_of(self.rules.conditions[node["ref"]])
-        if "routes_open" in node:
-            return _unknown
+    def _read_partial(self, node: Compare) -> Check[Partial]:
+        """A comparison on a partial path: unknown while its question is still to come."""
         position = self.position[node["q"]]
         compare = compile_condition(self.rules, node)
 
-        def leaf(answers: dict[str, Any], index: int) -> Tri:
-            return None if position >= index else compare(answers)
+        def leaf(path: Partial) -> Tri:
+            return None if position >= path[1] else compare(path[0])
 
         return leaf
 
+    def tri_of(self, node: Condition | None) -> Check[Partial]:
+        """A condition as a closure: its value when questions from ``index`` on are unanswered."""
+        return self.partial.check(node)
+
     def undecided_leaves(
         self, nodes: list[Condition], qid: str, answers: dict[str, Any], index: int
-    ) -> list[Condition]:
+    ) -> list[Compare]:
         """The comparisons on ``qid`` inside the undecided parts of ``nodes``."""
-        found: dict[int, Condition] = {}
+        found: dict[int, Compare] = {}
 
         def visit(node: Condition) -> None:
-            if self.tri_of(node)(answers, index) is not None:
+            if self.tri_of(node)((answers, index)) is not None:
                 return
-            if "all" in node or "any" in node:
-                for part in node.get("all") or node.get("any") or []:
-                    visit(part)
-            elif "not" in node:
-                visit(node["not"])
-            elif "ref" in node:
+            if "ref" in node:
                 visit(self.rules.conditions[node["ref"]])
-            elif node.get("q") == qid:
-                found[id(node)] = node
+            elif "q" in node:
+                if node["q"] == qid:
+                    found[id(node)] = node
+            else:
+                for part in parts(node):
+                    visit(part)
 
         for node in nodes:
             visit(node)
@@ -386,7 +316,7 @@ class _Walker:
         verdict_nodes: list[Condition] = []
         advice_nodes: list[Condition] = []
         for kind, owner, node in self.sites[q.id]:
-            if self.tri_of(node)(answers, index) is not None:
+            if self.tri_of(node)((answers, index)) is not None:
                 continue
             if kind == "advice":
                 advice_nodes.append(node)
@@ -428,7 +358,7 @@ class _Walker:
             return answers, self.leaf(answers, weight)
         q = self.questions[index]
         # As in the questionnaire, a question is asked only once its ``when`` is surely true.
-        if self.tri_of(q.when)(answers, index) is not True:
+        if self.tri_of(q.when)((answers, index)) is not True:
             return self.visit(index + 1, answers, weight)
         self.result.asked.add(q.id)
         groups: dict[tuple[Any, ...], list[tuple[Any, tuple[Any, ...]]]] = {}
@@ -509,7 +439,7 @@ class _Walker:
         question = self.rules.question_by_id.get(qid)
         if question is None or qid in answers:
             return True
-        return self.tri_of(question.when)(answers, len(self.questions)) is True
+        return self.tri_of(question.when)((answers, len(self.questions))) is True
 
     def problem(self, message: str, answers: dict[str, Any], about: str) -> None:
         """Record a problem (the first few in full, the rest counted)."""
@@ -533,7 +463,7 @@ class _InPlay:
         self.open: dict[str, bool] = {}
 
     def tri(self, node: Condition | None) -> Tri:
-        return self.walker.tri_of(node)(self.answers, self.index)
+        return self.walker.tri_of(node)((self.answers, self.index))
 
     def route_open(self, route: Any) -> bool:
         """False once the route is surely not for this person, whatever comes next."""
@@ -653,7 +583,7 @@ def format_outcome(outcome: Outcome) -> str:
 
 def verdict_questions(rules: Rules) -> set[str]:
     """Questions that can change a verdict, a date or which questions are asked."""
-    used: list[Condition] = []
+    used: list[Compare] = []
     for route in rules.routes:
         _leaves(route.applies_when, rules, used)
     wanted = {req.id: req for route in rules.routes for req in route.requirements}

@@ -23,6 +23,7 @@ from hitpath.core.model import (
     Funding,
     Hcas,
     HcasZone,
+    Kind,
     Meta,
     NextStep,
     PayPeriod,
@@ -106,7 +107,7 @@ def _t(values: Any) -> tuple[Any, ...]:
 
 def _requirement(data: dict[str, Any]) -> Requirement:
     return Requirement(
-        id=data["id"], kind=data["kind"], title=data["title"], met=data["met"],
+        id=data["id"], kind=Kind(data["kind"]), title=data["title"], met=data["met"],
         unmet=data["unmet"], how_to_meet=data["how_to_meet"], sources=_t(data["sources"]),
         applies_when=data.get("applies_when"), met_when=data.get("met_when"),
         question=data.get("question"), at_least=data.get("at_least", 0),

@@ -6,7 +6,9 @@ import json
 from datetime import date
 from typing import Any
 
-from hitpath.core.model import Assessment, BandPay, RequirementResult, Rules, to_plain
+from hitpath.core.model import Assessment, BandPay, RequirementResult, Rules, Verdict, to_plain
+from hitpath.core.verdicts import best_of
+from hitpath.report.words import headline
 
 
 def _iso(value: date | None) -> str | None:
@@ -61,7 +63,14 @@ def to_dict(assessment: Assessment, rules: Rules) -> dict[str, Any]:
             "unknown": list(r.unknown), "reason": r.reason, "because": list(r.because),
             "caveat": r.caveat,
         })
+    best = best_of(a.routes)
     return {
+        "summary": {
+            "best_route": best.id if best else None,
+            "verdict": best.verdict if best else Verdict.NOT_ELIGIBLE,
+            "eligible_from": _iso(best.eligible_from) if best else None,
+            "text": headline(a, rules),
+        },
         "as_of": a.as_of.isoformat(),
         "reference_date": a.reference_date.isoformat(),
         "rules_version": a.rules_version,

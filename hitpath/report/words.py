@@ -11,7 +11,9 @@ from hitpath.core.model import (
     RequirementResult,
     RouteResult,
     Rules,
+    Verdict,
 )
+from hitpath.core.verdicts import best_of
 
 SYMBOL = {
     "eligible": "✓",
@@ -70,32 +72,28 @@ def verdict_tag(route: RouteResult) -> tuple[str, str]:
 
 
 def headline(assessment: Assessment, rules: Rules) -> str:
-    """One line that answers the question first."""
+    """One line that answers the question first, about the best route (``verdicts.best_of``)."""
     routes = assessment.routes
     if not assessment.in_scope:
         place = rules.meta.jurisdiction
         return f"This tool covers {place}; see the advice below for where you want to work."
-    now = [r for r in routes if r.verdict == "eligible"]
-    if now:
+    best = best_of(routes)
+    if best is None:
+        return "No route is open on these answers; see the other roles worth a look."
+    if best.verdict == Verdict.ELIGIBLE:
+        now = [r for r in routes if r.verdict == Verdict.ELIGIBLE]
         line = "Eligible now by the " + " and the ".join(_short(r) for r in now) + "."
         caveats = [r.caveat for r in now if r.caveat]
         return line + (" Not settled: " + " ".join(caveats) if caveats else "")
-    dated = sorted((r for r in routes if r.verdict == "eligible_from" and r.eligible_from),
-                   key=lambda r: r.eligible_from or date.max)
-    if dated:
-        first = dated[0]
-        assert first.eligible_from is not None
-        funded = " NHS-funded training" if _funding_decides(assessment, first) else ""
-        return f"Not yet:{funded} from {long_date(first.eligible_from)} by the {_short(first)}."
-    later = [r for r in routes if r.verdict == "not_yet"]
-    if later:
-        return f"Not yet: possible by the {_short(later[0])} once you meet what is missing."
-    unsure = [r for r in routes if r.verdict == "unsure"]
-    if unsure:
-        deciding = list(dict.fromkeys(q for r in unsure for q in r.unknown))
-        facts = [rules.question_by_id[q].fact for q in deciding]
-        return f"Not decided yet: it depends on {_join(facts)}."
-    return "No route is open on these answers; see the other roles worth a look."
+    if best.verdict == Verdict.ELIGIBLE_FROM and best.eligible_from:
+        funded = " NHS-funded training" if _funding_decides(assessment, best) else ""
+        return f"Not yet:{funded} from {long_date(best.eligible_from)} by the {_short(best)}."
+    if best.verdict == Verdict.NOT_YET:
+        return f"Not yet: possible by the {_short(best)} once you meet what is missing."
+    unsure = [r for r in routes if r.verdict == Verdict.UNSURE]
+    deciding = list(dict.fromkeys(q for r in unsure for q in r.unknown))
+    facts = [rules.question_by_id[q].fact for q in deciding]
+    return f"Not decided yet: it depends on {_join(facts)}."
 
 
 def _join(items: list[str]) -> str:
