@@ -19,23 +19,11 @@ from pydantic import (
     model_validator,
 )
 
+from hitpath.core.conditions import OPERATORS as REGISTRY
 from hitpath.core.dates import parse_iso
 
-OPERATORS: dict[str, tuple[str, ...]] = {
-    # operator -> question types it fits
-    "equals": ("choice", "number"),
-    "not_equals": ("choice", "number"),
-    "in": ("choice",),
-    "not_in": ("choice",),
-    "contains_any": ("multi",),
-    "contains_all": ("multi",),
-    "contains_none": ("multi",),
-    "at_least": ("number",),
-    "at_most": ("number",),
-    "before": ("date",),
-    "on_or_after": ("date",),
-    "answered": ("choice", "multi", "number", "date"),
-}
+OPERATORS: dict[str, tuple[str, ...]] = {op: spec.fits for op, spec in REGISTRY.items()}
+"""Operator -> the question types it fits, from the one operator registry."""
 
 
 class _Strict(BaseModel):
