@@ -54,7 +54,7 @@ test-latest:
 	rm -rf .venv-latest
 	$(PYTHON) -m venv .venv-latest
 	.venv-latest/bin/python -m pip install --quiet --disable-pip-version-check --upgrade \
-	  --upgrade-strategy eager -e '.[test]' --config-settings editable_mode=compat
+	  --upgrade-strategy eager -r requirements/build.in -e '.[test]' --config-settings editable_mode=compat
 	.venv-latest/bin/python -m pip list --format=freeze
 	$(MAKE) --no-print-directory checks BIN=.venv-latest/bin
 
