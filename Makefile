@@ -86,9 +86,11 @@ distcheck: dist
 	$(DISTCHECK)/wheel/bin/python -m pip install --quiet --disable-pip-version-check --no-deps \
 	  dist/hitpath-*.whl
 	# The tests without the source package beside them, so every import is the installed wheel's.
-	mkdir $(DISTCHECK)/tests-only && cd $(DISTCHECK)/hitpath-* && \
-	  cp -r tests examples docs bench README.md CHANGELOG.md LICENSE $(DISTCHECK)/tests-only/
-	cd $(DISTCHECK)/tests-only && $(DISTCHECK)/wheel/bin/python -m pytest -q -p no:cacheprovider
+	mkdir $(DISTCHECK)/tests-only && cd $(DISTCHECK)/hitpath-* && cp -r tests examples docs bench \
+	  README.md CHANGELOG.md LICENSE pyproject.toml $(DISTCHECK)/tests-only/
+	cd $(DISTCHECK)/tests-only && $(DISTCHECK)/wheel/bin/python -c \
+	  'import hitpath, sys; sys.exit("site-packages" not in hitpath.__file__)'
+	cd $(DISTCHECK)/tests-only && $(DISTCHECK)/wheel/bin/python -m pytest -p no:cacheprovider
 	@echo "distcheck: the sdist and the wheel both pass their tests"
 
 ## bench: install (with copier, for comparison), then print the benchmark figures

@@ -32,7 +32,7 @@ def _files(folder: Path) -> set[str]:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """The sdist, and the wheel built from it, as `python -m build` makes them."""
-    if not (ROOT / "pyproject.toml").exists():
+    if not (ROOT / "hitpath" / "__init__.py").exists():
         pytest.skip("needs the project's source (tests run against an installed wheel)")
     # A clean copy, as a fresh clone has it: setuptools would otherwise add to the sdist whatever
     # an earlier build listed in the tree's own *.egg-info, hiding a gap in MANIFEST.in.
