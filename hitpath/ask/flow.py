@@ -158,8 +158,13 @@ class Interview:
     """One run of the questionnaire over a set of answers (which it updates in place)."""
 
     def __init__(self, rules: Rules, answers: Answers, as_of: date, ask_all: bool = False,
-                 early_stop: bool = True, skipped: set[str] | None = None) -> None:
+                 early_stop: bool = True, skipped: set[str] | None = None,
+                 only: frozenset[str] | None = None) -> None:
         self.rules = rules
+        # The questions this run may ask: by default every question check needs (a plan
+        # passes the ones its goal needs).
+        self.only = only if only is not None else frozenset(
+            q.id for q in rules.questions if not q.plan_only)
         self.answers = answers
         self.as_of = as_of
         self.ask_all = ask_all
@@ -173,6 +178,8 @@ class Interview:
         self.skipped: set[str] = skipped if skipped is not None else set()
 
     def _open(self, question: Question) -> bool:
+        if question.id not in self.only:
+            return False
         if self.ask_all:
             return question.id not in self.visited
         return (question.id not in self.answers.values and question.id not in self.visited

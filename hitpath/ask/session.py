@@ -126,7 +126,8 @@ class Session:
     def pick_question(self, message: str) -> Question | None:
         options = [(q.fact[0].upper() + q.fact[1:], q.id) for q in self.rules.questions
                    if q.id in self.answers.values
-                   or reached(self.rules, q, self.answers) is True]
+                   or (q.id in self.interview.only
+                       and reached(self.rules, q, self.answers) is True)]
         options.append(("Never mind", ""))
         picked = self.prompter.menu(message, options)
         return self.rules.question_by_id.get(picked) if picked else None

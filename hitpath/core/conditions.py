@@ -261,7 +261,8 @@ class Site(NamedTuple):
 SITE_ROLES = (
     "conditions", "scope_when", "question.when", "requirement.applies_when",
     "requirement.met_when", "route.applies_when", "route.caveat_when",
-    "funding.uncertain_when", "advice.when", "next_step.when",
+    "funding.uncertain_when", "advice.when", "next_step.when", "training.entry.when",
+    "experience_role.when",
 )
 """Every kind of place a condition can sit in the rules (a test holds this to the schema)."""
 
@@ -294,6 +295,13 @@ def condition_sites(rules: Rules) -> list[Site]:
         add("advice.when", ("advice", i, "when"), f"advice item '{advice.id}'", advice.when)
     for i, step in enumerate(rules.next_steps):
         add("next_step.when", ("next_steps", i, "when"), f"next step '{step.id}'", step.when)
+    for tid, training in rules.trainings.items():
+        for i, entry in enumerate(training.entry):
+            add("training.entry.when", ("trainings", tid, "entry", i, "when"),
+                f"training '{tid}' entry '{entry.id}'", entry.when)
+    for i, role in enumerate(rules.experience_roles):
+        add("experience_role.when", ("experience_roles", i, "when"),
+            f"experience role '{role.id}'", role.when)
     return found
 
 

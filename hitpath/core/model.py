@@ -11,6 +11,8 @@ from datetime import date as _Date  # for fields that are themselves called "dat
 from enum import StrEnum
 from typing import Any, NamedTuple, TypedDict, final
 
+from hitpath.core.intakes import Calendar
+
 UNSURE = "not_sure"
 """The answer 'not sure': the engine treats it as unknown unless a rule names it."""
 
@@ -138,6 +140,7 @@ class Question(NamedTuple):
     unit: str | None = None
     min: int | None = None
     max: int | None = None
+    plan_only: bool = False
 
     @property
     def values(self) -> tuple[str, ...]:
@@ -301,13 +304,117 @@ class Meta(NamedTuple):
     care_sources: tuple[str, ...]
 
 
+class EntryRoute(NamedTuple):
+    """One way into a training: a condition on the answers as they stand on the start day."""
+
+    id: str
+    title: str
+    when: Condition
+    confidence: str
+    sources: tuple[str, ...]
+    note: str | None = None
+
+
+class Sourced(NamedTuple):
+    """A text with its sources."""
+
+    text: str
+    sources: tuple[str, ...]
+
+
+class Assumed(NamedTuple):
+    """An answer a plan assumes the person will have given by the time they apply."""
+
+    question: str
+    value: str
+    text: str
+    sources: tuple[str, ...]
+
+
+class Programme(NamedTuple):
+    """A training programme a plan can pass through (PWP, HIT, the doctorate...)."""
+
+    id: str
+    title: str
+    short_title: str
+    occupation: str
+    routes: tuple[str, ...]  # entry through these checked routes (HIT), else ``entry``
+    entry: tuple[EntryRoute, ...]
+    length_months: int
+    length: Sourced
+    training_band: int
+    qualified_band: int
+    bands_sources: tuple[str, ...]
+    bands_confidence: str
+    nhs_funded: bool
+    funded: Sourced
+    rule_cover: str  # yes | likely | unknown
+    rule: Sourced
+    calendar: Calendar
+    lag_from: int
+    lag_to: int
+    lag_sources: tuple[str, ...]
+    apply_via: Sourced
+    sources: tuple[str, ...]
+    previous_training_value: str | None = None
+    qualifies_question: str | None = None
+    qualifies_adds: str | None = None
+    qualifies_months_question: str | None = None
+    assumes: tuple[Assumed, ...] = ()
+    competition: Sourced | None = None
+    notes: tuple[Sourced, ...] = ()
+
+
+class ExperienceRole(NamedTuple):
+    """A role that builds experience and is not a training."""
+
+    id: str
+    title: str
+    sources: tuple[str, ...]
+    when: Condition | None = None
+    band: int | None = None
+
+
+class Experience(NamedTuple):
+    """The answer plans count as experience, and the answers that count towards it."""
+
+    question: str
+    also_counts: tuple[str, ...]
+    text: str
+    sources: tuple[str, ...]
+
+
+class BetweenTrainings(NamedTuple):
+    """The funding rule as plans apply it between two trainings."""
+
+    text: str
+    same_occupation: str
+    earlier_question: str
+    earlier_value: str
+    programme_question: str
+    started_question: str
+    sources: tuple[str, ...]
+
+
+class Signpost(NamedTuple):
+    """A training shown for information only."""
+
+    id: str
+    title: str
+    needs: str
+    funding_rule: str
+    confidence: str
+    sources: tuple[str, ...]
+
+
 class Rules:
     """The compiled rules: what the engine reads."""
 
     __slots__ = ("meta", "sources", "conditions", "questions", "requirements", "routes",
                  "funding", "terms", "hcas", "advice", "next_steps", "origin",
                  "question_by_id", "compiled", "requirement_checks", "reference_question",
-                 "scope_when")
+                 "scope_when", "trainings", "experience_roles", "experience", "between",
+                 "signposts")
 
     def __init__(
         self, *, meta: Meta, sources: dict[str, Source], conditions: dict[str, Condition],
@@ -315,6 +422,10 @@ class Rules:
         routes: tuple[Route, ...], funding: Funding, terms: Terms, hcas: Hcas,
         advice: tuple[Advice, ...], next_steps: tuple[NextStep, ...], origin: str = "<rules>",
         reference_question: str | None = None, scope_when: Condition | None = None,
+        trainings: dict[str, Programme] | None = None,
+        experience_roles: tuple[ExperienceRole, ...] = (),
+        experience: Experience | None = None, between: BetweenTrainings | None = None,
+        signposts: tuple[Signpost, ...] = (),
     ) -> None:
         self.meta = meta
         self.sources = sources
@@ -330,6 +441,11 @@ class Rules:
         self.origin = origin
         self.reference_question = reference_question
         self.scope_when = scope_when
+        self.trainings = trainings or {}
+        self.experience_roles = experience_roles
+        self.experience = experience
+        self.between = between
+        self.signposts = signposts
         self.question_by_id = {q.id: q for q in questions}
         # The compiled conditions and requirements, made on first use (see conditions.py).
         self.compiled: object = None

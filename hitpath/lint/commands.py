@@ -13,6 +13,7 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
+from hitpath.core.model import Rules
 from hitpath.lint.checks import (
     ERROR,
     WARNING,
@@ -43,12 +44,18 @@ def load_for_lint(path: str | None) -> Loaded:
 
 # rules check --------------------------------------------------------------------------
 
+def _checked_questions(rules: Rules) -> int:
+    """How many questions check can ask (those only plans ask are walked by plan checks)."""
+    return sum(1 for q in rules.questions if not q.plan_only)
+
+
 def walk_findings(loaded: Loaded, result: WalkResult) -> list[Finding]:
     """What the walk proves wrong: unreachable questions, advice and routes, engine failures."""
     data = loaded.data
     found: list[Finding] = []
     for i, q in enumerate(data["questions"]):
-        if q["id"] not in result.asked:
+        # Questions only plans ask are walked by the plan checks, not by check's walk.
+        if q["id"] not in result.asked and not q.get("plan_only"):
             found.append(loaded.finding(
                 "unreachable-question", ERROR, f"question '{q['id']}'",
                 "no path through the questions asks it",
@@ -126,7 +133,7 @@ def walk_summary(result: WalkResult, loaded: Loaded) -> list[str]:
     lines = [
         f"Walked {result.paths:,} paths through the questions ({result.runs:,} engine runs) "
         f"in {result.seconds:.1f} s, judged on {result.as_of.isoformat()}.",
-        f"Reached {len(result.asked)} of {len(rules.questions)} questions; showed "
+        f"Reached {len(result.asked)} of {_checked_questions(rules)} questions; showed "
         f"{len(result.advice_fired)} of {len(rules.advice)} advice items and "
         f"{len(result.steps_fired)} of {len(rules.next_steps)} next steps; "
         f"{len(result.classes):,} distinct outcomes.",
@@ -192,7 +199,7 @@ def walk_json(result: WalkResult, loaded: Loaded) -> dict[str, Any]:
     return {
         "as_of": result.as_of.isoformat(), "paths": result.paths, "engine_runs": result.runs,
         "seconds": round(result.seconds, 3), "outcomes": len(result.classes),
-        "questions_reached": sorted(result.asked), "questions": len(rules.questions),
+        "questions_reached": sorted(result.asked), "questions": _checked_questions(rules),
         "advice_shown": sorted(result.advice_fired), "advice": len(rules.advice),
         "next_steps_shown": sorted(result.steps_fired), "next_steps": len(rules.next_steps),
         "verdicts": {rid: dict(counts) for rid, counts in result.verdicts.items()},

@@ -357,8 +357,9 @@ class _Walker:
         if index == len(self.questions):
             return answers, self.leaf(answers, weight)
         q = self.questions[index]
-        # As in the questionnaire, a question is asked only once its ``when`` is surely true.
-        if self.tri_of(q.when)((answers, index)) is not True:
+        # As in the questionnaire, a question is asked only once its ``when`` is surely true;
+        # check never asks the questions only plans need.
+        if q.plan_only or self.tri_of(q.when)((answers, index)) is not True:
             return self.visit(index + 1, answers, weight)
         self.result.asked.add(q.id)
         groups: dict[tuple[Any, ...], list[tuple[Any, tuple[Any, ...]]]] = {}

@@ -16,10 +16,16 @@ from datetime import date
 from typing import Any
 
 from hitpath.core.errors import HitpathError
+from hitpath.core.intakes import ApplicationWindow, Calendar, Intake
 from hitpath.core.model import (
     Advice,
+    Assumed,
     BandPay,
+    BetweenTrainings,
     Choice,
+    EntryRoute,
+    Experience,
+    ExperienceRole,
     Funding,
     Hcas,
     HcasZone,
@@ -27,11 +33,14 @@ from hitpath.core.model import (
     Meta,
     NextStep,
     PayPeriod,
+    Programme,
     Question,
     Requirement,
     Route,
     Rules,
+    Signpost,
     Source,
+    Sourced,
     Terms,
     Training,
 )
@@ -154,7 +163,7 @@ def _build(data: dict[str, Any], origin: str) -> Rules:
                 optional=q.get("optional", False),
                 month_only_allowed=q.get("month_only_allowed", True), unit=q.get("unit"),
                 min=q.get("min"),
-                max=q.get("max"),
+                max=q.get("max"), plan_only=q.get("plan_only", False),
             )
             for q in data["questions"]
         ),
@@ -215,4 +224,97 @@ def _build(data: dict[str, Any], origin: str) -> Rules:
         origin=origin,
         reference_question=data.get("reference_question"),
         scope_when=data.get("scope_when"),
+        trainings={tid: _programme(tid, t, terms) for tid, t in data.get("trainings", {}).items()},
+        experience_roles=tuple(
+            ExperienceRole(id=r["id"], title=r["title"], sources=_t(r["sources"]),
+                           when=r.get("when"), band=r.get("band"))
+            for r in data.get("experience_roles", [])
+        ),
+        experience=_experience(data.get("experience")),
+        between=_between(data["funding"].get("between_trainings")),
+        signposts=tuple(
+            Signpost(id=sid, title=s["title"], needs=s["needs"], funding_rule=s["funding_rule"],
+                     confidence=s["confidence"], sources=_t(s["sources"]))
+            for sid, s in data.get("signposts", {}).items()
+        ),
+    )
+
+
+def _sourced(data: dict[str, Any] | None, text_key: str = "text") -> Sourced | None:
+    if data is None:
+        return None
+    return Sourced(data.get(text_key) or "", _t(data["sources"]))
+
+
+def _experience(data: dict[str, Any] | None) -> Experience | None:
+    if data is None:
+        return None
+    return Experience(question=data["question"], also_counts=_t(data.get("also_counts")),
+                      text=data["text"], sources=_t(data["sources"]))
+
+
+def _between(data: dict[str, Any] | None) -> BetweenTrainings | None:
+    if data is None:
+        return None
+    return BetweenTrainings(
+        text=data["text"], same_occupation=data["same_occupation"],
+        earlier_question=data["earlier_question"], earlier_value=data["earlier_value"],
+        programme_question=data["programme_question"],
+        started_question=data["started_question"], sources=_t(data["sources"]),
+    )
+
+
+def _programme(tid: str, data: dict[str, Any], terms: dict[str, Any]) -> Programme:
+    """One training; a training entered by the checked routes takes length and bands from terms."""
+    length = data.get("length_months")
+    if length is None:
+        training = terms["training"]
+        length = {"value": training["length_months"], "text": training["text"],
+                  "sources": training["sources"]}
+    bands = data.get("bands") or {
+        "training": terms["trainee_band"], "qualified": terms["qualified_band"],
+        "sources": terms["bands_sources"], "confidence": "confirmed"}
+    window = data.get("application_window")
+    calendar = Calendar(
+        intakes=tuple(
+            Intake(month=i["month"],
+                   advert_from=i.get("advert_months_before", {}).get("from"),
+                   advert_to=i.get("advert_months_before", {}).get("to"),
+                   confidence=i["confidence"], sources=_t(i["sources"]))
+            for i in data["intakes"]
+        ),
+        window=None if window is None else ApplicationWindow(
+            opens_month=window["opens"]["month"], opens_day=window["opens"]["day"],
+            closes_month=window["closes"]["month"], closes_day=window["closes"]["day"],
+            years_before=window["years_before"], confidence=window["confidence"],
+            sources=_t(window["sources"])),
+    )
+    qualifies = data.get("qualifies_as") or {}
+    lag = data["exam_board_lag_months"]
+    return Programme(
+        id=tid, title=data["title"], short_title=data["short_title"],
+        occupation=data["occupation"], routes=_t(data.get("routes")),
+        entry=tuple(
+            EntryRoute(id=e["id"], title=e["title"], when=e["when"], confidence=e["confidence"],
+                       sources=_t(e["sources"]), note=e.get("note"))
+            for e in data.get("entry", [])
+        ),
+        length_months=length["value"], length=Sourced(length.get("text") or "",
+                                                      _t(length["sources"])),
+        training_band=bands["training"], qualified_band=bands["qualified"],
+        bands_sources=_t(bands["sources"]), bands_confidence=bands["confidence"],
+        nhs_funded=data["nhs_funded"]["value"],
+        funded=Sourced(data["nhs_funded"]["text"], _t(data["nhs_funded"]["sources"])),
+        rule_cover=data["funding_rule"]["covered"],
+        rule=Sourced(data["funding_rule"]["text"], _t(data["funding_rule"]["sources"])),
+        calendar=calendar, lag_from=lag["from"], lag_to=lag["to"], lag_sources=_t(lag["sources"]),
+        apply_via=Sourced(data["apply_via"]["text"], _t(data["apply_via"]["sources"])),
+        sources=_t(data["sources"]),
+        previous_training_value=data.get("previous_training_value"),
+        qualifies_question=qualifies.get("question"), qualifies_adds=qualifies.get("adds"),
+        qualifies_months_question=qualifies.get("months_question"),
+        assumes=tuple(Assumed(a["question"], a["value"], a["text"], _t(a["sources"]))
+                      for a in data.get("plan_assumes", [])),
+        competition=_sourced(data.get("competition")),
+        notes=tuple(Sourced(n["text"], _t(n["sources"])) for n in data.get("notes", [])),
     )

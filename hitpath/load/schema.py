@@ -7,6 +7,7 @@ pre-validated compiled copy and never imports pydantic.
 
 from __future__ import annotations
 
+import calendar
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -209,6 +210,8 @@ class Question(_Strict):
     unit: str | None = None
     min: int | None = None
     max: int | None = None
+    plan_only: bool = Field(
+        default=False, description="Asked only when planning a path, never by check.")
 
     @model_validator(mode="after")
     def _choices_fit_type(self) -> Question:
@@ -298,6 +301,19 @@ class UnsureAbout(_Strict):
     text: str
 
 
+class BetweenTrainings(_Strict):
+    """The funding rule as plans apply it: between any two trainings, to the day."""
+
+    text: str
+    same_occupation: str = Field(description="Said when the next training keeps the occupation.")
+    earlier_question: str = Field(
+        description="The choice question saying an earlier NHS-funded training was started.")
+    earlier_value: str = Field(description="Its answer meaning 'yes'.")
+    programme_question: str = Field(description="The choice question naming that training.")
+    started_question: str = Field(description="The date question giving its start.")
+    sources: list[str] = Field(min_length=1)
+
+
 class Funding(_Strict):
     """The NHS funding rule, expressed through one date requirement."""
 
@@ -311,6 +327,8 @@ class Funding(_Strict):
     uncertain_when: Condition | None = Field(
         default=None, description="When the rule's reach is itself uncertain for this person.")
     uncertain: str | None = Field(default=None, description="Said when uncertain_when holds.")
+    between_trainings: BetweenTrainings | None = Field(
+        default=None, description="How plans apply the rule between any two trainings.")
     sources: list[str] = Field(min_length=1)
 
 
@@ -413,6 +431,223 @@ class NextStep(_Strict):
     sources: list[str] = Field(min_length=1)
 
 
+Confidence = Literal["confirmed", "consistent", "uncertain"]
+
+
+def _month_day_exists(month: int, day: int) -> None:
+    # Checked against a common year, so 29 February is refused (it is not there every year).
+    if not 1 <= day <= calendar.monthrange(2001, month)[1]:
+        raise ValueError(f"month {month} has no day {day} every year")
+
+
+class AdvertMonths(_Strict):
+    """Posts are usually advertised from ``from`` to ``to`` months before the start."""
+
+    from_: int = Field(alias="from", ge=0, le=24)
+    to: int = Field(ge=0, le=24)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> AdvertMonths:
+        if self.to > self.from_:
+            raise ValueError("'from' counts months before the start, so it must be >= 'to'")
+        return self
+
+
+class IntakeSpec(_Strict):
+    """A usual teaching-start month."""
+
+    month: int = Field(ge=1, le=12)
+    advert_months_before: AdvertMonths | None = None
+    confidence: Confidence
+    sources: list[str] = Field(min_length=1)
+
+
+class MonthDay(_Strict):
+    """A day of the year (the same every year)."""
+
+    month: int = Field(ge=1, le=12)
+    day: int = Field(ge=1, le=31)
+
+    @model_validator(mode="after")
+    def _exists(self) -> MonthDay:
+        _month_day_exists(self.month, self.day)
+        return self
+
+
+class ApplicationWindowSpec(_Strict):
+    """One application round a year for intakes ``years_before`` years later."""
+
+    opens: MonthDay
+    closes: MonthDay
+    years_before: int = Field(ge=0, le=3)
+    confidence: Confidence
+    sources: list[str] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ApplicationWindowSpec:
+        if (self.closes.month, self.closes.day) < (self.opens.month, self.opens.day):
+            raise ValueError("the window must close after it opens in the same year")
+        return self
+
+
+class LengthFact(_Strict):
+    """How long the training lasts, in months."""
+
+    value: int = Field(ge=1, le=120)
+    text: str | None = None
+    confidence: Confidence
+    sources: list[str] = Field(min_length=1)
+
+
+class BandsFact(_Strict):
+    """Agenda for Change band while training and once qualified."""
+
+    training: int = Field(ge=1, le=9)
+    qualified: int = Field(ge=1, le=9)
+    confidence: Confidence
+    sources: list[str] = Field(min_length=1)
+
+
+class FundedFact(_Strict):
+    """Whether the NHS funds the training, and how."""
+
+    value: bool
+    text: str
+    confidence: Confidence
+    sources: list[str] = Field(min_length=1)
+
+
+class RuleCover(_Strict):
+    """Whether the funding rule covers the training."""
+
+    covered: Literal["yes", "likely", "unknown"]
+    text: str
+    confidence: Confidence
+    sources: list[str] = Field(min_length=1)
+
+
+class LagMonths(_Strict):
+    """The usual range, in months, from the end of teaching to the qualifying exam board."""
+
+    from_: int = Field(alias="from", ge=0, le=24)
+    to: int = Field(ge=0, le=24)
+    confidence: Confidence
+    sources: list[str] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> LagMonths:
+        if self.to < self.from_:
+            raise ValueError("'to' must be at least 'from'")
+        return self
+
+
+class Sourced(_Strict):
+    """A text with its sources."""
+
+    text: str
+    sources: list[str] = Field(min_length=1)
+
+
+class QualifiesAs(_Strict):
+    """What qualifying means in answers: a choice added, and months counted from qualifying."""
+
+    question: str
+    adds: str
+    months_question: str | None = None
+
+
+class PlanAssumes(_Strict):
+    """An answer a plan assumes the person will have given by the time they apply."""
+
+    question: str
+    value: str
+    text: str
+    sources: list[str] = Field(min_length=1)
+
+
+class EntryRoute(_Strict):
+    """One way into a training: a condition on the answers (as they stand on the start day)."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    title: str
+    when: Condition
+    note: str | None = Field(default=None, description="What is uncertain about this route.")
+    confidence: Confidence
+    sources: list[str] = Field(min_length=1)
+
+
+class TrainingSpec(_Strict):
+    """A training a plan can pass through."""
+
+    title: str
+    short_title: str = Field(description="How a sentence names it: 'PWP training'.")
+    occupation: str = Field(pattern=r"^[a-z][a-z0-9_]*$",
+                            description="The occupation it leads to (the funding rule's test).")
+    routes: list[str] | None = Field(
+        default=None, description="Entry through these checked routes (HIT's own routes).")
+    entry: list[EntryRoute] | None = Field(default=None, min_length=1)
+    length_months: LengthFact | None = Field(
+        default=None, description="Required unless 'routes' is given (then from 'terms').")
+    bands: BandsFact | None = Field(
+        default=None, description="Required unless 'routes' is given (then from 'terms').")
+    nhs_funded: FundedFact
+    funding_rule: RuleCover
+    intakes: list[IntakeSpec] = Field(min_length=1)
+    application_window: ApplicationWindowSpec | None = None
+    exam_board_lag_months: LagMonths
+    apply_via: Sourced
+    previous_training_value: str | None = Field(
+        default=None, description="The answer to the earlier-training question naming this one.")
+    qualifies_as: QualifiesAs | None = None
+    plan_assumes: list[PlanAssumes] = Field(default_factory=list)
+    competition: Sourced | None = None
+    notes: list[Sourced] = Field(default_factory=list)
+    sources: list[str] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _one_entry(self) -> TrainingSpec:
+        if (self.routes is None) == (self.entry is None):
+            raise ValueError("a training needs exactly one of 'routes' or 'entry'")
+        if self.entry is not None and (self.length_months is None or self.bands is None):
+            raise ValueError("a training with 'entry' needs 'length_months' and 'bands'")
+        months = [i.month for i in self.intakes]
+        if len(set(months)) != len(months):
+            raise ValueError("two intakes share a month")
+        if self.application_window is not None and any(
+                i.advert_months_before for i in self.intakes):
+            raise ValueError("give either an application window or advert months, not both")
+        return self
+
+
+class ExperienceRole(_Strict):
+    """A role that builds experience and is not a training (it never starts the funding rule)."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    title: str
+    when: Condition | None = None
+    band: int | None = Field(default=None, ge=1, le=9)
+    sources: list[str] = Field(min_length=1)
+
+
+class Experience(_Strict):
+    """Which answer plans count as experience, and which others count towards it."""
+
+    question: str
+    also_counts: list[str] = Field(default_factory=list)
+    text: str
+    sources: list[str] = Field(min_length=1)
+
+
+class Signpost(_Strict):
+    """A training shown for information only."""
+
+    title: str
+    needs: str
+    funding_rule: Literal["yes", "likely", "unknown"]
+    confidence: Confidence
+    sources: list[str] = Field(min_length=1)
+
+
 class RulesFile(_Strict):
     """The whole rules file."""
 
@@ -430,6 +665,12 @@ class RulesFile(_Strict):
     funding: Funding
     terms: Terms
     hcas: Hcas
+    trainings: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")], TrainingSpec] = Field(
+        default_factory=dict, description="Trainings a plan can pass through, keyed by id.")
+    experience_roles: list[ExperienceRole] = Field(default_factory=list)
+    experience: Experience | None = None
+    signposts: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")], Signpost] = Field(
+        default_factory=dict, description="Trainings shown for information, not planned through.")
     advice: list[Advice] = Field(default_factory=list)
     next_steps: list[NextStep] = Field(default_factory=list)
 

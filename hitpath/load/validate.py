@@ -128,8 +128,16 @@ def _schema_fields(data: Any, path: Path) -> list[str]:
         return found
 
     current: list[type[BaseModel]] = [schema.RulesFile]
+    keyed = False  # the next part is a key of a mapping of models (a training's id)
     for part in path:
         if isinstance(part, int):
+            continue
+        if keyed:
+            keyed = False
+            continue
+        if current == [schema.RulesFile] and part in ("trainings", "signposts"):
+            current = [schema.TrainingSpec if part == "trainings" else schema.Signpost]
+            keyed = True
             continue
         if current == [schema.RulesFile] and part == "sources":
             current = [schema.Source]
@@ -253,6 +261,99 @@ class _Checker:
                     self.condition(item["when"], (section, i, "when"), None, verdicts=True)
                 self.sources(item["sources"], (section, i, "sources"))
         self.sources(rules["meta"].get("care_sources", []), ("meta", "care_sources"))
+        self._trainings(requirements)
+
+    def _choice_value(self, qid: str, value: str, path: Path, wanted: str | None) -> None:
+        question = self.question_ref(qid, path, wanted)
+        values = [c["value"] for c in question["choices"]]
+        if value not in values:
+            raise self.fail(path, f"'{value}' is not a choice of '{qid}'",
+                            did_you_mean(value, values) or f"Choices: {', '.join(values)}.")
+
+    def _trainings(self, requirements: dict[str, Any]) -> None:
+        """Trainings, experience roles and signposts: references, sources, conditions."""
+        rules = self.rules
+        trainings = rules.get("trainings", {})
+        routes = [r["id"] for r in rules["routes"]]
+        between = rules["funding"].get("between_trainings")
+        if trainings and between is None:
+            raise self.fail(("funding",), "plans need 'funding.between_trainings'",
+                            "Say how the funding rule applies between two trainings.")
+        if between is not None:
+            base = ("funding", "between_trainings")
+            self._choice_value(between["earlier_question"], between["earlier_value"],
+                               (*base, "earlier_value"), "choice")
+            self.question_ref(between["programme_question"], (*base, "programme_question"),
+                              "choice")
+            self.question_ref(between["started_question"], (*base, "started_question"), "date")
+            self.sources(between["sources"], (*base, "sources"))
+        for tid, training in trainings.items():
+            base = ("trainings", tid)
+            for i, rid in enumerate(training.get("routes", [])):
+                if rid not in routes:
+                    raise self.fail((*base, "routes", i), f"no route '{rid}'",
+                                    did_you_mean(rid, routes))
+            for i, entry in enumerate(training.get("entry", [])):
+                self.condition(entry["when"], (*base, "entry", i, "when"), None)
+                self.sources(entry["sources"], (*base, "entry", i, "sources"))
+            ids = [e["id"] for e in training.get("entry", [])]
+            if len(set(ids)) != len(ids):
+                raise self.fail((*base, "entry"), "two entry routes share an id")
+            for key in ("length_months", "bands", "nhs_funded", "funding_rule",
+                        "application_window", "exam_board_lag_months", "apply_via",
+                        "competition"):
+                if key in training:
+                    self.sources(training[key]["sources"], (*base, key, "sources"))
+            for i, intake in enumerate(training["intakes"]):
+                self.sources(intake["sources"], (*base, "intakes", i, "sources"))
+            for i, note in enumerate(training.get("notes", [])):
+                self.sources(note["sources"], (*base, "notes", i, "sources"))
+            self.sources(training["sources"], (*base, "sources"))
+            if "previous_training_value" in training and between is not None:
+                self._choice_value(between["programme_question"],
+                                   training["previous_training_value"],
+                                   (*base, "previous_training_value"), "choice")
+            qualifies = training.get("qualifies_as")
+            if qualifies:
+                self._choice_value(qualifies["question"], qualifies["adds"],
+                                   (*base, "qualifies_as", "adds"), "multi")
+                if "months_question" in qualifies:
+                    self.question_ref(qualifies["months_question"],
+                                      (*base, "qualifies_as", "months_question"), "number")
+            for i, assumed in enumerate(training.get("plan_assumes", [])):
+                self._choice_value(assumed["question"], assumed["value"],
+                                   (*base, "plan_assumes", i, "value"), "choice")
+                self.sources(assumed["sources"], (*base, "plan_assumes", i, "sources"))
+        occupations = [t["occupation"] for t in trainings.values()]
+        for tid, training in trainings.items():
+            if occupations.count(training["occupation"]) > 1:
+                raise self.fail(("trainings", tid, "occupation"),
+                                f"two trainings lead to the occupation '{training['occupation']}'")
+        seen: set[str] = set()
+        for i, role in enumerate(rules.get("experience_roles", [])):
+            if role["id"] in seen:
+                raise self.fail(("experience_roles", i, "id"),
+                                f"two experience roles have the id '{role['id']}'")
+            seen.add(role["id"])
+            if "when" in role:
+                self.condition(role["when"], ("experience_roles", i, "when"), None)
+            self.sources(role["sources"], ("experience_roles", i, "sources"))
+        if rules.get("experience_roles") and "when" in rules["experience_roles"][-1]:
+            raise self.fail(("experience_roles", len(rules["experience_roles"]) - 1, "when"),
+                            "the last experience role is the one for everyone else: no 'when'")
+        experience = rules.get("experience")
+        if experience:
+            self.question_ref(experience["question"], ("experience", "question"), "number")
+            for i, qid in enumerate(experience.get("also_counts", [])):
+                self.question_ref(qid, ("experience", "also_counts", i), "number")
+            self.sources(experience["sources"], ("experience", "sources"))
+        elif trainings:
+            raise self.fail(("trainings",), "plans need an 'experience' section",
+                            "Name the answer plans count as experience.")
+        for sid, sign in rules.get("signposts", {}).items():
+            if sid in trainings:
+                raise self.fail(("signposts", sid), f"'{sid}' is also a training")
+            self.sources(sign["sources"], ("signposts", sid, "sources"))
 
     def _unique(self, ids: list[str], section: str, what: str) -> None:
         seen: set[str] = set()

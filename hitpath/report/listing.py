@@ -96,6 +96,34 @@ def source_uses(rules: Rules) -> dict[str, list[str]]:
     for step in rules.next_steps:
         add(step.sources, f"next step {step.id}")
     add(rules.meta.care_sources, "care signpost")
+    if rules.between:
+        add(rules.between.sources, "funding rule between trainings")
+    for t in rules.trainings.values():
+        add(t.sources, f"training {t.id}")
+        for entry in t.entry:
+            add(entry.sources, f"training {t.id}: entry {entry.id}")
+        add(t.length.sources, f"training {t.id}: length")
+        add(t.bands_sources, f"training {t.id}: bands")
+        add(t.funded.sources, f"training {t.id}: funding")
+        add(t.rule.sources, f"training {t.id}: funding rule")
+        for intake in t.calendar.intakes:
+            add(intake.sources, f"training {t.id}: intakes")
+        if t.calendar.window:
+            add(t.calendar.window.sources, f"training {t.id}: application window")
+        add(t.lag_sources, f"training {t.id}: exam board")
+        add(t.apply_via.sources, f"training {t.id}: where to apply")
+        for assumed in t.assumes:
+            add(assumed.sources, f"training {t.id}: assumed")
+        if t.competition:
+            add(t.competition.sources, f"training {t.id}: competition")
+        for note in t.notes:
+            add(note.sources, f"training {t.id}: notes")
+    for role in rules.experience_roles:
+        add(role.sources, f"experience role {role.id}")
+    if rules.experience:
+        add(rules.experience.sources, "experience")
+    for sign in rules.signposts:
+        add(sign.sources, f"signpost {sign.id}")
     return uses
 
 
