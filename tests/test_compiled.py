@@ -3,6 +3,8 @@ shipped package should never carry one."""
 
 from __future__ import annotations
 
+import re
+
 from hitpath.load.ruleset import SHIPPED_RULES, compiled_is_current, load_rules, validate_text
 
 
@@ -25,5 +27,7 @@ def test_compiled_and_source_build_the_same_rules() -> None:
 def test_an_edited_copy_is_validated_from_source(tmp_path) -> None:  # type: ignore[no-untyped-def]
     text = open(SHIPPED_RULES, encoding="utf-8").read()
     copy = tmp_path / "rules.yaml"
-    copy.write_text(text.replace('rules_version: "2026.03.1"', 'rules_version: "local.1"'))
+    edited = re.sub(r'rules_version: "[^"]+"', 'rules_version: "local.1"', text, count=1)
+    assert edited != text
+    copy.write_text(edited)
     assert load_rules(str(copy)).meta.rules_version == "local.1"

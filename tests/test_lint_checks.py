@@ -8,13 +8,16 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import yaml
 
 from hitpath.lint.checks import Finding
 from hitpath.lint.commands import check, load_for_lint, run_check
+from hitpath.load.ruleset import SHIPPED_RULES
 from tests.conftest import ROOT, Run
 
 SOUND = ROOT / "tests" / "fixtures" / "bad_rules" / "sound.yaml"
-AS_OF = date(2026, 4, 1)
+AS_OF = date(2026, 4, 1)  # for the sound fixture
+SHIPPED_AS_OF = date(2026, 11, 30)  # the day of the shipped rules' review
 
 
 def findings_for(tmp_path: Path, *edits: tuple[str, str], as_of: date = AS_OF) -> list[Finding]:
@@ -37,17 +40,25 @@ def test_the_sound_file_is_sound(tmp_path: Path) -> None:
 
 
 def test_shipped_rules_pass_clean(capsys: pytest.CaptureFixture[str]) -> None:
-    assert run_check(None, "text", AS_OF) == 0
+    assert run_check(None, "text", SHIPPED_AS_OF) == 0
     out = capsys.readouterr().out
     assert "sound, no findings" in out and "Reached 15 of 15 questions" in out
 
 
 def test_shipped_rules_are_due_for_review_six_months_on(
         capsys: pytest.CaptureFixture[str]) -> None:
-    assert run_check(None, "json", date(2026, 11, 22)) == 1
+    assert run_check(None, "json", date(2027, 5, 31)) == 1
     report = json.loads(capsys.readouterr().out)
     assert report["sound"] is False
-    assert [f["code"] for f in report["findings"]] == ["review-overdue"]
+    # The review is due; so are the sources not re-read at the last review (a year on).
+    codes = [f["code"] for f in report["findings"]]
+    assert codes[0] == "review-overdue"
+    stale = {f["key"] for f in report["findings"][1:] if f["code"] == "source-stale"}
+    shipped = yaml.safe_load(open(SHIPPED_RULES, encoding="utf-8"))
+    assert stale == {f"sources.{sid}.checked" for sid, s in shipped["sources"].items()
+                     if s["checked"] < date(2026, 5, 31)}
+    # ... and the newest pay table (2026/27) has run its year.
+    assert set(codes) == {"review-overdue", "source-stale", "pay-out-of-date"}
     assert report["findings"][0]["line"] and report["findings"][0]["key"] == "meta.reviewed"
     assert report["walk"]["questions_reached"] and report["walk"]["problems"] == 0
 

@@ -97,7 +97,7 @@ def test_only_changed_clients_are_shown_with_the_cause(run_hitpath: Run, tmp_pat
     done = run_hitpath("recheck", "clients", "--old-rules", str(old), "--as-of", AS_OF)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith(
-        f"Rules 2025.09.1 ({old}) -> 2026.03.1 (the shipped rules), judged on 1 May 2026.")
+        f"Rules 2025.09.1 ({old}) -> 2026.11.1 (the shipped rules), judged on 1 May 2026.")
     shown = _sections(done.stdout)
     assert set(shown) == {"pwp-20m.yaml", "emhp.json", "adult-nurse.yaml"}  # not nurse.yaml
     assert shown["pwp-20m.yaml"] == [

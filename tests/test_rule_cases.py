@@ -82,6 +82,14 @@ def test_rule_case(rules: Rules, filename: str, case: dict[str, Any],
         assert result.terms.qualified_pay.top == terms["qualified_max"]
     if "estimated" in terms:
         assert result.terms.estimated is terms["estimated"]
+    if "hcas_trainee" in terms:
+        hcas = result.terms.hcas_pay
+        if terms["hcas_trainee"] is None:
+            assert hcas is None, hcas
+        else:
+            assert hcas is not None
+            assert (hcas.trainee_entry, hcas.pay_year) == (
+                terms["hcas_trainee"], terms["hcas_year"]), hcas
     advice = {a.id for a in result.advice}
     for item in expect.get("advice_includes", []):
         assert item in advice, f"advice {item} missing; got {sorted(advice)}"

@@ -16,6 +16,7 @@ from hitpath.core.model import (
     Answers,
     Assessment,
     FundingResult,
+    HcasPay,
     Item,
     Requirement,
     RequirementResult,
@@ -211,7 +212,22 @@ def _terms(rules: Rules, answers: Answers, as_of: date) -> TermsResult:
         training=terms.training, hcas=zone,
         sources=tuple(dict.fromkeys(
             [*terms.hours_sources, *terms.bands_sources, *(period.sources if period else ())])),
+        hcas_pay=_hcas_pay(rules, zone, period, as_of),
     )
+
+
+def _hcas_pay(rules: Rules, zone: Any, period: Any, as_of: date) -> HcasPay | None:
+    """The supplement in pounds on the trainee band's entry point: the zone's percentage of
+    basic pay, raised to the yearly minimum or capped at the maximum in force on as_of."""
+    table = rules.hcas.amounts_on(as_of)
+    trainee = period.band(rules.terms.trainee_band) if period else None
+    limit = table.limit(zone.area) if table and zone else None
+    if table is None or trainee is None or limit is None or period.pay_year != table.pay_year:
+        return None  # amounts of another pay year than the pay table would mislead
+    low, high = limit
+    share = round(trainee.entry * zone.percent / 100)
+    return HcasPay(pay_year=table.pay_year, minimum=low, maximum=high,
+                   trainee_entry=min(max(share, low), high), sources=table.sources)
 
 
 def assess(rules: Rules, answers: Answers, as_of: date, *, detail: bool = True) -> Assessment:

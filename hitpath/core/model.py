@@ -259,11 +259,44 @@ class HcasZone(NamedTuple):
     label: str
 
 
+class HcasAmounts(NamedTuple):
+    effective_from: date
+    pay_year: str
+    limits: tuple[tuple[str, int, int], ...]  # (area, min, max)
+    sources: tuple[str, ...]
+
+    def limit(self, area: str) -> tuple[int, int] | None:
+        """The (minimum, maximum) for one zone, if the table has it."""
+        for zone, low, high in self.limits:
+            if zone == area:
+                return low, high
+        return None
+
+
 class Hcas(NamedTuple):
     zones: tuple[HcasZone, ...]
     text: str
     sources: tuple[str, ...]
     question: str | None = None
+    amounts: tuple[HcasAmounts, ...] = ()
+
+    def amounts_on(self, day: date) -> HcasAmounts | None:
+        """The cash limits in force on ``day`` (None before the first table)."""
+        found = None
+        for table in self.amounts:
+            if table.effective_from <= day:
+                found = table
+        return found
+
+
+class HcasPay(NamedTuple):
+    """A trainee's supplement in pounds for their zone, from the limits in force."""
+
+    pay_year: str
+    minimum: int
+    maximum: int
+    trainee_entry: int  # the supplement on the trainee band's entry point
+    sources: tuple[str, ...]
 
 
 class Advice(NamedTuple):
@@ -531,6 +564,7 @@ class TermsResult(NamedTuple):
     training: Training
     hcas: HcasZone | None
     sources: tuple[str, ...]
+    hcas_pay: HcasPay | None = None
 
 
 class Item(NamedTuple):

@@ -68,7 +68,10 @@ def rule_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     terms_old = {k: v for k, v in old["terms"].items() if k != "pay"}
     terms_new = {k: v for k, v in new["terms"].items() if k != "pay"}
     out += _fields("terms", terms_old, terms_new)
-    out += _fields("high cost area supplement", old["hcas"], new["hcas"])
+    out += _hcas_amounts(old["hcas"].get("amounts", []), new["hcas"].get("amounts", []))
+    out += _fields("high cost area supplement",
+                   {k: v for k, v in old["hcas"].items() if k != "amounts"},
+                   {k: v for k, v in new["hcas"].items() if k != "amounts"})
     out += _keyed("source", old["sources"], new["sources"])
     return out
 
@@ -188,6 +191,31 @@ def _pay(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[str]:
         rest_old = {k: v for k, v in was.items() if k != "bands"}
         rest_new = {k: v for k, v in period.items() if k != "bands"}
         out += _fields(f"pay {year}", rest_old, rest_new)
+    return out
+
+
+def _hcas_amounts(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[str]:
+    """Supplement limits added, removed or changed, by pay year and zone."""
+    what = "high cost area supplement"
+    before = {t["pay_year"]: t for t in old}
+    after = {t["pay_year"]: t for t in new}
+    out = [f"{what} {y} amounts added (from {t['effective_from']})" for y, t in after.items()
+           if y not in before]
+    out += [f"{what} {y} amounts removed" for y in before if y not in after]
+    for year, table in after.items():
+        if year not in before:
+            continue
+        was = {z["area"]: z for z in before[year]["limits"]}
+        for zone in table["limits"]:
+            prior = was.get(zone["area"])
+            for bound in ("min", "max"):
+                if prior is None or prior[bound] != zone[bound]:
+                    shown = "none" if prior is None else f"{prior[bound]:,}"
+                    out.append(f"{what} {year}: {zone['area']} {bound}imum {shown} -> "
+                               f"{zone[bound]:,}")
+        rest_old = {k: v for k, v in before[year].items() if k != "limits"}
+        rest_new = {k: v for k, v in table.items() if k != "limits"}
+        out += _fields(f"{what} {year}", rest_old, rest_new)
     return out
 
 

@@ -28,6 +28,7 @@ from hitpath.core.model import (
     ExperienceRole,
     Funding,
     Hcas,
+    HcasAmounts,
     HcasZone,
     Kind,
     Meta,
@@ -210,6 +211,15 @@ def _build(data: dict[str, Any], origin: str) -> Rules:
             zones=tuple(HcasZone(**z) for z in data["hcas"]["zones"]),
             text=data["hcas"]["text"], sources=_t(data["hcas"]["sources"]),
             question=data["hcas"].get("question"),
+            amounts=tuple(
+                HcasAmounts(
+                    effective_from=date.fromisoformat(t["effective_from"]),
+                    pay_year=t["pay_year"],
+                    limits=tuple((z["area"], z["min"], z["max"]) for z in t["limits"]),
+                    sources=_t(t["sources"]),
+                )
+                for t in data["hcas"].get("amounts", [])
+            ),
         ),
         advice=tuple(
             Advice(id=a["id"], topic=a["topic"], text=a["text"], sources=_t(a["sources"]),

@@ -399,12 +399,39 @@ class HcasZone(_Strict):
     label: str
 
 
+class HcasLimit(_Strict):
+    """One zone's yearly minimum and maximum supplement, in pounds."""
+
+    area: str
+    min: int = Field(gt=0)
+    max: int = Field(gt=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> HcasLimit:
+        if self.min > self.max:
+            raise ValueError("the minimum must not exceed the maximum")
+        return self
+
+
+class HcasAmounts(_Strict):
+    """The supplement's cash limits for one pay year, in force until the next one starts."""
+
+    effective_from: IsoDate
+    pay_year: str = Field(pattern=r"^\d{4}/\d{2}$")
+    limits: list[HcasLimit] = Field(min_length=1)
+    sources: list[str] = Field(min_length=1)
+
+    _from = field_validator("effective_from", mode="before")(classmethod(lambda cls, v: _iso(v)))
+
+
 class Hcas(_Strict):
     """High Cost Area Supplement rates."""
 
     question: str | None = Field(
         default=None, description="The choice question whose answer picks the zone.")
     zones: list[HcasZone]
+    amounts: list[HcasAmounts] = Field(
+        default_factory=list, description="Yearly minimum and maximum per zone, by pay year.")
     text: str
     sources: list[str] = Field(min_length=1)
 

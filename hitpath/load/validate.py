@@ -255,6 +255,20 @@ class _Checker:
                     raise self.fail(("hcas", "zones", i, "area"),
                                     f"'{zone['area']}' is not a choice of '{area_question}'",
                                     did_you_mean(zone["area"], areas))
+        zones = [z["area"] for z in rules["hcas"]["zones"]]
+        amounts = rules["hcas"].get("amounts", [])
+        for i, table in enumerate(amounts):
+            self.sources(table["sources"], ("hcas", "amounts", i, "sources"))
+            if i and table["effective_from"] <= amounts[i - 1]["effective_from"]:
+                raise self.fail(("hcas", "amounts", i, "effective_from"),
+                                "supplement tables must be in date order with no two on one date",
+                                f"{table['effective_from']} is not after "
+                                f"{amounts[i - 1]['effective_from']}.")
+            for j, limit in enumerate(table["limits"]):
+                if limit["area"] not in zones:
+                    raise self.fail(("hcas", "amounts", i, "limits", j, "area"),
+                                    f"'{limit['area']}' is not one of the zones",
+                                    did_you_mean(limit["area"], zones))
         for section in ("advice", "next_steps"):
             for i, item in enumerate(rules[section]):
                 if "when" in item:

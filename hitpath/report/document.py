@@ -203,7 +203,7 @@ def _everything_else(doc: list[Block], a: Assessment, rules: Rules, line: _Cite)
     state = {"applies": "Applies to you.", "does_not_apply": "Does not apply to you.",
              "unsure": "Not settled on your answers."}[f.two_year_rule]
     if f.caveat:
-        state = f"Applies to you, as far as we can tell: {f.caveat}"
+        state = f.caveat  # the rules word it with the same certainty as the route's caveat
     lines = [Line(state)]
     if f.nhs_funding_from:
         prefix = "If the rule applies to you, " if f.two_year_rule == "unsure" else ""
@@ -235,7 +235,14 @@ def _everything_else(doc: list[Block], a: Assessment, rules: Rules, line: _Cite)
             pay_items.append(Line(t.pay_note))
     else:
         pay_items.append(Line("The rules hold no pay table for this date."))
-    if t.hcas and t.trainee_pay:
+    if t.hcas and t.hcas_pay:
+        h = t.hcas_pay
+        pay_items.append(line(
+            f"In {t.hcas.label} a High Cost Area Supplement of {t.hcas.percent:g}% of basic pay "
+            f"is added, at least £{h.minimum:,} and at most £{h.maximum:,} a year in "
+            f"{h.pay_year}: about £{h.trainee_entry:,} a year on the band {t.trainee_band} "
+            "entry point.", (*rules.hcas.sources, *h.sources)))
+    elif t.hcas and t.trainee_pay:
         pay_items.append(line(
             f"In {t.hcas.label} a High Cost Area Supplement of {t.hcas.percent:g}% of basic pay "
             "is added, within a yearly minimum and maximum; see the advert.",

@@ -90,12 +90,19 @@ def to_dict(assessment: Assessment, rules: Rules) -> dict[str, Any]:
         "terms": {
             "trainee_band": t.trainee_band, "qualified_band": t.qualified_band,
             "hours_per_week": t.hours_per_week, "pay_year": t.pay_year,
-            "pay_from": _iso(t.pay_from), "pay_estimated": t.estimated, "pay_note": t.pay_note,
+            "pay_from": _iso(t.pay_from), "pay_note": t.pay_note,
+            # Said only of figures that are estimates, never "false" beside published ones.
+            **({"pay_estimated": True} if t.estimated else {}),
             "trainee_pay": _pay(t.trainee_pay), "qualified_pay": _pay(t.qualified_pay),
             "training": {"months": t.training.length_months,
                          "university_days": t.training.university_days,
                          "service_days": t.training.service_days},
             "hcas_percent": t.hcas.percent if t.hcas else None,
+            "hcas": None if t.hcas_pay is None else {
+                "area": t.hcas.area if t.hcas else None, "pay_year": t.hcas_pay.pay_year,
+                "minimum": t.hcas_pay.minimum, "maximum": t.hcas_pay.maximum,
+                "trainee_entry": t.hcas_pay.trainee_entry,
+                "sources": cite(t.hcas_pay.sources)},
             "sources": cite(t.sources),
         },
         "advice": [{"id": i.id, "topic": i.topic, "text": i.text, "sources": cite(i.sources)}

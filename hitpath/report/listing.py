@@ -91,6 +91,8 @@ def source_uses(rules: Rules) -> dict[str, list[str]]:
     for period in rules.terms.pay:
         add(period.sources, f"pay {period.pay_year}")
     add(rules.hcas.sources, "high cost area supplement")
+    for table in rules.hcas.amounts:
+        add(table.sources, f"high cost area supplement {table.pay_year}")
     for item in rules.advice:
         add(item.sources, f"advice {item.id}")
     for step in rules.next_steps:
