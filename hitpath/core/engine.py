@@ -17,7 +17,9 @@ from hitpath.core.model import (
     Assessment,
     FundingResult,
     HcasPay,
+    HcasZone,
     Item,
+    PayPeriod,
     Requirement,
     RequirementResult,
     Route,
@@ -216,14 +218,18 @@ def _terms(rules: Rules, answers: Answers, as_of: date) -> TermsResult:
     )
 
 
-def _hcas_pay(rules: Rules, zone: Any, period: Any, as_of: date) -> HcasPay | None:
+def _hcas_pay(
+    rules: Rules, zone: HcasZone | None, period: PayPeriod | None, as_of: date
+) -> HcasPay | None:
     """The supplement in pounds on the trainee band's entry point: the zone's percentage of
     basic pay, raised to the yearly minimum or capped at the maximum in force on as_of."""
     table = rules.hcas.amounts_on(as_of)
-    trainee = period.band(rules.terms.trainee_band) if period else None
-    limit = table.limit(zone.area) if table and zone else None
-    if table is None or trainee is None or limit is None or period.pay_year != table.pay_year:
+    if zone is None or period is None or table is None or period.pay_year != table.pay_year:
         return None  # amounts of another pay year than the pay table would mislead
+    trainee = period.band(rules.terms.trainee_band)
+    limit = table.limit(zone.area)
+    if trainee is None or limit is None:
+        return None
     low, high = limit
     share = round(trainee.entry * zone.percent / 100)
     return HcasPay(pay_year=table.pay_year, minimum=low, maximum=high,
