@@ -8,7 +8,7 @@ INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 # The project itself installs without touching the network: its build backend comes from the lock.
 SELF := --no-deps --no-build-isolation -e . --config-settings editable_mode=compat
 
-.PHONY: run test checks lint bench compile golden lock test-latest dist distcheck clean
+.PHONY: run test checks lint bench rules compile golden lock test-latest dist distcheck clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -98,14 +98,22 @@ bench: $(VENV)/.installed-test
 	$(INSTALL) --require-hashes --no-deps -r requirements/bench.lock
 	$(BIN)/python bench/bench.py
 
-## golden: accept intended changes to the golden reports (then review git diff tests/golden)
-golden: $(VENV)/.installed-test
-	UPDATE_GOLDEN=1 $(BIN)/python -m pytest tests/test_golden.py
-	$(BIN)/hitpath rules walk --summary --as-of $(RULES_AS_OF) --transcript tests/golden/walk.txt
-
-## compile: rebuild the validated, pre-compiled copy of the shipped rules
-compile: $(VENV)/.installed-run
+## rules: after editing hitpath/rules.yaml (or the code that reads it), regenerate everything
+## derived from it: the compiled copy, the JSON Schemas, the walk transcript and the golden
+## reports (then review git diff); a test fails while any of them is stale
+rules: $(VENV)/.installed-test
 	$(BIN)/hitpath rules compile
+	$(BIN)/hitpath rules schema --for rules > hitpath/schemas/rules.schema.json.tmp
+	mv hitpath/schemas/rules.schema.json.tmp hitpath/schemas/rules.schema.json
+	$(BIN)/hitpath rules schema --for answers > hitpath/schemas/answers.schema.json.tmp
+	mv hitpath/schemas/answers.schema.json.tmp hitpath/schemas/answers.schema.json
+	$(BIN)/hitpath rules walk --summary --as-of $(RULES_AS_OF) --transcript tests/golden/walk.txt
+	UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/test_golden.py
+	git diff --stat -- hitpath/rules.compiled.json hitpath/schemas tests/golden || true
+
+## golden, compile: parts of `make rules`, kept for habit
+golden: rules
+compile: rules
 
 clean:
 	rm -rf $(VENV) .venv-latest build dist *.egg-info

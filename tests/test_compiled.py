@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
+from hitpath.core.model import Rules
 from hitpath.load.ruleset import SHIPPED_RULES, compiled_is_current, load_rules, validate_text
 
 
 def test_compiled_twin_is_current() -> None:
-    assert compiled_is_current(), "run 'make compile' after editing hitpath/rules.yaml"
+    assert compiled_is_current(), "run 'make rules' after editing hitpath/rules.yaml"
 
 
 def test_compiled_and_source_build_the_same_rules() -> None:
@@ -18,10 +21,23 @@ def test_compiled_and_source_build_the_same_rules() -> None:
     with open(SHIPPED_RULES, encoding="utf-8") as handle:
         from_source = build_rules(validate_text(handle.read(), SHIPPED_RULES), SHIPPED_RULES)
     from_twin = load_rules()
-    assert from_source.questions == from_twin.questions
-    assert from_source.routes == from_twin.routes
-    assert from_source.terms == from_twin.terms
-    assert from_source.advice == from_twin.advice
+    # Every part the engine reads (all but the caches made on first use).
+    parts = [name for name in Rules.__slots__
+             if name not in ("compiled", "requirement_checks")]
+    assert len(parts) >= 14
+    for name in parts:
+        assert getattr(from_source, name) == getattr(from_twin, name), name
+
+
+def test_the_twin_is_not_trusted_once_the_code_that_made_it_changes(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from hitpath.load import ruleset
+
+    assert compiled_is_current()
+    monkeypatch.setattr(ruleset, "code_fingerprint", lambda: "made by other code")
+    assert not compiled_is_current()
+    # Still loads, from source.
+    assert load_rules().meta.rules_version
 
 
 def test_an_edited_copy_is_validated_from_source(tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -2,7 +2,7 @@
 the one-page answer (NAME.txt) and in full (NAME.full.txt).
 
 A change to any report shows up as a reviewable diff. To accept intended changes:
-    make golden
+    make rules
 (which runs this file with UPDATE_GOLDEN=1) and review `git diff tests/golden`.
 """
 
@@ -46,9 +46,9 @@ def test_report_matches_golden(rules: Rules, persona: Path, fmt: str, full: bool
     if os.environ.get("UPDATE_GOLDEN"):
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(rendered, encoding="utf-8")
-    assert target.exists(), f"no golden file {target.name}: run 'make golden'"
+    assert target.exists(), f"no golden file {target.name}: run 'make rules'"
     assert rendered == target.read_text(encoding="utf-8"), (
-        f"{target.name} changed: review, then run 'make golden' to accept")
+        f"{target.name} changed: review, then run 'make rules' to accept")
 
 
 def test_there_are_personas() -> None:

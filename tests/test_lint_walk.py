@@ -44,9 +44,8 @@ def test_golden_transcript_is_current(shipped_walk: tuple[WalkResult, Any]) -> N
         diff = "".join(itertools.islice(difflib.unified_diff(
             stored.splitlines(True), fresh.splitlines(True), "golden", "now"), 60))
         pytest.fail(
-            "The rules' outcomes changed. If that is intended, regenerate with\n  "
-            f"hitpath rules walk --summary --as-of {result.as_of} --transcript "
-            f"tests/golden/walk.txt\nand review the diff:\n{diff}")
+            "The rules' outcomes changed. If that is intended, regenerate with 'make rules' "
+            f"(the walk is as of {result.as_of}) and review the diff:\n{diff}")
 
 
 def test_shipped_rules_walk_completely(shipped_walk: tuple[WalkResult, Any]) -> None:

@@ -22,8 +22,7 @@ from tests.conftest import PACKAGE, ROOT, Run
 
 SCHEMAS = Path(SHIPPED_RULES).parent / "schemas"  # beside the rules, in the package
 BAD = ROOT / "tests" / "fixtures" / "bad_rules"
-REGENERATE = ("hitpath rules schema --for rules > hitpath/schemas/rules.schema.json && "
-              "hitpath rules schema --for answers > hitpath/schemas/answers.schema.json")
+REGENERATE = "make rules"
 
 
 def _validator(name: str) -> Draft202012Validator:

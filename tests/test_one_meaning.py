@@ -1,0 +1,95 @@
+"""One meaning for every face: on every outcome class the exhaustive walk finds, the engine,
+batch's compiled fast path and the walk agree (verdicts, dates, the funding rule, the best
+route and what is missing), and the report's summary, the JSON summary and batch's best_route
+name the same route."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from hitpath.cohort.fastpath import compile_rules
+from hitpath.core.engine import assess
+from hitpath.core.model import Answers, Rules, Status, Verdict
+from hitpath.lint.walk import WalkResult, _outcome, walk
+from hitpath.load.ruleset import load_rules
+from hitpath.report.document import build
+from hitpath.report.json_report import to_dict
+
+pytestmark = pytest.mark.slow
+
+DATES = [date(2026, 4, 1), date(2025, 1, 10)]
+
+
+@pytest.fixture(scope="module")
+def rules() -> Rules:
+    return load_rules(None)
+
+
+@pytest.fixture(scope="module", params=DATES, ids=str)
+def walked(request: pytest.FixtureRequest, rules: Rules) -> WalkResult:
+    return walk(rules, request.param)
+
+
+def test_engine_fast_path_and_walk_agree_on_every_walked_outcome(
+    rules: Rules, walked: WalkResult
+) -> None:
+    as_of = walked.as_of
+    fast = compile_rules(rules).assessor(as_of)
+    assert len(walked.classes) > 100
+    for outcome, found in walked.classes.items():
+        assessment = assess(rules, Answers(dict(found.answers)), as_of)
+        # The walk's outcome is the engine's.
+        assert _outcome(assessment) == outcome, found.answers
+        got = fast(dict(found.answers))
+        routes = assessment.routes
+        assert got.verdicts == tuple(r.verdict for r in routes), found.answers
+        assert got.dates == tuple(r.eligible_from for r in routes), found.answers
+        assert (got.two_year_rule, got.nhs_funding_from) == (
+            assessment.funding.two_year_rule, assessment.funding.nhs_funding_from)
+        # What is missing, checked against the engine's own explanation of the route.
+        best = next((r for r in routes if r.id == got.best_route), None)
+        if best is None:
+            assert all(r.verdict == Verdict.NOT_ELIGIBLE for r in routes), found.answers
+            continue
+        unmet = {u.id: u for u in best.unmet}
+        if best.verdict == Verdict.ELIGIBLE:
+            assert got.main_unmet == "" and got.undecided_by == ()
+        elif best.verdict == Verdict.ELIGIBLE_FROM:
+            # The requirement that sets the date.
+            assert unmet[got.main_unmet].status == Status.DATED
+            assert unmet[got.main_unmet].date == best.eligible_from
+        elif best.verdict == Verdict.UNSURE:
+            assert got.undecided_by == tuple(best.unknown) != ()
+            assert set(unmet[got.main_unmet].unknown) & set(best.unknown)
+        else:
+            assert unmet[got.main_unmet].status == Status.UNMET
+
+
+def test_report_json_and_batch_name_the_same_best_route(
+    rules: Rules, walked: WalkResult
+) -> None:
+    as_of = walked.as_of
+    fast = compile_rules(rules).assessor(as_of)
+    seen: set[str] = set()
+    for found in walked.classes.values():
+        assessment = assess(rules, Answers(dict(found.answers)), as_of)
+        summary = to_dict(assessment, rules)["summary"]
+        batch_best = fast(dict(found.answers)).best_route
+        assert (summary["best_route"] or "") == batch_best, found.answers
+        # The report opens with the same summary line the JSON gives.
+        answer = [b.text for b in build(assessment, rules) if b.kind == "answer"]
+        assert answer == [summary["text"]], found.answers
+        route = next((r for r in assessment.routes if r.id == batch_best), None)
+        if route is None:
+            assert summary["verdict"] == Verdict.NOT_ELIGIBLE
+            continue
+        assert (summary["verdict"], summary["eligible_from"]) == (
+            route.verdict, route.eligible_from.isoformat() if route.eligible_from else None)
+        seen.add(route.verdict)
+        if assessment.in_scope and route.verdict != Verdict.UNSURE:
+            # The summary line names the best route.
+            assert route.short_title in summary["text"], (summary, found.answers)
+    # The walk reaches every kind of best route, so each branch above was exercised.
+    assert seen >= {Verdict.ELIGIBLE, Verdict.ELIGIBLE_FROM, Verdict.NOT_YET, Verdict.UNSURE}
