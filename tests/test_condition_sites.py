@@ -27,7 +27,8 @@ AS_OF = date(2026, 4, 1)
 MODEL_ROLE = {"RulesFile": "", "Question": "question.", "GateRequirement": "requirement.",
               "NeedRequirement": "requirement.", "MonthsRequirement": "requirement.",
               "DateRequirement": "requirement.", "Route": "route.", "Funding": "funding.",
-              "Advice": "advice.", "NextStep": "next_step."}
+              "Advice": "advice.", "NextStep": "next_step.", "EntryRoute": "training.entry.",
+              "ExperienceRole": "experience_role."}
 
 
 def _models(annotation: Any) -> list[type[BaseModel]]:
@@ -70,6 +71,13 @@ def test_the_one_list_names_every_place_the_schema_allows_a_condition() -> None:
     assert not isinstance(schema.Condition, types.NoneType)
 
 
+class _Plain(yaml.SafeDumper):
+    """Writes repeated values out in full: rules files allow no aliases."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
 NEVER = {"all": [{"q": "probe", "equals": "a"}, {"q": "probe", "equals": "b"}]}
 """A condition that can never hold: one answer cannot be two choices."""
 
@@ -83,6 +91,33 @@ def _place(data: dict[str, Any], role: str) -> tuple[Any, ...]:
     if role == "scope_when":
         data["scope_when"] = NEVER
         return ("scope_when",)
+    if role == "training.entry.when":
+        fact = {"confidence": "confirmed", "sources": ["SRC-A"]}
+        data["trainings"] = {"probe_training": {
+            "title": "A probe training", "short_title": "probe training",
+            "occupation": "probe_worker",
+            "entry": [{"id": "probe_entry", "title": "Probe entry", "when": NEVER, **fact}],
+            "length_months": {"value": 12, **fact},
+            "bands": {"training": 4, "qualified": 5, **fact},
+            "nhs_funded": {"value": True, "text": "Funded by the NHS.", **fact},
+            "funding_rule": {"covered": "yes", "text": "The rule covers it.", **fact},
+            "intakes": [{"month": 9, **fact}],
+            "exam_board_lag_months": {"from": 1, "to": 3, **fact},
+            "apply_via": {"text": "Posts are advertised.", "sources": ["SRC-A"]},
+            "sources": ["SRC-A"],
+        }}
+        data["funding"]["between_trainings"] = {
+            "text": "The rule applies between trainings.", "same_occupation": "Not settled.",
+            "earlier_question": "probe", "earlier_value": "a", "programme_question": "nation",
+            "started_question": "exam_board", "sources": ["SRC-A"]}
+        data["experience"] = {"question": "experience_months", "text": "Experience counts.",
+                              "sources": ["SRC-A"]}
+        return ("trainings", "probe_training", "entry", 0, "when")
+    if role == "experience_role.when":
+        data["experience_roles"] = [
+            {"id": "probe_role", "title": "A probe role", "when": NEVER, "sources": ["SRC-A"]},
+            {"id": "any_role", "title": "Any other role", "sources": ["SRC-A"]}]
+        return ("experience_roles", 0, "when")
     owner, key = role.split(".")
     if owner == "funding":
         data["funding"][key] = NEVER
@@ -107,7 +142,7 @@ def test_rules_check_looks_at_every_condition_site(tmp_path: Path, role: str) ->
     })
     path = _place(data, role)
     file = tmp_path / "rules.yaml"
-    file.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    file.write_text(yaml.dump(data, Dumper=_Plain, sort_keys=False), encoding="utf-8")
     found = static_findings(load_for_lint(str(file)), AS_OF)
     # Used only at this site: seen, so not reported unused.
     assert not [f for f in found if f.code == "unused-question" and "probe" in f.subject], role
