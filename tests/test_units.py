@@ -183,6 +183,6 @@ def test_what_if_names_a_requirement_that_moved_under_the_same_verdict(rules: Ru
     new = assess(rules, from_mapping(rules, {**base, "course_start": "2025-09-22"}, "b"),
                  date(2024, 11, 1))
     assert old.routes[1].verdict == new.routes[1].verdict == "unsure"
-    moved = changes(old, new)
+    moved = changes(old, new, rules)
     assert any("now met" in line and "Two years after the exam board" in line
                for line in moved), moved

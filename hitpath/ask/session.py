@@ -202,7 +202,7 @@ class Session:
         what_if = Interview(self.rules, trial, self.as_of, skipped=set(self.interview.skipped))
         what_if.change(self.prompter, question)
         after = assess(self.rules, trial, self.as_of)
-        moved = changes(before, after)
+        moved = changes(before, after, self.rules)
         print()
         if moved:
             print("With that change:")

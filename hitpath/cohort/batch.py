@@ -428,8 +428,11 @@ def _jsonl_rows(
             yield refused(number, "", f"row {number}: nested too deeply to be answers")
             continue
         if not isinstance(data, dict):
+            from hitpath.load.answers import example_answer
+
+            key, value = example_answer(rules)
             yield refused(number, "", f"row {number}: expected a mapping of answer keys to "
-                          "answers, like {\"nation\": \"england\"}")
+                          f"answers, like {json.dumps({key: value})}")
             continue
         raw_ref = data.pop(REF, None)
         ref = "" if raw_ref is None else raw_ref if isinstance(raw_ref, str) else json.dumps(

@@ -128,7 +128,7 @@ def _client_changes(old: Rules, new: Rules, before: Any, after: Any, as_of: date
     old_funding = _funding_text(was.funding.two_year_rule, was.funding.nhs_funding_from)
     new_funding = _funding_text(now.funding.two_year_rule, now.funding.nhs_funding_from)
     if old_funding != new_funding:
-        lines.append(f"Two-year NHS funding rule: {old_funding} -> {new_funding}")
+        lines.append(f"{new.funding.short_title}: {old_funding} -> {new_funding}")
         lines += [f"  because {c}" for c in _funding_causes(old, new, before, after, as_of)]
     return lines
 

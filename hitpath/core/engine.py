@@ -15,6 +15,7 @@ from hitpath.core.model import (
     UNSURE,
     Answers,
     Assessment,
+    Caution,
     FundingResult,
     HcasPay,
     HcasZone,
@@ -87,16 +88,17 @@ def check_requirement(
     notes: list[str] = []
     if req.kind == Kind.MONTHS:
         assert isinstance(raw, int)
-        accrued = raw + months_between(as_of, reference)
+        counts_on = f" {req.counts_on}" if req.counts_on else ""
+        accrued = raw + months_between(as_of, reference) if req.counts_on else raw
         needed = req.at_least
         if accrued >= needed:
             line = f"{question.fact}: {raw} (at least {needed} needed)"
             if accrued > raw:
-                line += f", {accrued} by {long_date(reference)} if you keep working"
+                line += f", {accrued} by {long_date(reference)}{counts_on}"
         else:
             assert state.date is not None
             line = (f"{question.fact}: {raw} ({needed} needed), so reached on "
-                    f"{long_date(state.date)} if you keep working")
+                    f"{long_date(state.date)}{counts_on}")
     else:
         assert isinstance(raw, date)
         months = req.plus_years * 12 + req.plus_months
@@ -277,7 +279,7 @@ def assess(rules: Rules, answers: Answers, as_of: date, *, detail: bool = True) 
     overdue = add_months(reviewed, rules.meta.review_every_months) < as_of
     notes = _sanity_notes(rules, answers, as_of)
     if answers.month_only:
-        notes.append("Dates given as a month only were read as that month's last day.")
+        notes.append(Caution("month_only"))
     return Assessment(
         as_of=as_of, reference_date=reference, rules_version=rules.meta.rules_version,
         rules_reviewed=reviewed, data_as_of=rules.meta.data_as_of, review_overdue=overdue,
@@ -298,35 +300,28 @@ def _timeline(
     start = route.eligible_from or reference
     terms = rules.terms
     training = terms.training
-    events = [TimelineEvent(as_of, "Today", "today")]
+    # Labels carry only the rules' own words; reports say the rest (report/words.py).
+    events = [TimelineEvent(as_of, "", "today")]
     for res in route.unmet:
         if res.status == Status.DATED and res.date:
-            events.append(TimelineEvent(res.date, f"{res.title}: reached", "requirement"))
-    events.append(TimelineEvent(
-        start, f"Earliest course start by the {route.short_title}", "start"))
+            events.append(TimelineEvent(res.date, res.title, "requirement"))
+    events.append(TimelineEvent(start, route.short_title, "start"))
     end = add_months(start, training.length_months)
-    events.append(TimelineEvent(
-        start,
-        f"Training at band {terms.trainee_band}: {training.length_months} months, "
-        f"{training.university_days} days a week at university and {training.service_days} "
-        f"in the service, {terms.hours_per_week:g} hours a week",
-        "training",
-    ))
-    events.append(TimelineEvent(end, terms.qualifying or "Training ends", "qualify"))
+    events.append(TimelineEvent(start, "", "training"))
+    events.append(TimelineEvent(end, terms.qualifying or "", "qualify"))
     if terms.qualified:
         events.append(TimelineEvent(None, terms.qualified, "band"))
     events.sort(key=lambda e: (e.date or date.max, e.kind != "today"))
     return events
 
 
-def _sanity_notes(rules: Rules, answers: Answers, as_of: date) -> list[str]:
+def _sanity_notes(rules: Rules, answers: Answers, as_of: date) -> list[Caution]:
     """Answers that cannot all be right together: said, never silently corrected."""
     notes = []
     values = answers.values
     start = values.get(rules.reference_question) if rules.reference_question else None
     if isinstance(start, date) and start < as_of:
-        notes.append(f"The course start you gave ({long_date(start)}) is before the date of "
-                     f"this check ({long_date(as_of)}); check it.")
+        notes.append(Caution("course_start_passed", (start, as_of)))
     # The start of the training whose exam board the funding rule counts from: the date
     # question its applies_when looks at.
     funding = rules.funding.requirement
@@ -335,8 +330,7 @@ def _sanity_notes(rules: Rules, answers: Answers, as_of: date) -> list[str]:
     began = values.get(started[0]) if started else None
     board = values.get(funding.question or "")
     if isinstance(began, date) and isinstance(board, date) and board < began:
-        notes.append(f"The exam board date you gave ({long_date(board)}) is before the start "
-                     f"of that training ({long_date(began)}); check both.")
+        notes.append(Caution("exam_board_before_start", (board, began)))
     return notes
 
 

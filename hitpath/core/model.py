@@ -171,6 +171,7 @@ class Requirement(NamedTuple):
     plus_months: int = 0
     caveat: str | None = None
     rollover_note: str | None = None
+    counts_on: str | None = None
 
 
 class Route(NamedTuple):
@@ -189,6 +190,7 @@ class Route(NamedTuple):
 class Funding(NamedTuple):
     requirement: Requirement
     title: str
+    short_title: str
     summary: str
     not_applied: str
     if_unsure: str
@@ -233,6 +235,8 @@ class Training(NamedTuple):
 class Terms(NamedTuple):
     trainee_band: int
     qualified_band: int
+    pay_scale: str
+    pay_year_starts: tuple[int, int]  # (month, day)
     hours_per_week: float
     hours_sources: tuple[str, ...]
     bands_sources: tuple[str, ...]
@@ -327,6 +331,7 @@ class Source(NamedTuple):
 
 class Meta(NamedTuple):
     title: str
+    report_title: str
     rules_version: str
     reviewed: date
     data_as_of: str
@@ -575,6 +580,13 @@ class Item(NamedTuple):
     date: _Date | None = None
 
 
+class Caution(NamedTuple):
+    """Something about the answers a report should point out (its words: report/words.py)."""
+
+    kind: str  # course_start_passed | exam_board_before_start | month_only
+    dates: tuple[_Date, ...] = ()
+
+
 class TimelineEvent(NamedTuple):
     date: _Date | None
     label: str
@@ -597,7 +609,7 @@ class Assessment(NamedTuple):
     advice: list[Item]
     next_steps: list[Item]
     answers: Answers
-    notes: list[str]
+    notes: list[Caution]
     timeline: list[TimelineEvent] = []  # a shared default, never mutated
 
 

@@ -271,6 +271,7 @@ def _compile_requirement(rules: Rules, req: Requirement) -> RequirementCheck:
 
     if req.kind == Kind.MONTHS:
         needed = req.at_least
+        counts_on = req.counts_on is not None
 
         def months(a: Values, day: Day, reference: date) -> RequirementState:
             applies = applies_check(a) if has_applies else True
@@ -280,8 +281,9 @@ def _compile_requirement(rules: Rules, req: Requirement) -> RequirementCheck:
             if raw is None or raw == UNSURE:
                 return unanswered(a)
             given = cast(int, raw)
-            # Experience keeps growing until the course starts, if the person keeps working.
-            accrued = given if reference is day.as_of else given + day.elapsed(reference)
+            # Under the rules' counts_on, experience keeps growing until the course starts.
+            accrued = (given + day.elapsed(reference)
+                       if counts_on and reference is not day.as_of else given)
             if accrued >= needed:
                 return MET  # met whether or not it applies
             when = day.after(needed - given)

@@ -26,7 +26,7 @@ from hitpath.core.conditions import (
     parts,
     refs_in,
 )
-from hitpath.core.dates import add_months, long_date
+from hitpath.core.dates import MONTHS, add_months, long_date
 from hitpath.core.model import UNSURE, Compare, Condition, Rules
 from hitpath.lint.walk import engine_reads
 from hitpath.load.strict import LineMap, Path, line_of
@@ -231,21 +231,25 @@ def _mentions_routes_open(rules: Rules, node: Condition) -> bool:
 
 # Dated tables ---------------------------------------------------------------------------
 
-def _pay_year_start(effective: date) -> int:
-    """The first calendar year of the pay year (1 April to 31 March) a date falls in."""
-    return effective.year if effective.month >= 4 else effective.year - 1
+def _pay_year_start(effective: date, starts: tuple[int, int]) -> int:
+    """The first calendar year of the pay year a date falls in (pay years start on the
+    rules' ``pay_year_starts``)."""
+    return effective.year if (effective.month, effective.day) >= starts else effective.year - 1
 
 
 def pay_periods(loaded: Loaded, as_of: date) -> list[Finding]:
     """Pay tables: one per pay year, no gaps or overlaps, and one in force when it matters."""
     data = loaded.data
     periods = data["terms"]["pay"]
+    terms = loaded.rules.terms
+    starts_on = terms.pay_year_starts
+    new_year = f"{starts_on[1]} {MONTHS[starts_on[0] - 1]}"
     found: list[Finding] = []
     starts: list[int] = []
     for i, period in enumerate(periods):
         path = ("terms", "pay", i)
         effective = date.fromisoformat(period["effective_from"])
-        first = _pay_year_start(effective)
+        first = _pay_year_start(effective, starts_on)
         label = period["pay_year"]
         expected = f"{first}/{(first + 1) % 100:02d}"
         if label != expected:
@@ -254,7 +258,7 @@ def pay_periods(loaded: Loaded, as_of: date) -> list[Finding]:
                 f"it takes effect on {long_date(effective)}, which is in the pay year "
                 f"{expected}, not {label}",
                 "Correct 'pay_year' or 'effective_from' so that they agree "
-                "(a pay year runs from 1 April to 31 March).", (*path, "pay_year")))
+                f"(a pay year starts on {new_year}).", (*path, "pay_year")))
         if starts and first == starts[-1]:
             found.append(loaded.finding(
                 "pay-overlap", ERROR, f"pay table {label}",
@@ -274,7 +278,7 @@ def pay_periods(loaded: Loaded, as_of: date) -> list[Finding]:
     reviewed = date.fromisoformat(data["meta"]["reviewed"])
     first_day = date.fromisoformat(periods[0]["effective_from"])
     last = periods[-1]
-    last_start = _pay_year_start(date.fromisoformat(last["effective_from"]))
+    last_start = _pay_year_start(date.fromisoformat(last["effective_from"]), starts_on)
     for day, what in ((reviewed, "the review date (meta.reviewed)"), (as_of, "the date checked")):
         if day < first_day:
             found.append(loaded.finding(
@@ -283,12 +287,12 @@ def pay_periods(loaded: Loaded, as_of: date) -> list[Finding]:
                 f"{long_date(first_day)}",
                 "Add the pay table in force on that date.", ("terms", "pay", 0,
                                                               "effective_from")))
-    if _pay_year_start(as_of) > last_start:
+    if _pay_year_start(as_of, starts_on) > last_start:
         found.append(loaded.finding(
             "pay-out-of-date", WARNING, f"pay table {last['pay_year']}",
             f"the newest pay table is for {last['pay_year']}, which ended before "
             f"{long_date(as_of)}",
-            "Add the current pay year's table from the Agenda for Change pay award, with its "
+            f"Add the current pay year's table from the {terms.pay_scale} pay award, with its "
             "source.", ("terms", "pay", len(periods) - 1, "pay_year")))
     return found
 

@@ -99,6 +99,15 @@ def _not_a_choice(value: str, question: Question) -> str:
     return f"'{value}' is not a choice. {hint + ' ' if hint else ''}Allowed: {allowed}"
 
 
+def example_answer(rules: Rules, kind: str = "choice") -> tuple[str, str]:
+    """A real answer key and value from the rules, for hints: the first question of ``kind``
+    (a choice question's first choice; an example date)."""
+    question = next((q for q in rules.questions if q.type == kind), rules.questions[0])
+    if question.choices:
+        return question.id, question.values[0]
+    return question.id, "2023-07-14" if question.type == "date" else "1"
+
+
 def from_mapping(
     rules: Rules, data: Any, filename: str, lines: LineMap | None = None
 ) -> Answers:
@@ -110,7 +119,7 @@ def from_mapping(
         kind = "list" if isinstance(data, list) else type(data).__name__
         raise HitpathError(
             f"an answers file must be a mapping of question ids to answers; this one is a {kind}",
-            file=filename, line=1, hint="For example:  nation: england",
+            file=filename, line=1, hint="For example:  " + ": ".join(example_answer(rules)),
         )
     answers = Answers()
     month_only: set[str] = set()
@@ -153,7 +162,8 @@ def apply_sets(rules: Rules, answers: Answers, pairs: list[str]) -> Answers:
         key = key.strip()
         if not sep:
             raise HitpathError(f"'{pair}' is not KEY=VALUE", file="--set",
-                               hint="For example: --set previous_exam_board=2023-07-14")
+                               hint="For example: --set "
+                               + "=".join(example_answer(rules, "date")))
         question = rules.question_by_id.get(key)
         if question is None:
             raise HitpathError("unknown answer key", file="--set", key=key,

@@ -146,6 +146,7 @@ def _requirement(data: dict[str, Any]) -> Requirement:
         question=data.get("question"), at_least=data.get("at_least", 0),
         plus_years=data.get("plus_years", 0), plus_months=data.get("plus_months", 0),
         caveat=data.get("caveat"), rollover_note=data.get("rollover_note"),
+        counts_on=data.get("counts_on"),
     )
 
 
@@ -163,7 +164,8 @@ def _build(data: dict[str, Any], origin: str) -> Rules:
     terms = data["terms"]
     return Rules(
         meta=Meta(
-            title=meta["title"], rules_version=meta["rules_version"],
+            title=meta["title"], report_title=meta.get("report_title") or meta["title"],
+            rules_version=meta["rules_version"],
             reviewed=date.fromisoformat(meta["reviewed"]), data_as_of=meta["data_as_of"],
             jurisdiction=meta["jurisdiction"], review_every_months=meta["review_every_months"],
             does_not_cover=_t(meta.get("does_not_cover")), care_signpost=meta.get("care_signpost"),
@@ -204,7 +206,9 @@ def _build(data: dict[str, Any], origin: str) -> Rules:
         ),
         funding=Funding(
             requirement=requirements[data["funding"]["requirement"]],
-            title=data["funding"]["title"], summary=data["funding"]["summary"],
+            title=data["funding"]["title"],
+            short_title=data["funding"].get("short_title") or data["funding"]["title"],
+            summary=data["funding"]["summary"],
             not_applied=data["funding"]["not_applied"], if_unsure=data["funding"]["if_unsure"],
             sources=_t(data["funding"]["sources"]),
             if_unsure_about=tuple((u["question"], u["text"])
@@ -214,6 +218,8 @@ def _build(data: dict[str, Any], origin: str) -> Rules:
         ),
         terms=Terms(
             trainee_band=terms["trainee_band"], qualified_band=terms["qualified_band"],
+            pay_scale=terms["pay_scale"],
+            pay_year_starts=(terms["pay_year_starts"]["month"], terms["pay_year_starts"]["day"]),
             hours_per_week=terms["hours_per_week"], hours_sources=_t(terms["hours_sources"]),
             bands_sources=_t(terms["bands_sources"]),
             training=Training(**{**terms["training"], "sources": _t(terms["training"]["sources"])}),

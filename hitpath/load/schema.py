@@ -160,6 +160,8 @@ class Meta(_Strict):
     """Who made these rules and when they were last checked against their sources."""
 
     title: str
+    report_title: str | None = Field(
+        default=None, description="The heading a report opens with (default: the title).")
     rules_version: str
     reviewed: IsoDate = Field(description="When the rules were last checked against the sources.")
     data_as_of: str = Field(description="Month of the newest source used, YYYY-MM.")
@@ -258,6 +260,9 @@ class MonthsRequirement(_RequirementBase):
     kind: Literal["months"]
     question: str
     at_least: int = Field(ge=1)
+    counts_on: str | None = Field(
+        default=None, description="When set, the months keep counting up to the day the course "
+        "starts (the policy), and this is how an explanation says so: 'if you keep working'.")
 
 
 class DateRequirement(_RequirementBase):
@@ -319,6 +324,8 @@ class Funding(_Strict):
 
     requirement: str
     title: str
+    short_title: str | None = Field(
+        default=None, description="How a line of changes names the rule (default: the title).")
     summary: str
     not_applied: str = Field(description="Said when the rule does not apply.")
     if_unsure: str = Field(description="Said when it is not known whether the rule applies.")
@@ -371,11 +378,20 @@ class Training(_Strict):
     sources: list[str] = Field(min_length=1)
 
 
+class PayYearStart(_Strict):
+    """The day each pay year starts."""
+
+    month: int = Field(ge=1, le=12)
+    day: int = Field(ge=1, le=28)
+
+
 class Terms(_Strict):
     """Trainee and qualified terms of employment."""
 
     trainee_band: int
     qualified_band: int
+    pay_scale: str = Field(description="The pay scale's name as a report says it.")
+    pay_year_starts: PayYearStart = Field(description="The day each pay year starts.")
     hours_per_week: float = Field(gt=0)
     hours_sources: list[str] = Field(min_length=1)
     bands_sources: list[str] = Field(min_length=1)

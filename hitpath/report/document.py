@@ -14,7 +14,15 @@ from typing import Protocol
 from hitpath.core.conditions import describe_answer
 from hitpath.core.dates import long_date
 from hitpath.core.model import Assessment, RequirementResult, RouteResult, Rules
-from hitpath.report.words import day, headline, pay_range, verdict_tag, verdict_words
+from hitpath.report.words import (
+    caution_text,
+    day,
+    headline,
+    pay_range,
+    timeline_text,
+    verdict_tag,
+    verdict_words,
+)
 
 TOPIC_TITLES = {
     "scope": "Where this applies",
@@ -35,7 +43,6 @@ CHECK_TOPICS = ("scope", "uncertain")
 # The one-page answer lists this many next steps; the full report lists them all.
 STEPS_ON_ONE_PAGE = 3
 
-TITLE = "Your routes to High Intensity Therapist training"
 ANSWER_HEADING = "Your answer"
 FULL_HINT = ("This is the short answer. The full report (hitpath check --full, or \"Show "
              "everything\" after the questions) adds the reasons, funding rule, pay, timeline "
@@ -102,7 +109,7 @@ def build(assessment: Assessment, rules: Rules, full: bool = False) -> list[Bloc
         used.extend(i for i in sources if i not in used)
         return Line(text, tuple(sources))
 
-    doc: list[Block] = [Block("title", TITLE)]
+    doc: list[Block] = [Block("title", rules.meta.report_title)]
     doc.append(Block("meta", (
         f"Checked on {long_date(a.as_of)}"
         + (f" for a course starting {long_date(a.reference_date)}"
@@ -138,7 +145,7 @@ def build(assessment: Assessment, rules: Rules, full: bool = False) -> list[Bloc
 
     # A caveat already said beside a missing requirement is not said twice.
     said = {rules.requirements[u.id].caveat for r in missing for u in r.unmet}
-    checks = [line(note) for note in a.notes]
+    checks = [line(caution_text(note)) for note in a.notes]
     checks += [line(item.text, item.sources) for topic in CHECK_TOPICS
                for item in a.advice if item.topic == topic and item.text not in said]
     if checks:
@@ -223,12 +230,14 @@ def _everything_else(doc: list[Block], a: Assessment, rules: Rules, line: _Cite)
         line(t.training.text, t.training.sources),
     ]
     if not a.in_scope:
-        pay_items.insert(0, Line(f"These are {rules.meta.jurisdiction}'s terms and Agenda for "
-                                 "Change pay; other nations have their own pay scales."))
+        pay_items.insert(0, Line(f"These are {rules.meta.jurisdiction}'s terms and "
+                                 f"{rules.terms.pay_scale} pay; other nations have their own "
+                                 "pay scales."))
     if t.pay_year:
         est = " (estimated)" if t.estimated else ""
         pay_items.append(line(
-            f"Agenda for Change {t.pay_year}{est}, from {day(t.pay_from)}: band {t.trainee_band} "
+            f"{rules.terms.pay_scale} {t.pay_year}{est}, from {day(t.pay_from)}: "
+            f"band {t.trainee_band} "
             f"{pay_range(t.trainee_pay)}; band {t.qualified_band} {pay_range(t.qualified_pay)} "
             "a year, full-time basic pay.", t.sources))
         if t.pay_note:
@@ -251,7 +260,8 @@ def _everything_else(doc: list[Block], a: Assessment, rules: Rules, line: _Cite)
 
     if a.timeline:
         doc.append(Block("heading", "Timeline"))
-        steps = [Line((f"{long_date(e.date)}: " if e.date else "Then: ") + e.label)
+        steps = [Line((f"{long_date(e.date)}: " if e.date else "Then: ")
+                      + timeline_text(e, rules))
                  for e in a.timeline]
         steps[-1] = line(steps[-1].text,
                          rules.terms.timeline_sources + rules.terms.training.sources)

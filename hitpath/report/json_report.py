@@ -8,7 +8,7 @@ from typing import Any
 
 from hitpath.core.model import Assessment, BandPay, RequirementResult, Rules, Verdict, to_plain
 from hitpath.core.verdicts import best_of
-from hitpath.report.words import headline
+from hitpath.report.words import caution_text, headline
 
 
 def _iso(value: date | None) -> str | None:
@@ -109,7 +109,7 @@ def to_dict(assessment: Assessment, rules: Rules) -> dict[str, Any]:
                    for i in a.advice],
         "next_steps": [(f"From {i.date.isoformat()}: " if i.date else "") + i.text
                        for i in a.next_steps if cite(i.sources) is not None],
-        "notes": a.notes,
+        "notes": [caution_text(note) for note in a.notes],
         "sources": {sid: {"title": rules.sources[sid].title, "url": rules.sources[sid].url}
                     for sid in used if sid in rules.sources},
     }

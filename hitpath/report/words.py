@@ -8,9 +8,11 @@ from hitpath.core.dates import long_date
 from hitpath.core.model import (
     Assessment,
     BandPay,
+    Caution,
     RequirementResult,
     RouteResult,
     Rules,
+    TimelineEvent,
     Verdict,
 )
 from hitpath.core.verdicts import best_of
@@ -109,6 +111,37 @@ def _funding_decides(assessment: Assessment, route: RouteResult) -> bool:
             and assessment.funding.nhs_funding_from == route.eligible_from)
 
 
+def timeline_text(event: TimelineEvent, rules: Rules) -> str:
+    """A step of the timeline in words (the engine gives only the rules' own words)."""
+    terms = rules.terms
+    training = terms.training
+    if event.kind == "today":
+        return "Today"
+    if event.kind == "requirement":
+        return f"{event.label}: reached"
+    if event.kind == "start":
+        return f"Earliest course start by the {event.label}"
+    if event.kind == "training":
+        return (f"Training at band {terms.trainee_band}: {training.length_months} months, "
+                f"{training.university_days} days a week at university and "
+                f"{training.service_days} in the service, {terms.hours_per_week:g} hours a week")
+    if event.kind == "qualify":
+        return event.label or "Training ends"
+    return event.label
+
+
+def caution_text(note: Caution) -> str:
+    """A note about the answers, in words."""
+    shown = [long_date(d) for d in note.dates]
+    if note.kind == "course_start_passed":
+        return (f"The course start you gave ({shown[0]}) is before the date of this check "
+                f"({shown[1]}); check it.")
+    if note.kind == "exam_board_before_start":
+        return (f"The exam board date you gave ({shown[0]}) is before the start of that "
+                f"training ({shown[1]}); check both.")
+    return "Dates given as a month only were read as that month's last day."
+
+
 def money(amount: int) -> str:
     """£39,959."""
     return f"£{amount:,}"
@@ -126,7 +159,7 @@ def day(value: date | None) -> str:
     return long_date(value) if value else ""
 
 
-def changes(old: Assessment, new: Assessment) -> list[str]:
+def changes(old: Assessment, new: Assessment, rules: Rules) -> list[str]:
     """What moved between two assessments, old -> new, in words (empty when nothing did)."""
     moved = []
     for before, after in zip(old.routes, new.routes, strict=True):
@@ -146,7 +179,7 @@ def changes(old: Assessment, new: Assessment) -> list[str]:
                                  f"{_state(was[rid])} -> {_state(now[rid])}")
     f0, f1 = old.funding, new.funding
     if (f0.two_year_rule, f0.nhs_funding_from) != (f1.two_year_rule, f1.nhs_funding_from):
-        moved.append("Two-year funding rule: "
+        moved.append(f"{rules.funding.short_title}: "
                      f"{funding_text(f0.two_year_rule, f0.nhs_funding_from)} -> "
                      f"{funding_text(f1.two_year_rule, f1.nhs_funding_from)}")
     return moved
