@@ -8,26 +8,58 @@ from __future__ import annotations
 
 import sys
 from datetime import date
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any, NoReturn, overload
 
 import typer
 
 from hitpath import __version__
 from hitpath.core.errors import HitpathError, did_you_mean
 
+HELP_OPTIONS = {"help_option_names": ["-h", "--help"]}
+
 app = typer.Typer(
-    add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     invoke_without_command=True,
+    context_settings=HELP_OPTIONS,
     help=(
         "Can I become a High Intensity Therapist in NHS Talking Therapies, by which route, "
-        "and from when? Run with no command to answer the questions; see 'hitpath check' "
-        "for answers files. hitpath stores nothing unless you ask it to."
+        "and from when? Run with no command to answer the questions (the options of "
+        "'hitpath ask' work here too); see 'hitpath check' for answers files. hitpath stores "
+        "nothing unless you ask it to."
+    ),
+    epilog=(
+        "\b\nExamples:\n  hitpath\n  hitpath check --answers answers.yaml --output "
+        "summary.html\n  hitpath COMMAND -h\n\n"
+        "\b\nExit status: 0 done; 1 findings or rows with errors (rules check, batch,\n"
+        "  recheck); 2 bad input or usage; 130 stopped (Ctrl-C).\n\n"
+        "\b\nNO_COLOR=1 removes colour only; --plain or TERM=dumb gives numbered choices\n"
+        "and linear text; FORCE_COLOR=1 keeps colour when output is not a terminal."
     ),
 )
-rules_app = typer.Typer(help="Read, check and compile the rules file.", rich_markup_mode=None)
+rules_app = typer.Typer(help="Read, check and compile the rules file.", rich_markup_mode=None,
+                        context_settings=HELP_OPTIONS, no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
+
+
+def _epilog(*examples: str, exits: str) -> str:
+    """A command's help tail: examples, then what its exit statuses mean."""
+    lines = ["\b", "Examples:", *(f"  {e}" for e in examples), "", "\b",
+             *_fold(f"Exit status: {exits}")]
+    return "\n".join(lines)
+
+
+def _fold(text: str, width: int = 76) -> list[str]:
+    """Lines of at most ``width`` (the help shows these paragraphs as they are)."""
+    lines = [""]
+    for word in text.split():
+        if lines[-1] and len(lines[-1]) + 1 + len(word) > width:
+            lines.append("  ")
+        lines[-1] += (" " if lines[-1].strip() else "") + word
+    return lines
+
+
+EXITS_REPORT = "0 done; 2 bad input or usage; 130 stopped (Ctrl-C)."
 
 REPORT_FORMATS = ("text", "markdown", "json", "html")
 
@@ -84,6 +116,20 @@ def parse_format(text: str, allowed: tuple[str, ...] = REPORT_FORMATS) -> str:
     )
 
 
+@overload
+def _home(path: str) -> str: ...
+@overload
+def _home(path: None) -> None: ...
+def _home(path: str | None) -> str | None:
+    """A path as a person typed it, with a leading ``~`` meaning their home folder (the shell
+    does not expand it in ``--output=~/x`` or at a prompt)."""
+    if path and path.startswith("~"):
+        import os
+
+        return os.path.expanduser(path)
+    return path
+
+
 def _version(value: bool) -> None:
     if value:
         sys.stdout.write(f"hitpath {__version__}\n")
@@ -107,19 +153,25 @@ def root(
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
     ] = False,
-    answers: AnswersOpt = None,
-    save: SaveOpt = None,
-    as_of: AsOfOpt = None,
-    plain: PlainOpt = False,
-    ask_all: AskAllOpt = False,
-    rules: RulesOpt = None,
+    # The questionnaire's options, accepted here for bare 'hitpath' but left out of the
+    # root's help, which lists only global options.
+    answers: Annotated[str | None, typer.Option("--answers", hidden=True)] = None,
+    save: Annotated[str | None, typer.Option("--save", hidden=True)] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", hidden=True)] = None,
+    plain: Annotated[bool, typer.Option("--plain", hidden=True)] = False,
+    ask_all: Annotated[bool, typer.Option("--ask-all", hidden=True)] = False,
+    rules: Annotated[str | None, typer.Option("--rules", hidden=True)] = None,
 ) -> None:
     """Start the questionnaire when no command is given (the same options as 'ask')."""
     if ctx.invoked_subcommand is None:
         ask(answers=answers, save=save, as_of=as_of, plain=plain, ask_all=ask_all, rules=rules)
 
 
-@app.command()
+@app.command(epilog=_epilog(
+    "hitpath ask --save ~/hitpath-answers.yaml",
+    "hitpath ask --answers ~/hitpath-answers.yaml --plain",
+    exits="0 done; 2 bad input, or no terminal; 130 stopped (Ctrl-C), after offering to "
+          "save the answers so far."))
 def ask(
     answers: AnswersOpt = None,
     save: SaveOpt = None,
@@ -131,12 +183,17 @@ def ask(
     """Answer the questions in the terminal and see your routes."""
     from hitpath.ask.session import run_ask
 
-    raise typer.Exit(_said(run_ask(answers_path=answers, save_path=save,
-                                   as_of=parse_as_of(as_of), rules_path=rules, plain=plain,
-                                   ask_all=ask_all)))
+    raise typer.Exit(_said(run_ask(answers_path=_home(answers), save_path=_home(save),
+                                   as_of=parse_as_of(as_of), rules_path=_home(rules),
+                                   plain=plain, ask_all=ask_all)))
 
 
-@app.command()
+@app.command(epilog=_epilog(
+    "hitpath check --answers client.yaml",
+    "hitpath check --answers client.yaml --output ~/client-summary.html",
+    "hitpath check --set nation=england --set professions=pwp --format json",
+    exits="0 done; 2 bad input, or --output names a file hitpath did not write (add "
+          "--force to replace it); 130 stopped (Ctrl-C)."))
 def check(
     answers: Annotated[str | None, typer.Option("--answers", metavar="FILE",
                        help="A YAML or JSON answers file.")] = None,
@@ -152,9 +209,12 @@ def check(
     full: Annotated[bool, typer.Option(
         "--full", help="Everything: reasons, funding rule, pay, timeline, all advice, sources "
         "(default: the one-page answer; JSON always has everything).")] = False,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Replace --output even when it is not a file hitpath wrote.")] = False,
     rules: RulesOpt = None,
 ) -> None:
     """Assess an answers file without questions: for careers staff and scripts."""
+    answers, output, rules = _home(answers), _home(output), _home(rules)
     fmt = parse_format(format_) if format_ else _format_from_name(output)
     day = parse_as_of(as_of)
     from hitpath.core.engine import assess
@@ -166,6 +226,10 @@ def check(
         from hitpath.load.output import check_target
 
         check_target(output, tuple(p for p in (answers, rules) if p))
+        if not force:
+            from hitpath.load.output import refuse_foreign
+
+            refuse_foreign(output)
     ruleset = load_rules(rules)
     given = load_answers(ruleset, answers) if answers else Answers()
     if set_:
@@ -218,15 +282,16 @@ def emit_report(assessment: Any, ruleset: Any, fmt: str, output: str | None, pla
         render_text(assessment, ruleset, file=buffer, plain=True, full=full)
         text = buffer.getvalue()
     if output:
-        from hitpath.load.output import write_atomic
+        from hitpath.load.output import stamp, write_atomic
 
-        write_atomic(output, text, mode=0o600)
+        write_atomic(output, stamp(text, fmt), mode=0o600)
         sys.stderr.write(f"Wrote {output}\n")
     else:
         sys.stdout.write(text)
 
 
-@app.command()
+@app.command(epilog=_epilog("hitpath questions", "hitpath questions --format json",
+                           exits=EXITS_REPORT))
 def questions(
     format_: Annotated[str, typer.Option("--format", metavar="text|json")] = "text",
     rules: RulesOpt = None,
@@ -236,11 +301,12 @@ def questions(
     from hitpath.load.ruleset import load_rules
     from hitpath.report.listing import questions_json, questions_text
 
-    ruleset = load_rules(rules)
+    ruleset = load_rules(_home(rules))
     sys.stdout.write(questions_json(ruleset) if fmt == "json" else questions_text(ruleset))
 
 
-@app.command()
+@app.command(epilog=_epilog("hitpath sources", "hitpath sources --format json",
+                           exits=EXITS_REPORT))
 def sources(
     format_: Annotated[str, typer.Option("--format", metavar="text|json")] = "text",
     rules: RulesOpt = None,
@@ -250,11 +316,11 @@ def sources(
     from hitpath.load.ruleset import load_rules
     from hitpath.report.listing import sources_json, sources_text
 
-    ruleset = load_rules(rules)
+    ruleset = load_rules(_home(rules))
     sys.stdout.write(sources_json(ruleset) if fmt == "json" else sources_text(ruleset))
 
 
-@rules_app.command("compile")
+@rules_app.command("compile", epilog=_epilog("hitpath rules compile", exits=EXITS_REPORT))
 def rules_compile() -> None:
     """Validate the shipped rules.yaml and rewrite its compiled twin (for maintainers)."""
     from hitpath.load.ruleset import compile_shipped
@@ -263,7 +329,9 @@ def rules_compile() -> None:
     sys.stderr.write(f"Validated and compiled the rules into {path}\n")
 
 
-@rules_app.command("check")
+@rules_app.command("check", epilog=_epilog(
+    "hitpath rules check", "hitpath rules check --rules my-rules.yaml --format json",
+    exits="0 sound; 1 findings; 2 the rules cannot be read; 130 stopped (Ctrl-C)."))
 def rules_check(
     rules: RulesOpt = None,
     format_: Annotated[str, typer.Option("--format", metavar="text|json")] = "text",
@@ -273,10 +341,12 @@ def rules_check(
     fmt = parse_format(format_, ("text", "json"))
     from hitpath.lint.commands import run_check
 
-    raise typer.Exit(run_check(rules_path=rules, fmt=fmt, as_of=parse_as_of(as_of)))
+    raise typer.Exit(run_check(rules_path=_home(rules), fmt=fmt, as_of=parse_as_of(as_of)))
 
 
-@rules_app.command("walk")
+@rules_app.command("walk", epilog=_epilog(
+    "hitpath rules walk --summary", "hitpath rules walk --transcript walk.txt",
+    exits="0 every path ends in a report; 1 findings; 2 bad input; 130 stopped (Ctrl-C)."))
 def rules_walk(
     rules: RulesOpt = None,
     summary: Annotated[bool, typer.Option("--summary", help="Print only the totals.")] = False,
@@ -288,11 +358,14 @@ def rules_walk(
     """Walk every path through the questions and report coverage and verdict counts."""
     from hitpath.lint.commands import run_walk
 
-    raise typer.Exit(run_walk(rules_path=rules, summary=summary, transcript=transcript,
+    raise typer.Exit(run_walk(rules_path=_home(rules), summary=summary,
+                              transcript=_home(transcript),
                               as_of=parse_as_of(as_of)))
 
 
-@rules_app.command("schema")
+@rules_app.command("schema", epilog=_epilog(
+    "hitpath rules schema > rules.schema.json", "hitpath rules schema --for answers",
+    exits=EXITS_REPORT))
 def rules_schema(
     for_: Annotated[str, typer.Option("--for", metavar="rules|answers",
                     help="Which file the schema describes.")] = "rules",
@@ -304,7 +377,9 @@ def rules_schema(
     raise typer.Exit(run_schema(kind=kind))
 
 
-@rules_app.command("diff")
+@rules_app.command("diff", epilog=_epilog(
+    "hitpath rules diff old-rules.yaml hitpath/rules.yaml --answers clients/",
+    exits="0 done; 1 some answers could not be read; 2 bad input; 130 stopped (Ctrl-C)."))
 def rules_diff(
     old: Annotated[str, typer.Argument(metavar="OLD", help="The rules file before the edit.")],
     new: Annotated[str, typer.Argument(metavar="NEW", help="The rules file after the edit.")],
@@ -315,33 +390,52 @@ def rules_diff(
     """What changed between two rules files, in outcome terms."""
     from hitpath.lint.commands import run_diff
 
-    raise typer.Exit(run_diff(old=old, new=new, answers=answers or [],
+    raise typer.Exit(run_diff(old=_home(old), new=_home(new),
+                              answers=[_home(a) for a in answers or []],
                               as_of=parse_as_of(as_of)))
 
 
-@app.command()
+BATCH_FORMATS = ("csv", "jsonl", "html", "markdown")
+
+
+@app.command(epilog=_epilog(
+    "hitpath batch cohort.csv --output results.csv",
+    "hitpath batch cohort.csv --output results.html",
+    "hitpath batch clients/ --format markdown",
+    exits="0 every row assessed; 1 some rows have errors (each is named in its row, the "
+          "rest are assessed); 2 bad input; 130 stopped (Ctrl-C), with no results file "
+          "written."))
 def batch(
-    input_: Annotated[str, typer.Argument(metavar="INPUT",
-                      help="CSV (one row per person) or JSONL (one answers mapping a line).")],
+    input_: Annotated[str, typer.Argument(
+        metavar="INPUT", show_default=False,
+        help="CSV (one row per person), JSONL (one answers mapping a line), or a folder of "
+             "saved answers files (one row each).")],
     output: Annotated[str | None, typer.Option("--output", metavar="FILE",
                       help="Write results here (atomically); default: standard output.")] = None,
     as_of: AsOfOpt = None,
-    format_: Annotated[str | None, typer.Option("--format", metavar="csv|jsonl",
-                       help="Output format (default: from --output's ending, else csv).")] = None,
+    format_: Annotated[str | None, typer.Option(
+        "--format", metavar="csv|jsonl|html|markdown",
+        help="Output format (default: from --output's ending, else csv); html and markdown "
+             "give a table to read and print.")] = None,
     rules: RulesOpt = None,
 ) -> None:
-    """Assess a whole cohort from a CSV or JSONL file."""
-    fmt = parse_format(format_, ("csv", "jsonl")) if format_ else None
+    """Assess a whole cohort from a CSV or JSONL file, or a folder of answers files."""
+    fmt = parse_format(format_, BATCH_FORMATS) if format_ else None
     from hitpath.cohort.batch import run_batch
 
-    raise typer.Exit(_said(run_batch(input_path=input_, output=output,
-                                     as_of=parse_as_of(as_of), rules_path=rules, fmt=fmt)))
+    raise typer.Exit(_said(run_batch(input_path=_home(input_), output=_home(output),
+                                     as_of=parse_as_of(as_of), rules_path=_home(rules),
+                                     fmt=fmt)))
 
 
-@app.command()
+@app.command(epilog=_epilog(
+    "hitpath recheck clients/ --old-rules rules-2026-05.yaml",
+    exits="0 done; 1 some answers files could not be read (the rest are checked); 2 bad "
+          "input; 130 stopped (Ctrl-C)."))
 def recheck(
-    answers: Annotated[list[str], typer.Argument(metavar="ANSWERS...",
-                       help="Saved answers files, or folders of them.")],
+    answers: Annotated[list[str], typer.Argument(
+        metavar="ANSWERS...", show_default=False,
+        help="Saved answers files, or folders of them.")],
     old_rules: Annotated[str, typer.Option("--old-rules", metavar="FILE",
                          help="The rules the answers were last checked with.")],
     rules: RulesOpt = None,
@@ -350,11 +444,16 @@ def recheck(
     """Which saved clients' verdicts or dates change between two versions of the rules."""
     from hitpath.cohort.recheck import run_recheck
 
-    raise typer.Exit(run_recheck(paths=answers, old_rules=old_rules, rules_path=rules,
+    raise typer.Exit(run_recheck(paths=[_home(a) for a in answers],
+                                 old_rules=_home(old_rules), rules_path=_home(rules),
                                  as_of=parse_as_of(as_of)))
 
 
 _SINGLE = ("check", "ask", "questions", "sources", "batch", "recheck")
+GLOBAL_OPTIONS = ("--version", "-h", "--help", "--install-completion", "--show-completion")
+# The questionnaire's options bare 'hitpath' takes, and whether each takes a value.
+ROOT_OPTIONS = {"--answers": True, "--save": True, "--as-of": True, "--rules": True,
+                "--plain": False, "--ask-all": False}
 
 
 def _prog(first: str) -> str:
@@ -370,9 +469,67 @@ def _app_for(first: str) -> typer.Typer:
     if first not in _SINGLE:
         return app
     single = typer.Typer(add_completion=False, pretty_exceptions_enable=False,
-                         rich_markup_mode=None)
-    single.command(first)(globals()[first])
+                         rich_markup_mode=None, context_settings=HELP_OPTIONS)
+    # The same registration, epilog included, as in the whole app.
+    single.registered_commands += [c for c in app.registered_commands
+                                   if c.callback is globals()[first]]
     return single
+
+
+def _plain_placeholders() -> None:
+    """Show arguments as their names: no '{INPUT}' or '<list[str]>' in the help."""
+    from typer.core import TyperArgument
+
+    def usage_name(self: TyperArgument) -> str:
+        name = self.display_name_raw
+        return name if self.required else f"[{name}]"
+
+    TyperArgument._usage_display_name = usage_name  # type: ignore[method-assign]
+    TyperArgument.display_type_rich = lambda self, ctx: None  # type: ignore[method-assign]
+
+
+def _options_in_place(args: list[str]) -> list[str]:
+    """Options given before a command, moved after it when the command takes them.
+
+    ``hitpath --as-of 2025-01-10 check ...`` then judges on that date; an option the command
+    does not take is refused with a message naming where it goes.
+    """
+    leading: list[str] = []
+    index = 0
+    while index < len(args) and args[index].startswith("-") and args[index] != "--":
+        name = args[index].partition("=")[0]
+        if name not in ROOT_OPTIONS:
+            return args  # a global option, or one the framework will name as unknown
+        takes_value = ROOT_OPTIONS[name] and "=" not in args[index]
+        step = 2 if takes_value else 1
+        leading += args[index:index + step]
+        index += step
+    if not leading or index >= len(args):
+        return args
+    command = args[index]
+    import typer.main
+
+    if command in _SINGLE:
+        head, rest = [command], args[index + 1:]
+        target: Any = typer.main.get_command(_app_for(command))
+    else:
+        group: Any = typer.main.get_command(app)
+        target = group.commands.get(command)
+        head, rest = [command], args[index + 1:]
+        if isinstance(getattr(target, "commands", None), dict) and rest:
+            head, rest = [command, rest[0]], rest[1:]
+            target = target.commands.get(head[1])
+        if target is None or getattr(target, "commands", None) is not None:
+            return args  # the framework names the unknown command
+    where = "hitpath " + " ".join(head)
+    takes = {opt for param in target.params for opt in getattr(param, "opts", ())}
+    for token in leading:
+        name = token.partition("=")[0]
+        if name.startswith("-") and name not in takes:
+            raise HitpathError(
+                f"'{where}' has no {name} option; it belongs to the questionnaire",
+                file=name, hint=f"For example: hitpath ask {' '.join(leading)}")
+    return [*head, *leading, *rest]
 
 
 def _fail(message: str, code: int) -> NoReturn:
@@ -380,19 +537,43 @@ def _fail(message: str, code: int) -> NoReturn:
     sys.exit(code)
 
 
+def _output_that_fits() -> None:
+    """Where the output cannot show '£' or '✓' (an ASCII locale), write 'GBP' and ASCII
+    symbols instead of failing on the first one."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if encoding in ("utf8", "utf16", "utf32") or not hasattr(stream, "reconfigure"):
+            continue
+        from hitpath.report.plaintext import register
+
+        register()
+        try:
+            stream.reconfigure(errors="hitpath-ascii")
+        except (ValueError, OSError):
+            pass
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: exit 2 with one clear message on bad input, 130 on Ctrl-C."""
+    import os
+
     args = sys.argv[1:] if argv is None else argv
+    _output_that_fits()
+    completing = "_HITPATH_COMPLETE" in os.environ
     try:
-        if not args:
+        if not args and not completing:
             # The most common start, straight to the questions: building the whole command
             # tree first would cost a tenth of a second before the first question appears.
             from hitpath.ask.session import run_ask
 
             sys.exit(run_ask(answers_path=None, save_path=None, as_of=_today(),
                              rules_path=None, plain=False, ask_all=False))
-        code = _app_for(args[0])(args=args[1:] if args[0] in _SINGLE else args,
-                                 prog_name=_prog(args[0]), standalone_mode=False)
+        if any(a in ("-h", "--help") for a in args):
+            _plain_placeholders()
+        args = _options_in_place(args)
+        first = args[0] if args and not completing else ""
+        code = _app_for(first)(args=args[1:] if first in _SINGLE else args,
+                               prog_name=_prog(first), standalone_mode=False)
     except HitpathError as exc:
         _fail(f"hitpath: {exc.render()}", 2)
     except (KeyboardInterrupt, typer.Abort):

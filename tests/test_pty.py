@@ -226,9 +226,11 @@ def test_ctrl_c_with_save_keeps_answers_and_resumes_at_the_same_question(
     expect(again, "Question 4")
     expect(again, "Do you have a degree")
     key(again, CTRL_C)
+    # With no --save this time, the file resumed from is offered: Enter keeps it up to date.
     expect(again, "Save your answers so far?")
+    expect(again, "me.yaml")
     key(again, ENTER)
-    expect(again, "Nothing was saved")
+    expect(again, "Saved your answers to me.yaml.")
     again.expect(pexpect.EOF)
 
 

@@ -66,11 +66,36 @@ def run_ask(*, answers_path: str | None, save_path: str | None, as_of: date,
     from hitpath.ask.prompts import wrap
 
     print(wrap(INTRO))
-    session = Session(rules, answers, as_of, prompter, plain, save_path, ask_all)
+    session = Session(rules, answers, as_of, prompter, plain, save_path, ask_all,
+                      answers_path=answers_path)
     try:
+        session.confirm_save_target()
         return session.run()
     except (KeyboardInterrupt, EOFError):  # Ctrl-C, or Ctrl-D at a prompt
         return session.interrupted()
+
+
+def resume_command(path: str) -> str:
+    """The command that carries on from ``path``, as it works in the shell it is shown in:
+    plain ``hitpath`` when that is the one running, else the full path of the one running."""
+    import shlex
+
+    return f"{program()} ask --answers {shlex.quote(path)}"
+
+
+def program() -> str:
+    """How to start the hitpath that is running, in a shell: ``hitpath`` when that name finds
+    it, else its full path (or ``python -m hitpath`` with the full interpreter path)."""
+    import shlex
+    import shutil
+
+    exe = sys.argv[0] if sys.argv and sys.argv[0] else ""
+    if not exe or os.path.basename(exe) == "__main__.py":
+        return f"{shlex.quote(sys.executable)} -m hitpath"
+    found = shutil.which("hitpath")
+    if found and os.path.realpath(found) == os.path.realpath(exe):
+        return "hitpath"
+    return shlex.quote(os.path.abspath(exe))
 
 
 class Session:
@@ -78,16 +103,44 @@ class Session:
 
     def __init__(self, rules: Rules, answers: Answers, as_of: date,
                  prompter: QuestionaryPrompter, plain: bool, save_path: str | None,
-                 ask_all: bool) -> None:
+                 ask_all: bool, answers_path: str | None = None) -> None:
         self.rules = rules
         self.answers = answers
         self.as_of = as_of
         self.prompter = prompter
         self.plain = plain
         self.save_path = save_path
+        self.answers_path = answers_path
+        # Files this session read its answers from or wrote: replaced without asking.
+        self.own_files = {os.path.abspath(p) for p in (answers_path,) if p}
         self.interview = Interview(rules, answers, as_of, ask_all=ask_all)
         # The one-page answer first; "Show everything" switches the screen and the exports.
         self.full = False
+
+    def confirm_save_target(self) -> None:
+        """Before any question: --save naming a file that is already there (and is not the
+        answers being resumed) is replaced only if the person says so."""
+        if self.save_path and not self.may_replace(self.save_path):
+            self.save_path = self.ask_path(
+                "Save your answers as you go to (Enter for no saving):", "")
+
+    def may_replace(self, path: str) -> bool:
+        """Whether writing ``path`` loses nothing, or the person agrees to replace it."""
+        if not os.path.lexists(path) or os.path.abspath(path) in self.own_files:
+            return True
+        if os.path.isdir(path):
+            return True  # refused, with its reason, when written
+        return self.prompter.confirm(f"{path} already exists. Replace it?", default=False)
+
+    def ask_path(self, message: str, default: str) -> str:
+        """A file name to write (``~`` is the home folder), asked again until it is new or
+        the person agrees to replace it; empty when they skip."""
+        while True:
+            path = os.path.expanduser(self.prompter.path(message, default))
+            if not path or self.may_replace(path):
+                return path
+            message = "Choose another name (Enter to skip):"
+            default = ""
 
     def run(self) -> int:
         self.interview.run(self.prompter)
@@ -101,6 +154,10 @@ class Session:
         """With --save, keep the file in step with the answers (a failure is said, not fatal)."""
         if self.save_path:
             self.write(lambda p: save_answers(self.answers, self.rules, p), self.save_path)
+
+    def save_default(self) -> str:
+        """The file a save offers: the one given or resumed from, else a new name."""
+        return self.save_path or self.answers_path or "hitpath-answers.yaml"
 
     def review(self) -> None:
         """Check your answers: change any of them, then see the results."""
@@ -163,12 +220,12 @@ class Session:
             elif choice == "whatif":
                 assessment = self.what_if(assessment)
             elif choice == "save":
-                path = self.prompter.path("Save your answers to:", "hitpath-answers.yaml")
+                path = self.ask_path("Save your answers to:", self.save_default())
                 if path:
                     self.write(lambda p: save_answers(self.answers, self.rules, p), path)
             else:
                 ending = "md" if choice == "markdown" else "html"
-                path = self.prompter.path("Write the summary to:", f"hitpath-summary.{ending}")
+                path = self.ask_path("Write the summary to:", f"hitpath-summary.{ending}")
                 if path:
                     self.write(partial(self.export, assessment, choice), path)
 
@@ -189,6 +246,7 @@ class Session:
         except HitpathError as exc:
             print(f"Not written: {exc.render()}")
             return
+        self.own_files.add(os.path.abspath(path))
         print(f"Wrote {path} (readable only by you).")
 
     def what_if(self, before: Assessment) -> Assessment:
@@ -217,24 +275,35 @@ class Session:
         return before
 
     def interrupted(self) -> int:
-        """Ctrl-C: keep the answers, offer to save them, say how to resume; exit 130."""
+        """Ctrl-C: keep the answers, offer to save them, say how to resume; exit 130.
+
+        A save that fails says why and asks for another name (or Enter to leave without
+        saving), so the answers are never lost to a mistyped folder.
+        """
         print()
         print("Stopped.")
+        if not self.answers.values:
+            print(f"Nothing was saved. To carry on later, start again with: {program()}")
+            return 130
         target = self.save_path
-        if not target and self.answers.values:
-            try:
-                target = self.prompter.path(
-                    "Save your answers so far? Type a file name, or press Enter to skip:", "")
-            except (KeyboardInterrupt, EOFError):
-                target = ""
-        if target and self.answers.values:
-            try:
-                save_answers(self.answers, self.rules, target)
-            except HitpathError as exc:
-                print(f"Not saved: {exc.render()}")
+        try:
+            if not target:
+                target = self.ask_path(
+                    "Save your answers so far? Type a file name, or press Enter to skip:",
+                    self.answers_path or "")
+            while target:
+                try:
+                    save_answers(self.answers, self.rules, target)
+                except HitpathError as exc:
+                    print(f"Not saved: {exc.render()}")
+                    target = self.ask_path(
+                        "Type another file name to save to, or press Enter to leave without "
+                        "saving:", "")
+                    continue
+                print(f"Saved your answers to {target}.")
+                print(f"To carry on later: {resume_command(target)}")
                 return 130
-            print(f"Saved your answers to {target}.")
-            print(f"To carry on later: hitpath ask --answers {target}")
-        else:
-            print("Nothing was saved. To carry on later, start again with: hitpath")
+        except (KeyboardInterrupt, EOFError):
+            print()
+        print(f"Nothing was saved. To carry on later, start again with: {program()}")
         return 130

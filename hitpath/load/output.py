@@ -47,3 +47,57 @@ def write_atomic(path: str, text: str, mode: int = 0o600) -> None:
         if isinstance(exc, OSError):
             raise HitpathError(f"cannot write the file: {exc.strerror}", file=path) from None
         raise
+
+
+# Replacing files: a report file hitpath wrote may be replaced; anything else needs --force.
+
+_GENERATOR = '<meta name="generator" content="hitpath">'
+_MARKDOWN_MARK = "<!-- written by hitpath -->"
+_TEXT_MARK = "(Written by hitpath.)"
+
+
+def stamp(text: str, fmt: str) -> str:
+    """A report with the mark that tells a later run it may replace this file."""
+    if fmt == "html":
+        return text.replace("<head>\n", f"<head>\n{_GENERATOR}\n", 1)
+    if fmt == "markdown":
+        return text.rstrip("\n") + f"\n\n{_MARKDOWN_MARK}\n"
+    if fmt == "text":
+        return text.rstrip("\n") + f"\n\n{_TEXT_MARK}\n"
+    return text  # JSON is known by its own shape
+
+
+def written_by_hitpath(path: str) -> bool:
+    """Whether ``path`` holds a report hitpath wrote (by its mark, or for JSON its shape)."""
+    import json
+
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(1 << 12)
+            handle.seek(0, os.SEEK_END)
+            size = handle.tell()
+            handle.seek(max(0, size - 256))
+            tail = handle.read()
+            if head.lstrip().startswith(b"{") and size <= 16 << 20:
+                handle.seek(0)
+                data = json.loads(handle.read().decode("utf-8"))
+                return isinstance(data, dict) and {"rules_version", "routes"} <= data.keys()
+    except (OSError, ValueError):
+        return False
+    return (_GENERATOR.encode() in head or tail.rstrip().endswith(_MARKDOWN_MARK.encode())
+            or tail.rstrip().endswith(_TEXT_MARK.encode()))
+
+
+def refuse_foreign(path: str) -> None:
+    """Refuse to replace an existing file that is not a report hitpath wrote."""
+    if not os.path.exists(path) or os.path.isdir(path):
+        return  # nothing to lose (a folder is refused by check_target)
+    try:
+        empty = os.path.isfile(path) and os.path.getsize(path) == 0
+    except OSError:
+        empty = False
+    if empty or written_by_hitpath(path):
+        return
+    raise HitpathError(
+        "this file exists and hitpath did not write it, so it is left as it is", file=path,
+        hint="Choose another name, or add --force to replace it.")

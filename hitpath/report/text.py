@@ -1,8 +1,8 @@
 """The terminal report, through rich: summary first, a table of routes, then the reasons.
 
 Meaning is carried by words and symbols; colour only adds to them. In plain mode (--plain,
-NO_COLOR, TERM=dumb, or output that is not a terminal) it is linear text with no drawn table,
-picture or colour, for screen readers and for pasting.
+TERM=dumb, or output that is not a terminal unless FORCE_COLOR is set) it is linear text
+with no drawn table, picture or colour, for screen readers and for pasting.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from typing import IO, Any
 
 from hitpath.core.dates import long_date
 from hitpath.core.model import Assessment, Rules
+from hitpath.report import colour_forced
 from hitpath.report.document import (
     ANSWER_HEADING,
     SOURCES_HINT,
@@ -44,7 +45,8 @@ def render(
     import sys
 
     out = file or sys.stdout
-    if not plain and not (hasattr(out, "isatty") and out.isatty()):
+    if not plain and not (hasattr(out, "isatty") and out.isatty()) and not (
+            file is None and colour_forced()):
         plain = True
     doc = build(assessment, rules, full=full)
     if plain:
