@@ -16,6 +16,7 @@ import itertools
 import json
 import operator
 import os
+import re
 import signal
 import sys
 import tempfile
@@ -135,10 +136,103 @@ def _cell_value(question: Question, cell: str) -> Any:
     if not text:
         return _BLANK
     try:
-        value, _ = coerce(question, text)
+        value, _ = coerce(question, spreadsheet_answer(question, text))
     except ValueError as exc:
         return _Problem(f"{question.id}: {exc}")
     return value
+
+
+# What spreadsheets hold -------------------------------------------------------------------
+# Cells are read as a person would type them as well as by id: a choice's label or id in any
+# case ('England', 'Not sure', 'None'), and UK dates, day first (31/01/2024). Each distinct
+# cell is read once per column (cached), so this costs nothing per row.
+
+_DAY_FIRST = re.compile(r"([0-9]{1,2})[/.]([0-9]{1,2})[/.]([0-9]{2,4})")
+_MONTH_YEAR = re.compile(r"([0-9]{1,2})[/.]([0-9]{4})")
+_YEAR_FIRST = re.compile(r"([0-9]{4})/([0-9]{1,2})/([0-9]{1,2})")
+_NOT_SURE = "not sure"
+
+
+def _norm(text: str) -> str:
+    """A label or id as compared: any case, '_' as a space, curly apostrophes straight."""
+    return " ".join(text.replace("_", " ").replace("\u2019", "'").lower().split())
+
+
+def _choice_names(question: Question) -> dict[str, str]:
+    """Every way a choice may be written (label or id, in any case) -> its id."""
+    names = {_norm(c.label): c.value for c in question.choices}
+    names.update({_norm(c.value): c.value for c in question.choices})
+    return names
+
+
+def _one_choice(names: dict[str, str], text: str) -> str:
+    return names.get(_norm(text), text.strip())
+
+
+def spreadsheet_answer(question: Question, raw: Any) -> Any:
+    """A cell as a spreadsheet holds it, turned into what the answers checks read: choice
+    labels to ids, 'Not sure' to not_sure, UK day-first dates to YYYY-MM-DD.
+
+    Raises ValueError for a date that is ambiguous (a two-digit year) or impossible (31/02,
+    or a month after 12: the file was perhaps saved month first).
+    """
+    if question.type == "choice" and isinstance(raw, str):
+        return _one_choice(_choice_names(question), raw)
+    if question.type == "multi" and isinstance(raw, (str, list)):
+        names = _choice_names(question)
+        if isinstance(raw, list):
+            return [_one_choice(names, item) if isinstance(item, str) else item
+                    for item in raw]
+        whole = names.get(_norm(raw))
+        if whole is not None:
+            return [whole]
+        picked: list[str] = []
+        for part in (p for p in raw.split(";") if p.strip()):
+            value = names.get(_norm(part))
+            if value is not None:
+                picked.append(value)
+            else:  # 'pwp,other_nurse', or labels with no commas of their own
+                picked += [_one_choice(names, p) for p in part.split(",") if p.strip()]
+        return picked if picked else raw
+    if question.type in ("number", "date") and isinstance(raw, str):
+        if _norm(raw) == _NOT_SURE:
+            return "not_sure"
+        if question.type == "date":
+            return _uk_date(raw.strip())
+    return raw
+
+
+def _uk_date(text: str) -> str:
+    """A day-first date (31/01/2024, 31.01.2024) or month (01/2024) as YYYY-MM-DD or YYYY-MM;
+    anything else is left for the ISO reader."""
+    import calendar
+
+    from hitpath.dates import MONTHS
+
+    found = _DAY_FIRST.fullmatch(text)
+    if found:
+        day, month, year = (int(g) for g in found.groups())
+        if len(found.group(3)) != 4:
+            raise ValueError(f"'{text}' is ambiguous: write the year in full, day first, "
+                             "for example 31/01/2024")
+        if not 1 <= month <= 12:
+            raise ValueError(f"'{text}' has no month {month}; dates with / are read day first "
+                             "(DD/MM/YYYY): was the file saved month first?")
+        last = calendar.monthrange(year, month)[1]
+        if not 1 <= day <= last:
+            raise ValueError(f"'{text}' is not a real date: {MONTHS[month - 1]} {year} has "
+                             f"{last} days (dates with / are read day first, DD/MM/YYYY)")
+        return f"{year:04d}-{month:02d}-{day:02d}"
+    found = _MONTH_YEAR.fullmatch(text)
+    if found:
+        month, year = int(found.group(1)), int(found.group(2))
+        if not 1 <= month <= 12:
+            raise ValueError(f"'{text}' has no month {month}; expected MM/YYYY")
+        return f"{year:04d}-{month:02d}"
+    found = _YEAR_FIRST.fullmatch(text)
+    if found:
+        return f"{int(found.group(1)):04d}-{int(found.group(2)):02d}-{int(found.group(3)):02d}"
+    return text
 
 
 # The run ----------------------------------------------------------------------------------
@@ -177,15 +271,20 @@ Progress = Callable[[], None] | None
 
 
 class _Columns:
-    """The output columns, and how an outcome becomes a row."""
+    """The output columns, and how an outcome becomes a row.
 
-    def __init__(self, route_ids: tuple[str, ...]) -> None:
+    Beside the ids for scripts, each row carries a plain-English reason and the date the
+    best route is open from, worked out once per distinct outcome (cohorts repeat).
+    """
+
+    def __init__(self, route_ids: tuple[str, ...], reasons: Reasons | None = None) -> None:
         self.route_ids = route_ids
+        self.reasons = reasons
         self.names = ["row", REF]
         for route_id in route_ids:
             self.names += [f"{route_id}_verdict", f"{route_id}_from"]
-        self.names += ["two_year_rule", "nhs_funding_from", "best_route", "main_unmet",
-                       "undecided_by", "error"]
+        self.names += ["two_year_rule", "nhs_funding_from", "best_route", "best_route_from",
+                       "main_unmet", "undecided_by", "reason", "error"]
         self.blank = [""] * (len(self.names) - 3)
         self._tails: dict[Any, list[str]] = {}
         self._json_tails: dict[Any, str] = {}
@@ -206,16 +305,24 @@ class _Columns:
         """A JSON line for a row that could not be assessed."""
         return self.json_line(row, ref if ref != "" else None, None, reason)
 
+    def _extra(self, outcome: Any) -> tuple[str, str]:
+        """The best route's open-from date (ISO) and the reason, for one outcome."""
+        if self.reasons is None:
+            return "", ""
+        when = self.reasons.best_from(outcome)
+        return (when.isoformat() if when else "", self.reasons.reason(outcome))
+
     def csv_tail(self, outcome: Any) -> list[str]:
         """Everything after row and ref, for one outcome (cached: cohorts repeat)."""
         tail = self._tails.get(outcome)
         if tail is None:
             verdicts, dates, rule, funding_from, best, main, undecided = outcome
+            best_from, reason = self._extra(outcome)
             tail = []
             for verdict, when in zip(verdicts, dates, strict=True):
                 tail += (verdict, when.isoformat() if when else "")
-            tail += (rule, funding_from.isoformat() if funding_from else "", best, main,
-                     ";".join(undecided), "")
+            tail += (rule, funding_from.isoformat() if funding_from else "", best, best_from,
+                     main, ";".join(undecided), reason, "")
             if len(self._tails) >= CACHE_LIMIT:
                 self._tails.clear()
             self._tails[outcome] = tail
@@ -227,11 +334,13 @@ class _Columns:
         if outcome is None:
             record: dict[str, Any] = dict(routes=None, two_year_rule=None,
                                           nhs_funding_from=None, best_route=None,
-                                          main_unmet=None, undecided_by=None, error=error)
+                                          best_route_from=None, main_unmet=None,
+                                          undecided_by=None, reason=None, error=error)
             return head + json.dumps(record, ensure_ascii=False)[1:] + "\n"
         rest = self._json_tails.get(outcome)
         if rest is None:
             verdicts, dates, rule, funding_from, best, main, undecided = outcome
+            best_from, reason = self._extra(outcome)
             record = {
                 "routes": {
                     route_id: {"verdict": verdict, "from": when.isoformat() if when else None}
@@ -240,14 +349,66 @@ class _Columns:
                 },
                 "two_year_rule": rule,
                 "nhs_funding_from": funding_from.isoformat() if funding_from else None,
-                "best_route": best or None, "main_unmet": main or None,
-                "undecided_by": list(undecided), "error": None,
+                "best_route": best or None, "best_route_from": best_from or None,
+                "main_unmet": main or None, "undecided_by": list(undecided),
+                "reason": reason or None, "error": None,
             }
             rest = json.dumps(record, ensure_ascii=False)[1:] + "\n"
             if len(self._json_tails) >= CACHE_LIMIT:
                 self._json_tails.clear()
             self._json_tails[outcome] = rest
         return head + rest
+
+
+class Reasons:
+    """A batch outcome in plain English, in the words the reports use."""
+
+    def __init__(self, rules: Rules, as_of: date) -> None:
+        self.as_of = as_of
+        self.routes = {r.id: r for r in rules.routes}
+        self.route_ids = tuple(r.id for r in rules.routes)
+        self.requirements = rules.requirements
+        self.questions = rules.question_by_id
+
+    def best_from(self, outcome: Any) -> date | None:
+        """When the best route is open: the judging date if now, its date if later."""
+        verdicts, dates, _, _, best, _, _ = outcome
+        if not best:
+            return None
+        index = self.route_ids.index(best)
+        if verdicts[index] == "eligible":
+            return self.as_of
+        return dates[index] if verdicts[index] == "eligible_from" else None
+
+    def reason(self, outcome: Any) -> str:
+        """One sentence or two: the verdict on the best route, and what decides it."""
+        from hitpath.report.words import verdict_text
+
+        verdicts, dates, _, _, best, main, undecided = outcome
+        title = self.requirements[main].title if main in self.requirements else ""
+        if not best:
+            if main:
+                return f"{verdict_text('not_eligible')}. In the way: {title}."
+            if "unsure" in verdicts:
+                return "Not decided: too few answers to judge any route."
+            return f"{verdict_text('not_eligible')}."
+        index = self.route_ids.index(best)
+        verdict, when = verdicts[index], dates[index]
+        route = self.routes[best].short_title
+        if verdict == "unsure":
+            facts = [self.questions[q].fact for q in undecided if q in self.questions]
+            said = _join(facts) if facts else "answers not given yet"
+            return f"Not decided: the {route} depends on {said}."
+        head = f"{verdict_text(verdict, when)} by the {route}."
+        if verdict == "eligible_from" and title:
+            return f"{head} Sets the date: {title}."
+        if verdict == "not_yet" and title:
+            return f"{head} Missing: {title}."
+        return head
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _header(
@@ -479,7 +640,7 @@ def _json_value(question: Question, raw: Any, cache: dict[Any, Any]) -> Any:
         got = _BLANK
     else:
         try:
-            got = coerce(question, raw)[0]
+            got = coerce(question, spreadsheet_answer(question, raw))[0]
         except ValueError as exc:
             got = _Problem(f"{question.id}: {exc}")
     if key is not None:
@@ -499,8 +660,6 @@ def _input_format(path: str, head: bytes) -> str:
 
 
 def _open_input(path: str) -> io.BufferedReader:
-    if os.path.isdir(path):
-        raise HitpathError("this is a folder; expected a CSV or JSONL file", file=path)
     try:
         return open(path, "rb")
     except FileNotFoundError:
@@ -558,34 +717,47 @@ def _on_sigterm(signum: int, frame: FrameType | None) -> None:
     raise _Interrupted()
 
 
+OUTPUT_ENDINGS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".html": "html", ".htm": "html",
+                  ".md": "markdown", ".markdown": "markdown"}
+
+
 def run_batch(
     input_path: str, output: str | None, as_of: date, rules_path: str | None, fmt: str | None
 ) -> int:
-    """Assess every row of a CSV or JSONL file; 0 when all rows were assessed, 1 otherwise.
+    """Assess every row of a CSV or JSONL file, or every answers file in a folder; 0 when all
+    were assessed, 1 otherwise.
 
-    ``fmt`` is the output format (csv or jsonl); None takes it from ``output``'s ending.
-    Results go to ``output`` (written atomically, mode 0600) or to standard output.
+    ``fmt`` is the output format (csv, jsonl, or a table to read: html, markdown); None takes
+    it from ``output``'s ending. Results go to ``output`` (written atomically, mode 0600) or
+    to standard output.
     """
     from hitpath.cohort.fastpath import compile_rules
     from hitpath.load.ruleset import load_rules
 
     if fmt is None:
-        fmt = "jsonl" if output and output.lower().endswith(JSONL_ENDINGS) else "csv"
+        fmt = OUTPUT_ENDINGS.get(os.path.splitext(output)[1].lower(), "csv") if output else "csv"
     rules = load_rules(rules_path)
     assess = compile_rules(rules).assessor(as_of)
-    columns = _Columns(tuple(r.id for r in rules.routes))
+    columns = _Columns(tuple(r.id for r in rules.routes), Reasons(rules, as_of))
     tally = _Tally()
-    handle = _open_input(input_path)
+    folder = os.path.isdir(input_path)
+    files = _answers_files([input_path]) if folder else []
+    handle = None if folder else _open_input(input_path)
     previous_handler: Any = None
     on_main_thread = threading_is_main()
     sink: _AtomicOutput | None = None
+    as_lists = fmt != "jsonl"
     try:
         if on_main_thread:  # before any file is made, so a kill never strands one
             previous_handler = signal.signal(signal.SIGTERM, _on_sigterm)
-        head = handle.peek(64)
-        source = _LineSource(handle, input_path)
-        lines = source.lines()
-        in_format = _input_format(input_path, head)
+        if handle is not None:
+            head = handle.peek(64)
+            source = _LineSource(handle, input_path)
+            lines = source.lines()
+            in_format = _input_format(input_path, head)
+        else:
+            source = _LineSource(io.BytesIO(), input_path)
+            in_format = "folder"
         if in_format == "csv":
             names, delimiter, header_line, header_number = _header(lines, rules, input_path)
             _check_header(names, rules, input_path, source, header_number)
@@ -595,24 +767,30 @@ def run_batch(
         else:
             out = sys.stdout
         with _ProgressBar(input_path, output, source) as progress:
-            # CSV's own \r\n line ends: then a \r inside a cell (a ref is kept as given) is
-            # quoted too, so no reader splits the row there.
-            writer = csv.writer(out, lineterminator="\r\n")
             if in_format == "csv":
                 reader = csv.reader(itertools.chain([header_line], lines), delimiter=delimiter)
                 next(reader)
                 rows: Iterator[Any] = _csv_rows(reader, names, rules, assess, columns, source,
                                                 tally, progress, header_number,
-                                                as_csv=fmt == "csv")
+                                                as_csv=as_lists)
+            elif in_format == "folder":
+                rows = _folder_rows(files, input_path, rules, assess, columns, tally, as_lists)
             else:
                 rows = _jsonl_rows(lines, rules, assess, columns, source, tally, progress,
-                                   as_csv=fmt == "csv")
+                                   as_csv=as_lists)
             try:
                 if fmt == "csv":
+                    # CSV's own \r\n line ends: then a \r inside a cell (a ref is kept as
+                    # given) is quoted too, so no reader splits the row there.
+                    writer = csv.writer(out, lineterminator="\r\n")
                     writer.writerow(columns.names)
                     writer.writerows(rows)
-                else:
+                elif fmt == "jsonl":
                     out.writelines(rows)
+                else:
+                    from hitpath.cohort_table import write_table
+
+                    write_table(out, fmt, rows, columns.names, rules, as_of, tally)
                 out.flush()
             except BrokenPipeError:
                 raise  # the reader of standard output has gone: the CLI ends quietly
@@ -631,13 +809,37 @@ def run_batch(
     finally:
         if sink is not None:
             sink.discard()
-        handle.close()
+        if handle is not None:
+            handle.close()
         if on_main_thread and previous_handler is not None:
             signal.signal(signal.SIGTERM, previous_handler)
     sys.stderr.write(f"hitpath: {tally.summary()}\n")
     if output:
         sys.stderr.write(f"Wrote {output}\n")
     return 1 if tally.failed else 0
+
+
+def _folder_rows(
+    files: list[str], folder: str, rules: Rules, assess: Assess, columns: _Columns,
+    tally: _Tally, as_csv: bool,
+) -> Iterator[Any]:
+    """One output row per saved answers file (in name order); its ref is the file's name."""
+    from hitpath.answers import load_answers
+
+    emit = columns.csv_row if as_csv else columns.json_row
+    refuse = columns.csv_refused if as_csv else columns.json_refused
+    for number, path in enumerate(files, start=1):
+        ref = os.path.relpath(path, folder)
+        try:
+            answers = load_answers(rules, path)
+        except HitpathError as exc:
+            reason = f"row {number}: {exc.render()}".replace("\n  ", " ")
+            tally.refuse(reason)
+            yield refuse(number, ref, reason)
+            continue
+        result = emit(number, ref, assess(dict(answers.values)))
+        tally.assessed += 1
+        yield result
 
 
 def threading_is_main() -> bool:
