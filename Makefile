@@ -8,7 +8,7 @@ INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 # The project itself installs without touching the network: its build backend comes from the lock.
 SELF := --no-deps --no-build-isolation -e . --config-settings editable_mode=compat
 
-.PHONY: run test checks lint bench rules compile golden lock test-latest dist distcheck clean
+.PHONY: run test checks lint bench rules compile golden lock test-latest dist distcheck clean cli-docs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -97,6 +97,10 @@ distcheck: dist
 bench: $(VENV)/.installed-test
 	$(INSTALL) --require-hashes --no-deps -r requirements/bench.lock
 	$(BIN)/python bench/bench.py
+
+## cli-docs: regenerate the command-line reference (docs/cli.md) from the program
+cli-docs: $(VENV)/.installed-run
+	$(BIN)/python -m hitpath.clidoc > docs/cli.md
 
 ## rules: after editing hitpath/rules.yaml (or the code that reads it), regenerate everything
 ## derived from it: the compiled copy, the JSON Schemas, the walk transcript and the golden

@@ -52,7 +52,8 @@ def test_csv_in_csv_out_on_stdout(run_hitpath: Run, tmp_path: Path) -> None:
     assert list(rows[0]) == [
         "row", "ref", "core_profession_verdict", "core_profession_from", "pwp_verdict",
         "pwp_from", "ksa_verdict", "ksa_from", "counselling_verdict", "counselling_from",
-        "two_year_rule", "nhs_funding_from", "best_route", "main_unmet", "undecided_by", "error"]
+        "two_year_rule", "nhs_funding_from", "best_route", "best_route_from", "main_unmet",
+        "undecided_by", "reason", "error"]
     by_ref = {r["ref"]: r for r in rows}
     assert [r["row"] for r in rows] == ["2", "3", "4", "5"]
     pwp = by_ref["pwp-open"]
@@ -207,7 +208,11 @@ def test_rows_with_too_many_or_too_few_fields(run_hitpath: Run, tmp_path: Path) 
 
 
 @pytest.mark.parametrize(("cell", "reason"), [
-    ("31/02/2024", "'31/02/2024' is not a date; expected YYYY-MM-DD"),
+    # UK dates are read day first; impossible and ambiguous ones are row errors.
+    ("31/02/2024", "'31/02/2024' is not a real date: February 2024 has 29 days"),
+    ("01/31/2024", "'01/31/2024' has no month 31; dates with / are read day first"),
+    ("31/01/24", "'31/01/24' is ambiguous: write the year in full"),
+    ("2024-1-31", "'2024-1-31' is not a date; expected YYYY-MM-DD"),
     ("2024-02-31", "'2024-02-31' is not a real date: February 2024 has 29 days"),
     ("2023-13", "'2023-13' has no month 13"),
 ])
@@ -294,7 +299,7 @@ def test_bad_jsonl_lines(run_hitpath: Run, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("args", "needle"), [
     (["missing.csv"], "the input file does not exist"),
-    (["."], "this is a folder"),
+    (["."], "this folder holds no answers files"),  # a folder of answers files is input
     (["cohort.csv", "--output", "no/such/folder/out.csv"], "the folder to write into"),
     (["cohort.csv", "--output", "cohort.csv"], "the output would overwrite an input file"),
     (["cohort.csv", "--format", "xlsx"], "'xlsx' is not a format"),

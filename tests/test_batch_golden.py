@@ -83,10 +83,42 @@ def expected_row(report: dict[str, Any], rules: Rules) -> dict[str, str]:
     if summary["best_route"]:
         assert (summary["verdict"], summary["eligible_from"]) == (
             best["verdict"], best["eligible_from"])
+    opens = {"eligible": report["as_of"], "eligible_from": best["eligible_from"]}
+    row["best_route_from"] = opens.get(best["verdict"], "") if row["best_route"] else ""
     row["main_unmet"] = main if applies else ""
     row["undecided_by"] = ";".join(undecided) if applies else ""
+    row["reason"] = expected_reason(best, row, rules) if applies else row_reason_unjudged(routes)
     row["error"] = ""
     return row
+
+
+def expected_reason(best: dict[str, Any], row: dict[str, str], rules: Rules) -> str:
+    """The reason column in the reports' words: the verdict on the best route, then what
+    sets its date, is missing, or decides it."""
+    from hitpath.report.words import verdict_text
+
+    main = row["main_unmet"]
+    title = rules.requirements[main].title if main else ""
+    if not row["best_route"]:
+        return f"Not for you on these answers. In the way: {title}."
+    short = next(r.short_title for r in rules.routes if r.id == best["id"])
+    if best["verdict"] == "unsure":
+        facts = [rules.question_by_id[q].fact for q in best["unknown"]]
+        said = facts[0] if len(facts) == 1 else ", ".join(facts[:-1]) + " and " + facts[-1]
+        return f"Not decided: the {short} depends on {said}."
+    when = date.fromisoformat(best["eligible_from"]) if best["eligible_from"] else None
+    head = f"{verdict_text(best['verdict'], when)} by the {short}."
+    if best["verdict"] == "eligible_from":
+        return f"{head} Sets the date: {title}."
+    if best["verdict"] == "not_yet":
+        return f"{head} Missing: {title}."
+    return head
+
+
+def row_reason_unjudged(routes: list[dict[str, Any]]) -> str:
+    if any(r["verdict"] == "unsure" for r in routes):
+        return "Not decided: too few answers to judge any route."
+    return "Not for you on these answers."
 
 
 def _batch_rows(text: str) -> dict[str, dict[str, str]]:

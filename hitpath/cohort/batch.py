@@ -207,7 +207,7 @@ def _uk_date(text: str) -> str:
     anything else is left for the ISO reader."""
     import calendar
 
-    from hitpath.dates import MONTHS
+    from hitpath.core.dates import MONTHS
 
     found = _DAY_FIRST.fullmatch(text)
     if found:
@@ -788,7 +788,7 @@ def run_batch(
                 elif fmt == "jsonl":
                     out.writelines(rows)
                 else:
-                    from hitpath.cohort_table import write_table
+                    from hitpath.cohort.table import write_table
 
                     write_table(out, fmt, rows, columns.names, rules, as_of, tally)
                 out.flush()
@@ -824,7 +824,7 @@ def _folder_rows(
     tally: _Tally, as_csv: bool,
 ) -> Iterator[Any]:
     """One output row per saved answers file (in name order); its ref is the file's name."""
-    from hitpath.answers import load_answers
+    from hitpath.load.answers import load_answers
 
     emit = columns.csv_row if as_csv else columns.json_row
     refuse = columns.csv_refused if as_csv else columns.json_refused

@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from datetime import date
 from typing import IO, Any
 
-from hitpath.dates import long_date
-from hitpath.model import Rules
+from hitpath.core.dates import long_date
+from hitpath.core.model import Rules
 
 REF = "ref"
 HEADINGS = ("Row", "Ref", "In short", "Best route", "Open from", "NHS funding from",

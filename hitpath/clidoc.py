@@ -1,0 +1,52 @@
+"""The command-line reference (docs/cli.md), generated from the app itself.
+
+``python -m hitpath.clidoc > docs/cli.md`` (or ``make cli-docs``) writes it; a test checks the
+committed copy is what the app says now, so the reference cannot drift from the commands.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+WIDTH = 80
+
+HEAD = """# Command-line reference
+
+Every hitpath command, its options, examples and exit statuses, exactly as `hitpath COMMAND -h`
+shows them. Generated from the program by `make cli-docs`; a test fails when this page and the
+program disagree. For what the commands are for, see the [README](../README.md) and the guides
+in this folder.
+"""
+
+
+def _help(command: Any, path: list[str], parent: Any) -> tuple[str, Any]:
+    settings = {**(command.context_settings or {}), "terminal_width": WIDTH,
+                "max_content_width": WIDTH}
+    ctx = command.context_class(command, info_name=path[-1], parent=parent, **settings)
+    return command.get_help(ctx), ctx
+
+
+def render() -> str:
+    """The reference page, as Markdown."""
+    import typer.main
+
+    from hitpath.cli import _plain_placeholders, app
+
+    _plain_placeholders()
+    root = typer.main.get_command(app)
+    sections: list[str] = [HEAD]
+
+    def walk(command: Any, path: list[str], parent: Any) -> None:
+        text, ctx = _help(command, path, parent)
+        sections.append(f"## {' '.join(path)}\n\n```text\n{text.rstrip()}\n```\n")
+        for name in getattr(command, "commands", {}):
+            walk(command.commands[name], [*path, name], ctx)
+
+    walk(root, ["hitpath"], None)
+    return "\n".join(sections)
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.stdout.write(render())
