@@ -741,7 +741,12 @@ def run_batch(
     columns = _Columns(tuple(r.id for r in rules.routes), Reasons(rules, as_of))
     tally = _Tally()
     folder = os.path.isdir(input_path)
-    files = _answers_files([input_path]) if folder else []
+    if folder:
+        from hitpath.cohort.recheck import _answers_files
+
+        files = _answers_files([input_path])
+    else:
+        files = []
     handle = None if folder else _open_input(input_path)
     previous_handler: Any = None
     on_main_thread = threading_is_main()
