@@ -97,8 +97,8 @@ def test_an_output_encoding_without_pound_or_symbols_falls_back(tmp_path: Path,
     from tests.conftest import hitpath_exe
 
     env = {**os.environ, "PYTHONIOENCODING": encoding, "LC_ALL": "C", "LANG": "C"}
-    done = subprocess.run([hitpath_exe(), "check", "--answers", PWP, "--as-of", "2025-01-10"],
-                          capture_output=True, env=env, cwd=tmp_path, timeout=60)
+    done = subprocess.run([hitpath_exe(), "check", "--answers", PWP, "--as-of", "2025-01-10",
+                           "--full"], capture_output=True, env=env, cwd=tmp_path, timeout=60)
     assert done.returncode == 0, done.stderr
     text = done.stdout.decode(encoding)  # everything shown is in the encoding
     assert b"Traceback" not in done.stderr and b"UnicodeEncodeError" not in done.stderr
