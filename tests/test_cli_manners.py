@@ -47,8 +47,12 @@ def test_options_before_the_command_are_used(run_hitpath: Run) -> None:
     done = run_hitpath("--as-of", "2025-01-10", "check", "--answers", PWP, "--format", "json")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["as_of"] == "2025-01-10"
-    nested = run_hitpath("--as-of=2026-04-01", "rules", "check")
-    assert nested.returncode == 0, nested.stderr
+    before = run_hitpath("--as-of=2026-04-01", "rules", "check", "--format", "json")
+    after = run_hitpath("rules", "check", "--format", "json", "--as-of=2026-04-01")
+    assert before.returncode == after.returncode and before.returncode in (0, 1)
+    first, second = json.loads(before.stdout), json.loads(after.stdout)
+    assert first["as_of"] == "2026-04-01"
+    assert first["findings"] == second["findings"]
 
 
 def test_an_option_the_command_does_not_take_is_refused_saying_where_it_goes(
