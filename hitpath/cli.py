@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import sys
 from datetime import date
-from typing import Annotated, Any, NoReturn, overload
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, overload
 
 import typer
 
 from hitpath import __version__
 from hitpath.core.errors import HitpathError, did_you_mean
+
+if TYPE_CHECKING:  # imported when needed, for start-up speed
+    from hitpath.core.model import Assessment, Rules
 
 HELP_OPTIONS = {"help_option_names": ["-h", "--help"]}
 
@@ -252,7 +255,7 @@ def _format_from_name(output: str | None) -> str:
     return "text"
 
 
-def emit_report(assessment: Any, ruleset: Any, fmt: str, output: str | None, plain: bool,
+def emit_report(assessment: Assessment, ruleset: Rules, fmt: str, output: str | None, plain: bool,
                 full: bool = False) -> None:
     """Render in ``fmt`` (the one-page answer, or everything with ``full``) to the screen or,
     atomically, to ``output``."""

@@ -91,7 +91,7 @@ def prune(rules: Rules, answers: Answers) -> list[str]:
     return dropped
 
 
-def _outcome(rules: Rules, answers: Answers, as_of: date) -> tuple[Any, ...]:
+def _outcome(rules: Rules, answers: Answers, as_of: date) -> tuple[object, ...]:
     """What a person would see change: verdicts and dates, what is missing, advice, steps."""
     result = assess(rules, answers, as_of)
     return (

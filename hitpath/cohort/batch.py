@@ -23,10 +23,13 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from types import FrameType
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from hitpath.core.errors import HitpathError, did_you_mean
 from hitpath.core.model import Question, Rules
+
+if TYPE_CHECKING:
+    from hitpath.cohort.fastpath import Outcome
 
 REF = "ref"
 """The one input column that is not an answer key: the adviser's own reference, kept as is."""
@@ -266,7 +269,7 @@ class _Tally:
         return "\n".join(lines)
 
 
-Assess = Callable[[dict[str, Any]], Any]
+Assess = Callable[[dict[str, object]], "Outcome"]
 Progress = Callable[[], None] | None
 
 
@@ -286,10 +289,10 @@ class _Columns:
         self.names += ["two_year_rule", "nhs_funding_from", "best_route", "best_route_from",
                        "main_unmet", "undecided_by", "reason", "error"]
         self.blank = [""] * (len(self.names) - 3)
-        self._tails: dict[Any, list[str]] = {}
-        self._json_tails: dict[Any, str] = {}
+        self._tails: dict[Outcome, list[str]] = {}
+        self._json_tails: dict[Outcome, str] = {}
 
-    def csv_row(self, row: int, ref: str, outcome: Any) -> list[str]:
+    def csv_row(self, row: int, ref: str, outcome: Outcome) -> list[str]:
         """A CSV result row."""
         return [str(row), ref, *self.csv_tail(outcome)]
 
@@ -297,22 +300,22 @@ class _Columns:
         """A CSV row for a row that could not be assessed."""
         return [str(row), ref, *self.blank, reason]
 
-    def json_row(self, row: int, ref: Any, outcome: Any) -> str:
+    def json_row(self, row: int, ref: object, outcome: Outcome) -> str:
         """A JSON result line (an empty CSV ref becomes null)."""
         return self.json_line(row, ref if ref != "" else None, outcome, None)
 
-    def json_refused(self, row: int, ref: Any, reason: str) -> str:
+    def json_refused(self, row: int, ref: object, reason: str) -> str:
         """A JSON line for a row that could not be assessed."""
         return self.json_line(row, ref if ref != "" else None, None, reason)
 
-    def _extra(self, outcome: Any) -> tuple[str, str]:
+    def _extra(self, outcome: Outcome) -> tuple[str, str]:
         """The best route's open-from date (ISO) and the reason, for one outcome."""
         if self.reasons is None:
             return "", ""
         when = self.reasons.best_from(outcome)
         return (when.isoformat() if when else "", self.reasons.reason(outcome))
 
-    def csv_tail(self, outcome: Any) -> list[str]:
+    def csv_tail(self, outcome: Outcome) -> list[str]:
         """Everything after row and ref, for one outcome (cached: cohorts repeat)."""
         tail = self._tails.get(outcome)
         if tail is None:
@@ -328,7 +331,8 @@ class _Columns:
             self._tails[outcome] = tail
         return tail
 
-    def json_line(self, row: int, ref: Any, outcome: Any, error: str | None) -> str:
+    def json_line(self, row: int, ref: object, outcome: Outcome | None, error: str | None
+                  ) -> str:
         """One JSON line: row and ref, then the outcome (cached as text: cohorts repeat)."""
         head = f'{{"row": {row}, "ref": {json.dumps(ref, ensure_ascii=False)}, '
         if outcome is None:
@@ -370,7 +374,7 @@ class Reasons:
         self.requirements = rules.requirements
         self.questions = rules.question_by_id
 
-    def best_from(self, outcome: Any) -> date | None:
+    def best_from(self, outcome: Outcome) -> date | None:
         """When the best route is open: the judging date if now, its date if later."""
         verdicts, dates, _, _, best, _, _ = outcome
         if not best:
@@ -380,7 +384,7 @@ class Reasons:
             return self.as_of
         return dates[index] if verdicts[index] == "eligible_from" else None
 
-    def reason(self, outcome: Any) -> str:
+    def reason(self, outcome: Outcome) -> str:
         """One sentence or two: the verdict on the best route, and what decides it."""
         from hitpath.report.words import verdict_text
 

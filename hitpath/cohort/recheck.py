@@ -10,10 +10,10 @@ import json
 import os
 import sys
 from datetime import date
-from typing import Any
 
+from hitpath.core.conditions import refs_in
 from hitpath.core.errors import HitpathError
-from hitpath.core.model import Rules
+from hitpath.core.model import Answers, Condition, Rules
 
 ANSWERS_ENDINGS = (".yaml", ".yml", ".json")
 REQUIREMENT_FIELDS = ("kind", "applies_when", "met_when", "question", "at_least", "plus_years",
@@ -39,8 +39,8 @@ def run_recheck(paths: list[str], old_rules: str, rules_path: str | None, as_of:
               f"({rules_path or 'the shipped rules'}), judged on {long_date(as_of)}.\n")
     affected = unreadable = 0
     for path in files:
-        before: Any = None
-        after: Any = None
+        before: Answers | None = None
+        after: Answers | None = None
         problems: list[str] = []
         try:
             before = load_answers(old, path)
@@ -105,7 +105,9 @@ def _funding_text(rule: str, when: date | None) -> str:
     return funding_text(rule, when)
 
 
-def _client_changes(old: Rules, new: Rules, before: Any, after: Any, as_of: date) -> list[str]:
+def _client_changes(
+    old: Rules, new: Rules, before: Answers, after: Answers, as_of: date
+) -> list[str]:
     """Lines for one client: each changed verdict, date or funding result, and its cause."""
     from hitpath.core.engine import assess
 
@@ -134,7 +136,7 @@ def _client_changes(old: Rules, new: Rules, before: Any, after: Any, as_of: date
 
 
 def _route_causes(
-    old: Rules, new: Rules, route_id: str, before: Any, after: Any, as_of: date
+    old: Rules, new: Rules, route_id: str, before: Answers, after: Answers, as_of: date
 ) -> list[str]:
     """The rule changes that moved one route's outcome for this client."""
     from hitpath.core.conditions import evaluate
@@ -159,7 +161,9 @@ def _route_causes(
     return list(dict.fromkeys(causes)) or ["a change elsewhere in the rules this route relies on"]
 
 
-def _funding_causes(old: Rules, new: Rules, before: Any, after: Any, as_of: date) -> list[str]:
+def _funding_causes(
+    old: Rules, new: Rules, before: Answers, after: Answers, as_of: date
+) -> list[str]:
     a, b = old.funding.requirement, new.funding.requirement
     if a.id != b.id:
         return [f"the funding rule now follows requirement {b.id} (was {a.id})"]
@@ -168,7 +172,7 @@ def _funding_causes(old: Rules, new: Rules, before: Any, after: Any, as_of: date
 
 
 def _requirement_causes(
-    old: Rules, new: Rules, req_id: str, before: Any, after: Any, as_of: date,
+    old: Rules, new: Rules, req_id: str, before: Answers, after: Answers, as_of: date,
     always: bool = False,
 ) -> list[str]:
     """How one requirement changed, if its result for this client changed (or ``always``)."""
@@ -193,13 +197,14 @@ def _requirement_causes(
 
 
 def _condition_changes(
-    old: Rules, new: Rules, what: str, a: Any, b: Any, before: Any, after: Any
+    old: Rules, new: Rules, what: str, a: Condition | None, b: Condition | None,
+    before: Answers, after: Answers
 ) -> list[str]:
     """A changed condition, and each named condition under it, that this client now meets
     differently (a change that makes no difference to them is not a cause)."""
     from hitpath.core.conditions import evaluate
 
-    def differs(was: Any, now: Any) -> bool:
+    def differs(was: Condition | None, now: Condition | None) -> bool:
         return bool(was != now and evaluate(old, was, before.values) != evaluate(
             new, now, after.values))
 
@@ -216,12 +221,12 @@ def _condition_changes(
     return causes
 
 
-def _change(was: Any, now: Any) -> str:
+def _change(was: Condition | None, now: Condition | None) -> str:
     """old -> new for a condition; for the same comparison on a list, only what moved."""
     if (isinstance(was, dict) and isinstance(now, dict) and "q" in was and "q" in now
             and was.keys() == now.keys()):
         op = next(k for k in was if k != "q")
-        old_list, new_list = was[op], now[op]
+        old_list, new_list = was.get(op), now.get(op)
         if was["q"] == now["q"] and isinstance(old_list, list) and isinstance(new_list, list):
             moved = [f"{v} added" for v in new_list if v not in old_list]
             moved += [f"{v} taken out" for v in old_list if v not in new_list]
@@ -230,27 +235,12 @@ def _change(was: Any, now: Any) -> str:
     return f"{_show(was)} -> {_show(now)}"
 
 
-def _refs(rules: Rules, node: Any) -> list[str]:
+def _refs(rules: Rules, node: Condition | None) -> list[str]:
     """Named conditions a condition uses, directly or through other named conditions."""
-    found: list[str] = []
-
-    def walk(part: Any) -> None:
-        if not isinstance(part, dict):
-            return
-        for key in ("all", "any"):
-            for item in part.get(key) or []:
-                walk(item)
-        walk(part.get("not"))
-        name = part.get("ref")
-        if isinstance(name, str) and name not in found:
-            found.append(name)
-            walk(rules.conditions.get(name))
-
-    walk(node)
-    return found
+    return refs_in(rules.conditions, node)
 
 
-def _show(node: Any) -> str:
+def _show(node: object) -> str:
     """A condition in one line, as the rules file spells it."""
     if node is None:
         return "(none)"

@@ -6,10 +6,11 @@ which keeps start-up close to the CLI framework's own floor. (No `from __future_
 annotations` either: NamedTuple would turn every string annotation into a ForwardRef at import.)
 """
 
+from collections.abc import Mapping, Sequence
 from datetime import date
 from datetime import date as _Date  # for fields that are themselves called "date"
 from enum import StrEnum
-from typing import Any, NamedTuple, TypedDict, final
+from typing import NamedTuple, TypedDict, Union, final
 
 from hitpath.core.intakes import Calendar
 
@@ -17,6 +18,9 @@ UNSURE = "not_sure"
 """The answer 'not sure': the engine treats it as unknown unless a rule names it."""
 
 AnswerValue = str | int | date | tuple[str, ...]
+
+Json = Union[str, int, float, bool, None, Sequence["Json"], Mapping[str, "Json"]]  # noqa: UP007
+"""Plain data as JSON (and YAML) writes it."""
 
 
 class _Word(StrEnum):
@@ -613,9 +617,9 @@ class Assessment(NamedTuple):
     timeline: list[TimelineEvent] = []  # a shared default, never mutated
 
 
-def to_plain(answers: Answers, rules: Rules) -> dict[str, Any]:
+def to_plain(answers: Answers, rules: Rules) -> dict[str, Json]:
     """Answers as plain data for a saved file, in question order."""
-    out: dict[str, Any] = {}
+    out: dict[str, Json] = {}
     for question in rules.questions:
         if question.id not in answers.values:
             continue

@@ -11,9 +11,8 @@ import json
 import sys
 from collections import Counter
 from datetime import date
-from typing import Any
 
-from hitpath.core.model import Rules
+from hitpath.core.model import Json, Rules
 from hitpath.lint.checks import (
     ERROR,
     WARNING,
@@ -102,7 +101,7 @@ def walk_findings(loaded: Loaded, result: WalkResult) -> list[Finding]:
     return found
 
 
-def _problem_place(loaded: Loaded, about: str) -> tuple[str, tuple[Any, ...], str]:
+def _problem_place(loaded: Loaded, about: str) -> tuple[str, tuple[str | int, ...], str]:
     """The subject, place in the file and advice for a walk problem."""
     data = loaded.data
     if about == "funding":
@@ -159,7 +158,7 @@ def format_finding(finding: Finding, path: str) -> str:
             f"{finding.message}.\n  {finding.hint}")
 
 
-def finding_json(finding: Finding) -> dict[str, Any]:
+def finding_json(finding: Finding) -> dict[str, Json]:
     """One finding as JSON."""
     return {"code": finding.code, "severity": finding.severity, "subject": finding.subject,
             "line": finding.line, "key": ".".join(str(p) for p in finding.path) or None,
@@ -193,7 +192,7 @@ def run_check(rules_path: str | None, fmt: str, as_of: date) -> int:
     return 1 if findings else 0
 
 
-def walk_json(result: WalkResult, loaded: Loaded) -> dict[str, Any]:
+def walk_json(result: WalkResult, loaded: Loaded) -> dict[str, Json]:
     """The walk's figures as JSON."""
     rules = loaded.rules
     return {

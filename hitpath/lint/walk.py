@@ -24,7 +24,6 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
 
 from hitpath.core.conditions import (
     Check,
@@ -46,11 +45,14 @@ from hitpath.core.model import (
     UNSURE,
     VERDICTS,
     Answers,
+    AnswerValue,
+    Assessment,
     Compare,
     Condition,
     Question,
     Requirement,
     Route,
+    RouteResult,
     Rules,
 )
 
@@ -71,8 +73,16 @@ MAX_GROUP_COMBINATIONS = 4096
 MAX_PROBLEMS = 20
 
 Tri = bool | None
-Outcome = tuple[Any, ...]
-Partial = tuple[dict[str, Any], int]
+PathAnswers = dict[str, AnswerValue]
+"""The answers along one path through the questions."""
+Value = AnswerValue | None
+"""One answer the walk tries (None: an optional question left unanswered)."""
+RouteOutcome = tuple[str, str, str, tuple[str, ...]]  # route id, verdict, date, deciding
+Outcome = tuple[RouteOutcome | tuple[str, str, str] | tuple[str, str], ...]
+"""Each route's outcome, then ("funding", state, date); or ("error", name) alone."""
+Feature = tuple[object, ...]
+"""What the rules can see of one answer: answers with equal features are walked once."""
+Partial = tuple[PathAnswers, int]
 """A path answered up to (not including) the question at the index."""
 
 
@@ -85,7 +95,7 @@ class WalkProblem:
     """A path on which the engine failed or broke one of the walk's promises."""
 
     message: str
-    answers: dict[str, Any]
+    answers: PathAnswers
     about: str = "engine"
     """What the problem is about: "engine", "funding", or "route:<id>"."""
     paths: int = 1
@@ -96,7 +106,7 @@ class OutcomeClass:
     """All walked paths that end in one outcome, with the first one found."""
 
     outcome: Outcome
-    answers: dict[str, Any]
+    answers: PathAnswers
     paths: int = 0
 
 
@@ -154,8 +164,8 @@ class _Walker:
             if all(existing is not leaf for existing in group):
                 group.append(leaf)
         self.fixed_values = {q.id: self._values(q) for q in rules.questions}
-        self.variants_seen: set[Any] = set()
-        self.layout: Any = None
+        self.variants_seen: set[tuple[object, Feature]] = set()
+        self.layout: tuple[str, tuple[int, ...]] | None = None
         self.position = {q.id: i for i, q in enumerate(rules.questions)}
         self.partial = Compiler[Partial](rules.conditions, self._read_partial,
                                          lambda wanted: _unknown)
@@ -168,9 +178,9 @@ class _Walker:
             for req in route.requirements:
                 self.routes_of.setdefault(req.id, []).append(route)
         # Where each question is mentioned: the only places its answer can matter.
-        self.sites: dict[str, list[tuple[str, Any, Condition]]] = {
+        self.sites: dict[str, list[tuple[str, Route | Requirement | int | None, Condition]]] = {
             q.id: [] for q in rules.questions}
-        places: list[tuple[str, Any, Condition | None]] = []
+        places: list[tuple[str, Route | Requirement | int | None, Condition | None]] = []
         places += [("route", r, r.applies_when) for r in rules.routes]
         for req in rules.requirements.values():
             places += [("req", req, req.applies_when), ("req", req, req.met_when)]
@@ -187,9 +197,9 @@ class _Walker:
 
     # Answer values ----------------------------------------------------------------------
 
-    def _values(self, q: Question) -> list[Any]:
+    def _values(self, q: Question) -> list[Value]:
         """The answers worth walking for ``q`` that do not depend on earlier answers."""
-        values: list[Any]
+        values: list[Value]
         if q.type == "choice":
             values = list(q.values)
         elif q.type == "multi":
@@ -202,26 +212,26 @@ class _Walker:
             values.append(UNSURE)
         return list(dict.fromkeys(values))
 
-    def _multi_values(self, q: Question) -> list[Any]:
+    def _multi_values(self, q: Question) -> list[Value]:
         values, groups = multi_answers(q, self.leaves_of.get(q.id, []), MAX_GROUP_COMBINATIONS)
         if 2 ** groups > MAX_GROUP_COMBINATIONS:
             self.result.notes.append(
                 f"{q.id}: {groups} groups of choices; walked them singly and in pairs")
         return list(values)
 
-    def _number_values(self, q: Question) -> list[Any]:
+    def _number_values(self, q: Question) -> list[Value]:
         needed: list[Operand] = [req.at_least for req in self.rules.requirements.values()
                                  if req.kind == "months" and req.question == q.id]
         values = [v for v in edge_values(self.leaves_of.get(q.id, []), needed)
                   if isinstance(v, int)]
         low = q.min if q.min is not None else None
         high = q.max if q.max is not None else None
-        values = [v for v in values
-                  if (low is None or v >= low) and (high is None or v <= high)]
-        return values or [low if low is not None else 0]
+        kept: list[Value] = [v for v in values
+                             if (low is None or v >= low) and (high is None or v <= high)]
+        return kept or [low if low is not None else 0]
 
-    def _date_values(self, q: Question) -> list[Any]:
-        values: list[Any] = [v for v in edge_values(self.leaves_of.get(q.id, []))
+    def _date_values(self, q: Question) -> list[Value]:
+        values: list[Value] = [v for v in edge_values(self.leaves_of.get(q.id, []))
                              if isinstance(v, date)]
         for req in self.rules.requirements.values():
             if req.kind == "date" and req.question == q.id:
@@ -236,7 +246,7 @@ class _Walker:
             return []  # worked out from the earlier answers; see _reference_values
         return values or [self.as_of]
 
-    def _reference_values(self, q: Question, answers: dict[str, Any]) -> list[Any]:
+    def _reference_values(self, q: Question, answers: PathAnswers) -> list[Value]:
         """The course start: the day before, on and after each date the answers so far give."""
         targets: set[date] = set()
         for req in self.rules.requirements.values():
@@ -245,14 +255,14 @@ class _Walker:
                 targets.add(add_months(self.as_of, req.at_least - raw))
             elif req.kind == "date" and isinstance(raw, date):
                 targets.add(add_months(raw, req.plus_years * 12 + req.plus_months))
-        values: list[Any] = [None] if q.optional else []
+        values: list[Value] = [None] if q.optional else []
         for target in sorted(targets):
             values += [target - timedelta(days=1), target, target + timedelta(days=1)]
         if not targets:
             values.append(self.as_of)
         return values
 
-    def candidates(self, q: Question, answers: dict[str, Any]) -> list[Any]:
+    def candidates(self, q: Question, answers: PathAnswers) -> list[Value]:
         """Every answer of ``q`` to walk, given the earlier answers."""
         if q.id == self.rules.reference_question and q.type == "date":
             values = self._reference_values(q, answers)
@@ -281,7 +291,7 @@ class _Walker:
         return self.partial.check(node)
 
     def undecided_leaves(
-        self, nodes: list[Condition], qid: str, answers: dict[str, Any], index: int
+        self, nodes: list[Condition], qid: str, answers: PathAnswers, index: int
     ) -> list[Compare]:
         """The comparisons on ``qid`` inside the undecided parts of ``nodes``."""
         found: dict[int, Compare] = {}
@@ -302,15 +312,15 @@ class _Walker:
             visit(node)
         return list(found.values())
 
-    def in_play(self, answers: dict[str, Any], index: int) -> _InPlay:
+    def in_play(self, answers: PathAnswers, index: int) -> _InPlay:
         """Which routes can still change and which requirements still count, lazily."""
         return _InPlay(self, answers, index)
 
     # The walk ---------------------------------------------------------------------------
 
     def features(
-        self, q: Question, index: int, answers: dict[str, Any], values: list[Any]
-    ) -> list[tuple[Any, tuple[Any, ...], tuple[Any, ...]]]:
+        self, q: Question, index: int, answers: PathAnswers, values: list[Value]
+    ) -> list[tuple[Value, Feature, Feature]]:
         """For each value: what the verdicts can see of it, and what advice can see of it."""
         play = self.in_play(answers, index)
         verdict_nodes: list[Condition] = []
@@ -320,13 +330,13 @@ class _Walker:
                 continue
             if kind == "advice":
                 advice_nodes.append(node)
-            elif kind == "when":
+            elif isinstance(owner, int):  # a later question's 'when'
                 if owner > index:
                     verdict_nodes.append(node)
-            elif kind == "route":
+            elif isinstance(owner, Route):
                 if play.route_open(owner):
                     verdict_nodes.append(node)
-            elif play.requirement_counts(owner):
+            elif isinstance(owner, Requirement) and play.requirement_counts(owner):
                 verdict_nodes.append(node)
         verdict_leaves = self.undecided_leaves(verdict_nodes, q.id, answers, index)
         advice_leaves = self.undecided_leaves(advice_nodes, q.id, answers, index)
@@ -336,10 +346,10 @@ class _Walker:
             targets = play.reference_targets()
         verdict_checks = [compile_condition(self.rules, leaf) for leaf in verdict_leaves]
         advice_checks = [compile_condition(self.rules, leaf) for leaf in advice_leaves]
-        out = []
+        out: list[tuple[Value, Feature, Feature]] = []
         for value in values:
             given = {} if value is None else {q.id: value}
-            feature: tuple[Any, ...] = tuple(check(given) for check in verdict_checks)
+            feature: Feature = tuple(check(given) for check in verdict_checks)
             feature += tuple(_dated_feature(req, value) for req in mine)
             if q.id == self.rules.reference_question:
                 day = value if isinstance(value, date) else self.as_of
@@ -351,8 +361,8 @@ class _Walker:
         return out
 
     def visit(
-        self, index: int, answers: dict[str, Any], weight: int
-    ) -> tuple[dict[str, Any], Outcome]:
+        self, index: int, answers: PathAnswers, weight: int
+    ) -> tuple[PathAnswers, Outcome]:
         """Walk from question ``index`` on; returns the first complete path and its outcome."""
         if index == len(self.questions):
             return answers, self.leaf(answers, weight)
@@ -362,11 +372,11 @@ class _Walker:
         if q.plan_only or self.tri_of(q.when)((answers, index)) is not True:
             return self.visit(index + 1, answers, weight)
         self.result.asked.add(q.id)
-        groups: dict[tuple[Any, ...], list[tuple[Any, tuple[Any, ...]]]] = {}
+        groups: dict[Feature, list[tuple[Value, Feature]]] = {}
         for value, feature, extra in self.features(q, index, answers, self.candidates(q, answers)):
             groups.setdefault(feature, []).append((value, extra))
         layout = self.layout
-        first: tuple[dict[str, Any], Outcome] | None = None
+        first: tuple[PathAnswers, Outcome] | None = None
         for members in groups.values():
             value, extra = members[0]
             child = dict(answers)
@@ -390,7 +400,7 @@ class _Walker:
         assert first is not None
         return first
 
-    def leaf(self, answers: dict[str, Any], weight: int) -> Outcome:
+    def leaf(self, answers: PathAnswers, weight: int) -> Outcome:
         """Run one complete path through the engine and record its outcome."""
         result = self.result
         outcome = self.run(answers, expected=None)
@@ -404,7 +414,7 @@ class _Walker:
                 result.verdicts[item[0]][item[1]] += weight
         return outcome
 
-    def run(self, answers: dict[str, Any], expected: Outcome | None) -> Outcome:
+    def run(self, answers: PathAnswers, expected: Outcome | None) -> Outcome:
         """One engine run, with the walk's checks; returns the outcome."""
         result = self.result
         result.runs += 1
@@ -435,14 +445,14 @@ class _Walker:
                          answers, "engine")
         return outcome
 
-    def is_asked(self, qid: str, answers: dict[str, Any]) -> bool:
+    def is_asked(self, qid: str, answers: PathAnswers) -> bool:
         """Whether the questionnaire asks ``qid`` on this complete path."""
         question = self.rules.question_by_id.get(qid)
         if question is None or qid in answers:
             return True
         return self.tri_of(question.when)((answers, len(self.questions))) is True
 
-    def problem(self, message: str, answers: dict[str, Any], about: str) -> None:
+    def problem(self, message: str, answers: PathAnswers, about: str) -> None:
         """Record a problem (the first few in full, the rest counted)."""
         result = self.result
         result.problem_count += 1
@@ -457,7 +467,7 @@ class _Walker:
 class _InPlay:
     """Which routes can still change, and which requirements still count, at one point."""
 
-    def __init__(self, walker: _Walker, answers: dict[str, Any], index: int) -> None:
+    def __init__(self, walker: _Walker, answers: PathAnswers, index: int) -> None:
         self.walker = walker
         self.answers = answers
         self.index = index
@@ -466,7 +476,7 @@ class _InPlay:
     def tri(self, node: Condition | None) -> Tri:
         return self.walker.tri_of(node)((self.answers, self.index))
 
-    def route_open(self, route: Any) -> bool:
+    def route_open(self, route: Route) -> bool:
         """False once the route is surely not for this person, whatever comes next."""
         found = self.open.get(route.id)
         if found is None:
@@ -503,7 +513,7 @@ class _InPlay:
         return sorted(targets)
 
 
-def _dated_feature(req: Requirement, value: Any) -> Any:
+def _dated_feature(req: Requirement, value: Value) -> object:
     """What a months or date requirement can see of an answer."""
     if req.kind == "months" and isinstance(value, int) and value >= req.at_least:
         return "met"
@@ -521,7 +531,7 @@ def _leap_day_before(day: date) -> date | None:
     return None
 
 
-def _outcome(assessment: Any) -> Outcome:
+def _outcome(assessment: Assessment) -> Outcome:
     routes = tuple(
         (r.id, r.verdict, r.eligible_from.isoformat() if r.eligible_from else "",
          tuple(r.unknown))
@@ -532,7 +542,7 @@ def _outcome(assessment: Any) -> Outcome:
     return (*routes, ("funding", funding.two_year_rule, nhs_from))
 
 
-def _route_problem(route: Any, answers: dict[str, Any], rules: Rules) -> str | None:
+def _route_problem(route: RouteResult, answers: PathAnswers, rules: Rules) -> str | None:
     """Whether a route's verdict breaks the promise: decided, or unsure with its reasons."""
     if route.verdict not in VERDICTS:
         return f"unknown verdict '{route.verdict}'"
@@ -553,7 +563,7 @@ def _route_problem(route: Any, answers: dict[str, Any], rules: Rules) -> str | N
 
 # Transcript -----------------------------------------------------------------------------
 
-def format_answer(value: Any) -> str:
+def format_answer(value: object) -> str:
     """One answer as the transcript writes it."""
     if isinstance(value, tuple):
         return ",".join(value)
@@ -566,9 +576,9 @@ def format_outcome(outcome: Outcome) -> str:
     """An outcome as ``route=verdict`` words, with dates and deciding answers."""
     parts = []
     for item in outcome:
-        if item[0] == "error":
+        if len(item) == 2:  # ("error", name)
             return f"engine error {item[1]}"
-        if item[0] == "funding":
+        if len(item) == 3:  # ("funding", state, date)
             _, state, when = item
             parts.append(f"funding={state}" + (f":{when}" if when else ""))
             continue

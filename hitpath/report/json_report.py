@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Any
 
-from hitpath.core.model import Assessment, BandPay, RequirementResult, Rules, Verdict, to_plain
+from hitpath.core.model import (
+    Assessment,
+    BandPay,
+    Json,
+    RequirementResult,
+    Rules,
+    Verdict,
+    to_plain,
+)
 from hitpath.core.verdicts import best_of
 from hitpath.report.words import caution_text, headline
 
@@ -22,8 +29,8 @@ def _pay(band: BandPay | None) -> dict[str, int] | None:
             "after_2_years": band.after_2_years, "top": band.top}
 
 
-def _requirement(res: RequirementResult, caveat: str | None = None) -> dict[str, Any]:
-    out: dict[str, Any] = {
+def _requirement(res: RequirementResult, caveat: str | None = None) -> dict[str, Json]:
+    out: dict[str, Json] = {
         "id": res.id, "title": res.title, "status": res.status, "text": res.text,
         "source": ", ".join(res.sources), "sources": list(res.sources),
     }
@@ -40,7 +47,7 @@ def _requirement(res: RequirementResult, caveat: str | None = None) -> dict[str,
     return out
 
 
-def to_dict(assessment: Assessment, rules: Rules) -> dict[str, Any]:
+def to_dict(assessment: Assessment, rules: Rules) -> dict[str, Json]:
     """The assessment as the public JSON structure."""
     a = assessment
     t = a.terms

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
-from hitpath.core.model import Condition, Rules
+from hitpath.core.model import Condition, Json, Question, Rules
 
 
 def condition_text(node: Condition | None) -> str:
@@ -31,8 +30,8 @@ def _wrap(text: str) -> str:
     return f"({text})" if " and " in text or " or " in text else text
 
 
-def _question(q: Any) -> dict[str, Any]:
-    out: dict[str, Any] = {"id": q.id, "type": q.type, "text": q.text}
+def _question(q: Question) -> dict[str, Json]:
+    out: dict[str, Json] = {"id": q.id, "type": q.type, "text": q.text}
     if q.choices:
         out["values"] = list(q.values)
     if q.type == "number":
@@ -60,7 +59,7 @@ def questions_text(rules: Rules) -> str:
         lines.append(f"{q.id}  ({q.type}{', list' if q.type == 'multi' else ''})")
         lines.append(f"  {q.text}")
         if "values" in info:
-            lines.append("  values: " + ", ".join(info["values"]))
+            lines.append("  values: " + ", ".join(q.values))
         if q.type == "number":
             lines.append(f"  a whole number of {q.unit or 'units'}, {q.min} or more")
         if q.type == "date":

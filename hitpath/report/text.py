@@ -8,7 +8,7 @@ with no drawn table, picture or colour, for screen readers and for pasting.
 from __future__ import annotations
 
 from datetime import date
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING
 
 from hitpath.core.dates import long_date
 from hitpath.core.model import Assessment, Rules
@@ -22,6 +22,9 @@ from hitpath.report.document import (
     cite_text,
 )
 from hitpath.report.words import ASCII_SYMBOL, SYMBOL
+
+if TYPE_CHECKING:  # rich is imported only when a colour report is drawn
+    from rich.console import Console
 
 STYLE = {
     "eligible": "bold green",
@@ -118,7 +121,7 @@ def plain_text(doc: list[Block], width: int | None = None) -> str:
 class _Printer:
     """Rich output for a colour terminal."""
 
-    def __init__(self, console: Any) -> None:
+    def __init__(self, console: Console) -> None:
         self.console = console
         self.symbols = SYMBOL
 
