@@ -95,8 +95,7 @@ class FastRules:
                 rule, funding_from = _DOES_NOT_APPLY, None
             else:
                 rule = _UNSURE_RULE
-            verdicts = tuple([j.verdict for j in judged])
-            dates = tuple([j.eligible_from for j in judged])
+            verdicts, dates, _, _ = zip(*judged, strict=True)
             index = main_route(judged)
             if index is None:
                 return _new(Outcome, (verdicts, dates, rule, funding_from, "", "", ()))

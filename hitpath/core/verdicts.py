@@ -336,13 +336,19 @@ def main_route(routes: Sequence[RouteVerdict]) -> int | None:
     """The route whose requirements say most about the person, even when none is for them
     (what rules them out): the best by the order of ``best_route``, None when every route is
     ruled out before any requirement."""
-    best, best_key = None, (-len(ORDER), False, 0)
+    best = None
+    best_place, best_has, best_when = len(ORDER), False, date.max
     place = ORDER.index
     for index, (verdict, when, _, has_results) in enumerate(routes):
-        key = (-place(verdict), has_results, -when.toordinal() if when else 0)
-        if key > best_key:
-            best, best_key = index, key
-    if best is None or not best_key[1]:
+        # Earlier in ORDER, then with results, then the earlier date; the first of equals.
+        here = place(verdict)
+        if here > best_place:
+            continue
+        day = when or date.max
+        if here < best_place or (has_results and not best_has) or (
+                has_results == best_has and day < best_when):
+            best, best_place, best_has, best_when = index, here, has_results, day
+    if best is None or not best_has:
         return None
     return best
 

@@ -27,7 +27,7 @@ from hitpath.core.conditions import (
     refs_in,
 )
 from hitpath.core.dates import MONTHS, add_months, long_date
-from hitpath.core.model import UNSURE, Compare, Condition, Rules
+from hitpath.core.model import UNSURE, BandPay, Compare, Condition, Rules
 from hitpath.lint.walk import engine_reads
 from hitpath.load.strict import LineMap, Path, line_of
 
@@ -309,7 +309,7 @@ def _uplift(loaded: Loaded, index: int, periods: list[dict[str, Any]]) -> list[F
         old = before.get(band["band"])
         if old is None:
             continue
-        for point in ("entry", "after_2_years", "top"):
+        for point in BandPay._fields[1:]:  # every pay point of the table, after the band
             expected = old[point] * rate
             if abs(band[point] - expected) > max(2.0, expected * 0.005):
                 found.append(loaded.finding(
