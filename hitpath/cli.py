@@ -571,8 +571,7 @@ def main(argv: list[str] | None = None) -> None:
 
             sys.exit(run_ask(answers_path=None, save_path=None, as_of=_today(),
                              rules_path=None, plain=False, ask_all=False))
-        if any(a in ("-h", "--help") for a in args):
-            _plain_placeholders()
+        _plain_placeholders()  # in help and in usage errors alike
         args = _options_in_place(args)
         first = args[0] if args and not completing else ""
         code = _app_for(first)(args=args[1:] if first in _SINGLE else args,

@@ -312,8 +312,7 @@ class _Columns:
         """The best route's open-from date (ISO) and the reason, for one outcome."""
         if self.reasons is None:
             return "", ""
-        when = self.reasons.best_from(outcome)
-        return (when.isoformat() if when else "", self.reasons.reason(outcome))
+        return self.reasons.describe(outcome)
 
     def csv_tail(self, outcome: Outcome) -> list[str]:
         """Everything after row and ref, for one outcome (cached: cohorts repeat)."""
@@ -373,6 +372,26 @@ class Reasons:
         self.route_ids = tuple(r.id for r in rules.routes)
         self.requirements = rules.requirements
         self.questions = rules.question_by_id
+        self.index = {route_id: i for i, route_id in enumerate(self.route_ids)}
+        self._said: dict[Any, tuple[str, str]] = {}
+
+    def describe(self, outcome: Any) -> tuple[str, str]:
+        """The best route's open-from date (ISO) and the reason, remembered by the few parts
+        of the outcome they depend on (far fewer kinds than whole outcomes)."""
+        verdicts, dates, _, _, best, main, undecided = outcome
+        if best:
+            index = self.index[best]
+            key: Any = (best, verdicts[index], dates[index], main, undecided)
+        else:
+            key = ("unsure" in verdicts, main)
+        said = self._said.get(key)
+        if said is None:
+            when = self.best_from(outcome)
+            said = (when.isoformat() if when else "", self.reason(outcome))
+            if len(self._said) >= CACHE_LIMIT:
+                self._said.clear()
+            self._said[key] = said
+        return said
 
     def best_from(self, outcome: Outcome) -> date | None:
         """When the best route is open: the judging date if now, its date if later."""
