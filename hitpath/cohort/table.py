@@ -29,7 +29,10 @@ caption { text-align: left; font-weight: bold; margin-bottom: .4rem; }
 th, td { border-bottom: 1px solid #b1b4b6; padding: .4rem .5rem; text-align: left;
   vertical-align: top; overflow-wrap: break-word; }
 th { border-bottom: 2px solid #0b0c0c; }
-td.num { white-space: nowrap; }
+td.num, td.day { white-space: nowrap; }
+th:nth-child(3), td:nth-child(3) { width: 34%; }
+th:nth-child(7), td:nth-child(7) { width: 26%; }
+td:nth-child(7) { font-size: .9em; }
 tr.problem td { background: #fdf3e7; }
 @media print {
   @page { size: A4 landscape; margin: 12mm; }
@@ -91,7 +94,9 @@ def write_table(
         shown = cells(row)
         problem = ' class="problem"' if shown[-1] else ""
         out.write(f"<tr{problem}><td class=\"num\">{escape(shown[0])}</td>"
-                  + "".join(f"<td>{escape(c)}</td>" for c in shown[1:]) + "</tr>\n")
+                  + "".join(f"<td>{escape(c)}</td>" for c in shown[1:4])
+                  + "".join(f"<td class=\"day\">{escape(c)}</td>" for c in shown[4:6])
+                  + f"<td>{escape(shown[6])}</td></tr>\n")
     out.write(f"</tbody>\n</table>\n<p>{escape(tally.summary().splitlines()[0])}</p>\n"
               "</main>\n</body>\n</html>\n")
 
