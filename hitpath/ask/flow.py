@@ -110,7 +110,7 @@ def _probe_values(rules: Rules, question: Question, answers: Answers,
     ``multi_answers``), plus the ends of the range."""
     if question.type == "choice":
         return list(question.values)
-    leaves = [leaf for site in condition_sites(rules)
+    leaves = [leaf for site in condition_sites(rules, plans=False)
               for leaf in comparisons_in(rules.conditions, site.node)
               if leaf["q"] == question.id]
     if question.type == "multi":

@@ -267,12 +267,17 @@ SITE_ROLES = (
 """Every kind of place a condition can sit in the rules (a test holds this to the schema)."""
 
 
-def condition_sites(rules: Rules) -> list[Site]:
-    """Every condition in the rules, wherever it sits: the one list all checks walk."""
+PLAN_ROLES = frozenset(("training.entry.when", "experience_role.when"))
+"""Places only plans read: check's questionnaire and its walk leave them out."""
+
+
+def condition_sites(rules: Rules, *, plans: bool = True) -> list[Site]:
+    """Every condition in the rules, wherever it sits: the one list all checks walk
+    (``plans=False``: only those check reads)."""
     found: list[Site] = []
 
     def add(role: str, path: tuple[str | int, ...], owner: str, node: Condition | None) -> None:
-        if node is not None:
+        if node is not None and (plans or role not in PLAN_ROLES):
             found.append(Site(role, path, owner, node))
 
     for name, node in rules.conditions.items():

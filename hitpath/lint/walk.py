@@ -156,7 +156,7 @@ class _Walker:
         self.result = WalkResult(as_of=as_of,
                                  verdicts={r.id: Counter() for r in rules.routes})
         leaves: list[Compare] = []
-        for site in condition_sites(rules):
+        for site in condition_sites(rules, plans=False):
             _leaves(site.node, rules, leaves)
         self.leaves_of: dict[str, list[Compare]] = {}
         for leaf in leaves:
