@@ -244,6 +244,98 @@ def check(
     emit_report(assessment, ruleset, fmt, output, plain, full)
 
 
+@app.command(epilog=_epilog(
+    "hitpath plan --list",
+    "hitpath plan --goal dclinpsy --answers me.yaml",
+    "hitpath plan --goal dclinpsy --answers me.yaml --via pwp@2027-01",
+    "hitpath plan --goal hit --answers me.yaml --format json",
+    exits="0 done (also when no plan reaches the goal: the report says what stops it); 2 bad "
+          "input (an unknown goal or training, a --via month that is not an intake), or "
+          "--output names a file hitpath did not write (add --force); 130 stopped (Ctrl-C)."))
+def plan(
+    goal: Annotated[str | None, typer.Option(
+        "--goal", metavar="GOAL", help="The training to reach, by id (see --list).")] = None,
+    answers: Annotated[str | None, typer.Option("--answers", metavar="FILE",
+                       help="A YAML or JSON answers file.")] = None,
+    set_: Annotated[list[str] | None, typer.Option("--set", metavar="KEY=VALUE",
+                    help="Set or override one answer (repeatable; lists comma-separated).")] = None,
+    via: Annotated[str | None, typer.Option(
+        "--via", metavar="TRAINING[@YYYY-MM]",
+        help="Also show the plan through this training (from that intake), and its cost.")] = None,
+    top: Annotated[int, typer.Option("--top", metavar="N", min=1, max=10,
+                                     help="How many plans to show (default 3).")] = 3,
+    as_of: AsOfOpt = None,
+    format_: Annotated[str | None, typer.Option(
+        "--format", metavar="text|markdown|json|html",
+        help="Report format (default: from --output's ending, else text).")] = None,
+    output: Annotated[str | None, typer.Option("--output", metavar="FILE",
+                      help="Write the report here (atomically) instead of to the screen.")] = None,
+    list_: Annotated[bool, typer.Option("--list", help="List the trainings and exit.")] = False,
+    plain: PlainOpt = False,
+    save: SaveOpt = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Replace --output even when it is not a file hitpath wrote.")] = False,
+    rules: RulesOpt = None,
+) -> None:
+    """Plan the order of trainings that reaches a goal soonest, across the psychological
+    professions, with the two-year funding rule applied to the day."""
+    answers, output, rules, save = _home(answers), _home(output), _home(rules), _home(save)
+    from hitpath.load.ruleset import load_rules
+
+    ruleset = load_rules(rules)
+    if list_:
+        from hitpath.report.plan import list_trainings
+
+        sys.stdout.write(list_trainings(ruleset))
+        return
+    fmt = parse_format(format_) if format_ else _format_from_name(output)
+    day = parse_as_of(as_of)
+    from hitpath.core.model import Answers
+    from hitpath.core.planner import PlanError, check_training, parse_via
+    from hitpath.core.planner import plan as make_plan
+    from hitpath.load.answers import apply_sets, load_answers
+
+    try:
+        if goal is not None:
+            check_training(ruleset, goal)
+        if via is not None:
+            parse_via(ruleset, via)
+    except PlanError as exc:
+        raise HitpathError(str(exc), file="--goal" if goal and goal not in ruleset.trainings
+                           else "--via") from None
+    if output:
+        from hitpath.load.output import check_target
+
+        check_target(output, tuple(p for p in (answers, rules) if p))
+        if not force:
+            from hitpath.load.output import refuse_foreign
+
+            refuse_foreign(output)
+    given = load_answers(ruleset, answers) if answers else Answers()
+    if set_:
+        given = apply_sets(ruleset, given, set_)
+    if goal is None:
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            raise HitpathError("which goal? pass --goal GOAL",
+                               hint=f"Goals: {', '.join(ruleset.trainings)} "
+                               "(hitpath plan --list shows their titles).")
+        from hitpath.ask.plan_session import run_plan_ask
+
+        raise typer.Exit(_said(run_plan_ask(ruleset, given, day, plain=plain, save_path=save,
+                                            via=via, top=top)))
+    plans = make_plan(ruleset, given, day, goal, via=via, top=top)
+    from hitpath.report.plan import render_plans
+
+    text = render_plans(plans, ruleset, fmt)
+    if output:
+        from hitpath.load.output import stamp, write_atomic
+
+        write_atomic(output, stamp(text, fmt), mode=0o600)
+        sys.stderr.write(f"Wrote {output}\n")
+    else:
+        sys.stdout.write(text)
+
+
 def _format_from_name(output: str | None) -> str:
     """The report format an output file's ending asks for (text when it asks for none)."""
     endings = {".md": "markdown", ".markdown": "markdown", ".json": "json", ".html": "html",
@@ -452,7 +544,7 @@ def recheck(
                                  as_of=parse_as_of(as_of)))
 
 
-_SINGLE = ("check", "ask", "questions", "sources", "batch", "recheck")
+_SINGLE = ("check", "ask", "questions", "sources", "batch", "recheck", "plan")
 GLOBAL_OPTIONS = ("--version", "-h", "--help", "--install-completion", "--show-completion")
 # The questionnaire's options bare 'hitpath' takes, and whether each takes a value.
 ROOT_OPTIONS = {"--answers": True, "--save": True, "--as-of": True, "--rules": True,

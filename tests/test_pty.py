@@ -93,7 +93,7 @@ def quit_from_results(child: pexpect.spawn, *shown: str) -> None:
     for choice in shown:
         expect(child, choice)
     expect(child, "Quit")
-    key(child, DOWN * 5 + ENTER)
+    key(child, DOWN * 6 + ENTER)
     child.expect(pexpect.EOF)
     child.close()
 
@@ -261,7 +261,7 @@ def test_plain_mode_numbered_choices(tmp_path: Path, children: list[pexpect.spaw
     expect(child, "This tool covers England; see the advice below")
     expect(child, "[-] Core profession route")
     expect(child, "What would you like to do?")
-    key(child, "6" + ENTER)  # quit
+    key(child, "7" + ENTER)  # quit
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
@@ -304,3 +304,54 @@ def test_ctrl_d_at_a_typed_prompt_is_like_ctrl_c(tmp_path: Path,
     child.close()
     assert child.exitstatus == 130
     assert "Traceback" not in (child.before or "")
+
+
+def test_plan_a_path_after_the_results(tmp_path: Path, children: list[pexpect.spawn]) -> None:
+    """After the HIT results: pick a goal, answer only what it still needs, see the plans."""
+    child = spawn(tmp_path)
+    children.append(child)
+    up_to_degree(child)
+    rest_of_pwp_path(child)
+    expect(child, "What next?")
+    key(child, ENTER)
+    expect(child, "What would you like to do?")
+    expect(child, "Plan a path to another profession")
+    key(child, DOWN * 5 + ENTER)
+    expect(child, "Which profession's training do you want to reach?")
+    expect(child, "Clinical psychology doctorate (DClinPsy)")
+    key(child, DOWN * 2 + ENTER)
+    expect(child, "Graduate Basis for Chartership")
+    key(child, ENTER)  # yes
+    expect(child, "What class is your degree?")
+    key(child, DOWN + ENTER)  # 2:1
+    expect(child, "Plans to Clinical psychology doctorate (DClinPsy)")
+    expect(child, "Plan 1: DClinPsy")
+    expect(child, "Because:")
+    expect(child, "What would you like to do?")
+    key(child, DOWN * 4 + ENTER)  # quit the plans
+    expect(child, "What would you like to do?")
+    quit_from_results(child)
+    assert child.exitstatus == 0
+    assert os.listdir(tmp_path) == [], "nothing is written unless asked"
+
+
+def test_bare_plan_asks_the_goal_then_ctrl_c_offers_to_save(
+        tmp_path: Path, children: list[pexpect.spawn]) -> None:
+    env = {**os.environ, "PROMPT_TOOLKIT_NO_CPR": "1", "TERM": "xterm-256color"}
+    child = pexpect.spawn(hitpath_exe(), ["plan", "--as-of", "2026-11-30"], cwd=str(tmp_path),
+                          env=env, encoding="utf-8", timeout=TIMEOUT, dimensions=(40, 120))
+    children.append(child)
+    expect(child, "funding rule applied to the day")
+    expect(child, "Which profession's training do you want to reach?")
+    key(child, DOWN * 2 + ENTER)
+    expect(child, "Where do you want to work?")
+    key(child, ENTER)
+    expect(child, "Which of these professional qualifications")
+    key(child, CTRL_C)
+    expect(child, "Save your answers so far?")
+    key(child, "mine.yaml" + ENTER)
+    expect(child, "plan --answers mine.yaml")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert "nation: england" in (tmp_path / "mine.yaml").read_text()

@@ -75,12 +75,12 @@ def run_ask(*, answers_path: str | None, save_path: str | None, as_of: date,
         return session.interrupted()
 
 
-def resume_command(path: str) -> str:
+def resume_command(path: str, command: str = "ask") -> str:
     """The command that carries on from ``path``, as it works in the shell it is shown in:
     plain ``hitpath`` when that is the one running, else the full path of the one running."""
     import shlex
 
-    return f"{program()} ask --answers {shlex.quote(path)}"
+    return f"{program()} {command} --answers {shlex.quote(path)}"
 
 
 def program() -> str:
@@ -100,6 +100,8 @@ def program() -> str:
 
 class Session:
     """The screens after the intro, with the state Ctrl-C must not lose."""
+
+    command = "ask"  # the command that resumes from saved answers
 
     def __init__(self, rules: Rules, answers: Answers, as_of: date,
                  prompter: QuestionaryPrompter, plain: bool, save_path: str | None,
@@ -210,6 +212,7 @@ class Session:
                 ("Show the short answer again", "short") if self.full else
                 ("Show everything: reasons, funding rule, pay, timeline, advice, sources",
                  "full"),
+                ("Plan a path to another profession", "plan"),
                 ("Quit", "quit"),
             ])
             if choice == "quit":
@@ -219,6 +222,11 @@ class Session:
                 assessment = self.show()
             elif choice == "whatif":
                 assessment = self.what_if(assessment)
+            elif choice == "plan":
+                from hitpath.ask.plan_session import plan_from_results
+
+                plan_from_results(self)
+                assessment = self.show()
             elif choice == "save":
                 path = self.ask_path("Save your answers to:", self.save_default())
                 if path:
@@ -301,7 +309,7 @@ class Session:
                         "saving:", "")
                     continue
                 print(f"Saved your answers to {target}.")
-                print(f"To carry on later: {resume_command(target)}")
+                print(f"To carry on later: {resume_command(target, self.command)}")
                 return 130
         except (KeyboardInterrupt, EOFError):
             print()

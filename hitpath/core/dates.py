@@ -15,12 +15,22 @@ MONTHS = (
 ).split()
 
 
+_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def days_in(year: int, month: int) -> int:
+    """The number of days in a month (without the weekday work of calendar.monthrange)."""
+    if month == 2 and calendar.isleap(year):
+        return 29
+    return _DAYS[month]
+
+
 def add_months(start: date, months: int) -> date:
     """``start`` plus whole calendar months; a missing day rolls to the 1st of the next month."""
     index = start.year * 12 + (start.month - 1) + months
     year, month = divmod(index, 12)
     month += 1
-    last = calendar.monthrange(year, month)[1]
+    last = days_in(year, month)
     if start.day <= last:
         return date(year, month, start.day)
     if month == 12:

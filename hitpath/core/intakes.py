@@ -9,12 +9,11 @@ course's exact start of teaching*, and the first certain intake is the next one.
 """
 
 
-import calendar
 from collections.abc import Iterator
 from datetime import date
 from typing import NamedTuple
 
-from hitpath.core.dates import add_months
+from hitpath.core.dates import add_months, days_in
 
 # How far ahead the calendar looks before giving up (a plan never needs more).
 HORIZON_YEARS = 25
@@ -74,12 +73,12 @@ class FirstIntake(NamedTuple):
 
 
 def _last_day(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
+    return date(year, month, days_in(year, month))
 
 
 def _day_in(year: int, month: int, day: int) -> date:
     """That day of that month, or the month's last day when it has fewer."""
-    return date(year, month, min(day, calendar.monthrange(year, month)[1]))
+    return date(year, month, min(day, days_in(year, month)))
 
 
 def applications(cal: Calendar, start: date, intake: Intake) -> Applications:

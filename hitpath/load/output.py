@@ -81,7 +81,8 @@ def written_by_hitpath(path: str) -> bool:
             if head.lstrip().startswith(b"{") and size <= 16 << 20:
                 handle.seek(0)
                 data = json.loads(handle.read().decode("utf-8"))
-                return isinstance(data, dict) and {"rules_version", "routes"} <= data.keys()
+                return isinstance(data, dict) and "rules_version" in data and (
+                    "routes" in data or "plans" in data)  # a check or a plan report
     except (OSError, ValueError):
         return False
     return (_GENERATOR.encode() in head or tail.rstrip().endswith(_MARKDOWN_MARK.encode())

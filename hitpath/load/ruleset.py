@@ -263,7 +263,9 @@ def _build(data: dict[str, Any], origin: str) -> Rules:
         origin=origin,
         reference_question=data.get("reference_question"),
         scope_when=data.get("scope_when"),
-        trainings={tid: _programme(tid, t, terms) for tid, t in data.get("trainings", {}).items()},
+        # By id: the compiled twin keeps mappings in key order, so source and twin agree.
+        trainings={tid: _programme(tid, t, terms)
+                   for tid, t in sorted(data.get("trainings", {}).items())},
         experience_roles=tuple(
             ExperienceRole(id=r["id"], title=r["title"], sources=_t(r["sources"]),
                            when=r.get("when"), band=r.get("band"))
@@ -274,7 +276,7 @@ def _build(data: dict[str, Any], origin: str) -> Rules:
         signposts=tuple(
             Signpost(id=sid, title=s["title"], needs=s["needs"], funding_rule=s["funding_rule"],
                      confidence=s["confidence"], sources=_t(s["sources"]))
-            for sid, s in data.get("signposts", {}).items()
+            for sid, s in sorted(data.get("signposts", {}).items())
         ),
     )
 

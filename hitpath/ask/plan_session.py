@@ -1,0 +1,179 @@
+"""`hitpath plan` in a terminal, and "Plan a path to another profession" after the results:
+ask which goal, then only the questions plans need, then show the plans.
+
+The questionnaire's back, not sure, review, Ctrl-C and saving all come from the same flow and
+session the HIT questions use.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from functools import partial
+from typing import TYPE_CHECKING
+
+from hitpath.ask.flow import Interview, prune
+from hitpath.ask.session import Session
+from hitpath.core.conditions import questions_in
+from hitpath.core.errors import HitpathError
+from hitpath.core.model import Answers, Condition, Rules
+from hitpath.core.planner import plan
+from hitpath.load.output import write_atomic
+from hitpath.report import plain_wanted
+
+if TYPE_CHECKING:
+    from hitpath.ask.prompts import QuestionaryPrompter
+
+
+INTRO = (
+    "hitpath plan works out which order of NHS psychological professions trainings reaches "
+    "the one you choose soonest, with the two-year funding rule applied to the day. Every date "
+    "is the earliest if you are accepted at the first try. It stores nothing unless you ask. "
+    "Press Ctrl-C at any time to stop."
+)
+
+
+def plan_questions(rules: Rules, goal: str | None = None) -> frozenset[str]:
+    """The questions plans to ``goal`` read: the entry of the goal and of the trainings that
+    can come before it (those entered by the checked routes only when they are the goal), the
+    funding rule, experience, and whatever decides when those are asked. Not the judging day
+    (plans set it) nor what only check's advice reads."""
+    nodes: list[Condition | None] = [rules.scope_when, rules.funding.requirement.applies_when]
+    wanted: set[str] = set()
+    routes = {r.id: r for r in rules.routes}
+    for tid, training in rules.trainings.items():
+        nodes += [e.when for e in training.entry]
+        if goal is not None and tid != goal:
+            continue
+        for rid in training.routes:
+            route = routes[rid]
+            nodes.append(route.applies_when)
+            for req in route.requirements:
+                nodes += [req.applies_when, req.met_when]
+                if req.question:
+                    wanted.add(req.question)
+    if rules.funding.requirement.question:
+        wanted.add(rules.funding.requirement.question)
+    if rules.between:
+        wanted |= {rules.between.earlier_question, rules.between.programme_question,
+                   rules.between.started_question}
+    if rules.experience:
+        wanted |= {rules.experience.question, *rules.experience.also_counts}
+    for node in nodes:
+        wanted |= questions_in(rules, node)
+    # A question is asked only when its 'when' holds, so what decides that is needed too.
+    grew = True
+    while grew:
+        before = len(wanted)
+        for qid in list(wanted):
+            question = rules.question_by_id.get(qid)
+            if question is not None:
+                wanted |= questions_in(rules, question.when)
+        grew = len(wanted) != before
+    wanted.discard(rules.reference_question or "")
+    return frozenset(q for q in wanted if q in rules.question_by_id)
+
+
+def pick_goal(rules: Rules, prompter: QuestionaryPrompter) -> str:
+    """Which training to plan to."""
+    options = [(t.title, tid) for tid, t in rules.trainings.items()]
+    return prompter.menu("Which profession's training do you want to reach?", options)
+
+
+def run_plan_ask(rules: Rules, answers: Answers, as_of: date, *, plain: bool,
+                 save_path: str | None, via: str | None, top: int) -> int:
+    """Bare `hitpath plan` in a terminal; returns the exit status."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise HitpathError("the questionnaire needs a terminal, and this is not one",
+                           hint="Without a terminal, use: hitpath plan --goal GOAL "
+                           "--answers FILE")
+    plain = plain_wanted(plain)
+    prune(rules, answers)
+    from hitpath.ask.prompts import QuestionaryPrompter
+
+    prompter = QuestionaryPrompter(plain=plain)
+    session = PlanSession(rules, answers, as_of, prompter, plain, save_path, via, top)
+    try:
+        return session.run()
+    except (KeyboardInterrupt, EOFError):
+        return session.interrupted()
+
+
+class PlanSession(Session):
+    """The plan questions, the review and the plans, with the answers Ctrl-C must not lose."""
+
+    command = "plan"
+
+    def __init__(self, rules: Rules, answers: Answers, as_of: date,
+                 prompter: QuestionaryPrompter, plain: bool, save_path: str | None,
+                 via: str | None = None, top: int = 3) -> None:
+        super().__init__(rules, answers, as_of, prompter, plain, save_path, False)
+        self.interview = Interview(rules, answers, as_of, early_stop=False,
+                                   only=plan_questions(rules))
+        self.via = via
+        self.top = top
+
+    def ask_for(self, goal: str) -> None:
+        """Ask only what plans to ``goal`` still need."""
+        self.interview.only = plan_questions(self.rules, goal)
+        self.interview.run(self.prompter)
+
+    def run(self) -> int:
+        from hitpath.ask.prompts import wrap
+
+        print(wrap(INTRO))
+        goal = pick_goal(self.rules, self.prompter)
+        self.ask_for(goal)
+        self.review()
+        self.autosave()
+        self.show_plans(goal)
+        return 0
+
+    def show_plans(self, goal: str) -> None:
+        """Plans to ``goal``; then export, save, another goal, or quit."""
+        from hitpath.report.plan import render_plans
+
+        while True:
+            plans = plan(self.rules, self.answers, self.as_of, goal, via=self.via, top=self.top)
+            print()
+            sys.stdout.write(render_plans(plans, self.rules, "text"))
+            print()
+            choice = self.prompter.menu("What would you like to do?", [
+                ("Plan to another goal", "goal"),
+                ("Export the plans as Markdown", "markdown"),
+                ("Export the plans as HTML", "html"),
+                ("Save my answers to a file", "save"),
+                ("Quit", "quit"),
+            ])
+            if choice == "quit":
+                return
+            if choice == "goal":
+                goal = pick_goal(self.rules, self.prompter)
+                self.ask_for(goal)
+            elif choice == "save":
+                path = self.ask_path("Save your answers to:", self.save_default())
+                if path:
+                    from hitpath.ask.session import save_answers
+
+                    self.write(lambda p: save_answers(self.answers, self.rules, p), path)
+            else:
+                ending = "md" if choice == "markdown" else "html"
+                path = self.ask_path("Write the plans to:", f"hitpath-plans.{ending}")
+                if path:
+                    self.write(partial(_write_text, render_plans(plans, self.rules, choice)),
+                               path)
+
+
+def _write_text(text: str, path: str) -> None:
+    write_atomic(path, text, mode=0o600)
+
+
+def plan_from_results(session: Session) -> None:
+    """After the HIT results: ask a goal, only the questions it still needs, show the plans."""
+    planning = PlanSession(session.rules, session.answers, session.as_of, session.prompter,
+                           session.plain, session.save_path)
+    planning.interview.skipped = session.interview.skipped
+    goal = pick_goal(session.rules, session.prompter)
+    planning.ask_for(goal)
+    session.autosave()
+    planning.show_plans(goal)
