@@ -120,8 +120,12 @@ def _problem_place(loaded: Loaded, about: str) -> tuple[str, tuple[str | int, ..
 
 def check(loaded: Loaded, as_of: date) -> tuple[list[Finding], WalkResult]:
     """Every finding for a loaded rules file, with the walk that found some of them."""
+    from hitpath.lint.plans import plan_checks
+
     result = walk(loaded.rules, as_of)
-    findings = static_findings(loaded, as_of) + walk_findings(loaded, result)
+    planned = plan_checks(loaded, result, as_of)
+    result.plans = planned
+    findings = static_findings(loaded, as_of) + walk_findings(loaded, result) + planned.findings
     findings.sort(key=lambda f: (f.line is None, f.line or 0, f.code))
     return findings, result
 
@@ -137,6 +141,10 @@ def walk_summary(result: WalkResult, loaded: Loaded) -> list[str]:
         f"{len(result.steps_fired)} of {len(rules.next_steps)} next steps; "
         f"{len(result.classes):,} distinct outcomes.",
     ]
+    if result.plans is not None:
+        from hitpath.lint.plans import plan_summary
+
+        lines.append(plan_summary(result.plans))
     verdicts = ("eligible", "eligible_from", "not_yet", "not_eligible", "unsure")
     rows = [[f"{result.verdicts.get(r.id, Counter()).get(v, 0):,}" for v in verdicts]
             for r in rules.routes]
@@ -203,6 +211,9 @@ def walk_json(result: WalkResult, loaded: Loaded) -> dict[str, Json]:
         "next_steps_shown": sorted(result.steps_fired), "next_steps": len(rules.next_steps),
         "verdicts": {rid: dict(counts) for rid, counts in result.verdicts.items()},
         "problems": result.problem_count,
+        "plans": None if result.plans is None else {
+            "trainings": result.plans.trainings, "reachable": result.plans.reachable,
+            "entry_routes": result.plans.routes, "open_and_closed": result.plans.both_ways},
     }
 
 

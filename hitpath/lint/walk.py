@@ -126,6 +126,7 @@ class WalkResult:
     problems: list[WalkProblem] = field(default_factory=list)
     problem_count: int = 0
     notes: list[str] = field(default_factory=list)
+    plans: Any = None  # the plan checks' coverage (lint.plans.PlanWalk), when they ran
 
 
 def walk(rules: Rules, as_of: date) -> WalkResult:
