@@ -40,6 +40,9 @@ def startup() -> list[str]:
                                         "2025-01-10", "--format", "json"],
         "hitpath check (text report)": [EXE, "check", "--answers", SAMPLE, "--as-of",
                                         "2025-01-10"],
+        "hitpath plan --format json": [EXE, "plan", "--goal", "dclinpsy", "--answers", SAMPLE,
+                                       "--as-of", "2025-01-10", "--via", "hit",
+                                       "--format", "json"],
     }
     times: dict[str, list[float]] = {name: [] for name in commands}
     for cmd in commands.values():  # warm the file cache and .pyc files
@@ -52,6 +55,10 @@ def startup() -> list[str]:
     for name, values in times.items():
         median = statistics.median(values)
         lines.append(f"  {name:<34} {median * 1000:8.1f} ms   {median / floor:5.2f}x")
+    planning = statistics.median(times["hitpath plan --format json"])
+    checking = statistics.median(times["hitpath check --format json"])
+    lines.append(f"  plan --format json / check --format json: {planning / checking:.2f}x "
+                 "(target: within 1.5x)")
     return lines
 
 
@@ -107,7 +114,7 @@ def _section(name: str) -> list[str]:
 def main() -> None:
     print(f"hitpath benchmark on {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     sections = [startup(), in_process()]
-    for name in ("prompt", "walk", "batch"):
+    for name in ("prompt", "walk", "batch", "plan"):
         sections.append(_section(name))
     for lines in sections:
         if lines:

@@ -27,6 +27,19 @@ def test_check_example_is_real(run_hitpath: Run) -> None:
     assert done.stdout.splitlines()[:len(shown)] == shown
 
 
+def test_plan_example_is_real(run_hitpath: Run) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```text\n\$ (hitpath plan [^\n]*)\n(.*?)\n\.\.\.\n```", readme, re.S)
+    assert block, "the README's plan example is missing"
+    args = block.group(1).split()[1:]
+    example = "examples/plans/psychology-graduate.yaml"
+    args[args.index(example)] = str(ROOT / example)
+    done = run_hitpath(*args)
+    assert done.returncode == 0, done.stderr
+    shown = block.group(2).splitlines()
+    assert done.stdout.splitlines()[:len(shown)] == shown
+
+
 def _anchors(markdown: str) -> set[str]:
     """The anchors a Markdown renderer gives the headings (lower case, punctuation dropped)."""
     found = set()
