@@ -24,6 +24,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from hitpath.core.conditions import (
     Check,
@@ -55,6 +56,9 @@ from hitpath.core.model import (
     RouteResult,
     Rules,
 )
+
+if TYPE_CHECKING:
+    from hitpath.lint.plans import PlanWalk
 
 
 def engine_reads(rules: Rules) -> dict[str, str]:
@@ -126,7 +130,7 @@ class WalkResult:
     problems: list[WalkProblem] = field(default_factory=list)
     problem_count: int = 0
     notes: list[str] = field(default_factory=list)
-    plans: Any = None  # the plan checks' coverage (lint.plans.PlanWalk), when they ran
+    plans: PlanWalk | None = None  # the plan checks' coverage, when they ran
 
 
 def walk(rules: Rules, as_of: date) -> WalkResult:
