@@ -378,7 +378,9 @@ class Reasons:
     def describe(self, outcome: Any) -> tuple[str, str]:
         """The best route's open-from date (ISO) and the reason, remembered by the few parts
         of the outcome they depend on (far fewer kinds than whole outcomes)."""
-        verdicts, dates, _, _, best, main, undecided = outcome
+        # By position: fields added after these leave the reason as it is.
+        verdicts, dates, best, main, undecided = (outcome[0], outcome[1], outcome[4],
+                                                  outcome[5], outcome[6])
         if best:
             index = self.index[best]
             key: Any = (best, verdicts[index], dates[index], main, undecided)
@@ -395,7 +397,7 @@ class Reasons:
 
     def best_from(self, outcome: Outcome) -> date | None:
         """When the best route is open: the judging date if now, its date if later."""
-        verdicts, dates, _, _, best, _, _ = outcome
+        verdicts, dates, best = outcome[0], outcome[1], outcome[4]
         if not best:
             return None
         index = self.route_ids.index(best)
@@ -407,7 +409,8 @@ class Reasons:
         """One sentence or two: the verdict on the best route, and what decides it."""
         from hitpath.report.words import verdict_text
 
-        verdicts, dates, _, _, best, main, undecided = outcome
+        verdicts, dates, best, main, undecided = (outcome[0], outcome[1], outcome[4],
+                                                  outcome[5], outcome[6])
         title = self.requirements[main].title if main in self.requirements else ""
         if not best:
             if main:
