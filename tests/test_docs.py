@@ -28,9 +28,9 @@ def test_check_example_is_real(run_hitpath: Run) -> None:
 
 
 def test_plan_example_is_real(run_hitpath: Run) -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    block = re.search(r"```text\n\$ (hitpath plan [^\n]*)\n(.*?)\n\.\.\.\n```", readme, re.S)
-    assert block, "the README's plan example is missing"
+    guide = (ROOT / "docs" / "checking-your-route.md").read_text(encoding="utf-8")
+    block = re.search(r"```text\n\$ (hitpath plan [^\n]*)\n(.*?)\n\.\.\.\n```", guide, re.S)
+    assert block, "the guide's plan example is missing"
     args = block.group(1).split()[1:]
     example = "examples/plans/psychology-graduate.yaml"
     args[args.index(example)] = str(ROOT / example)
