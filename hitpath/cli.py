@@ -323,6 +323,9 @@ def plan(
 
         raise typer.Exit(_said(run_plan_ask(ruleset, given, day, plain=plain, save_path=save,
                                             via=via, top=top)))
+    if not given.values:
+        sys.stderr.write("hitpath: no answers given, so no plan can be made; pass --answers "
+                         "FILE or --set KEY=VALUE (see 'hitpath questions').\n")
     plans = make_plan(ruleset, given, day, goal, via=via, top=top)
     from hitpath.report.plan import render_plans
 

@@ -110,6 +110,12 @@ def test_goal_no_plan_reaches_says_what_blocks_every_route() -> None:
 def test_outside_england_no_training_is_planned() -> None:
     result = plans_for({**MENTAL_HEALTH_NURSE, "nation": "scotland"}, "hit")
     assert result.plans == () and result.blocked
+    # In check's own words: the gate that fails, for every route.
+    assert len(result.blocked) == len(RULES.trainings["hit"].routes)
+    assert all("England" in line for line in result.blocked)
+    doctorate = plans_for({**PSYCHOLOGY_GRADUATE, "nation": "scotland"}, "dclinpsy")
+    assert doctorate.plans == () and "Scotland" in doctorate.blocked[0]
+    assert any(note.startswith("Scotland:") for note in doctorate.notes)
 
 
 def test_unknown_goal_and_via_month_are_refused_with_what_there_is() -> None:

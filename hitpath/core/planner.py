@@ -588,19 +588,14 @@ class Planner:
             lines.append(self.earlier.reason[0].upper() + self.earlier.reason[1:] + ".")
         shown = Answers(values, self.answers.month_only)
         if goal.routes:
-            routes = {r.id: r for r in self.rules.routes}
-            for rid in goal.routes:
-                route = routes[rid]
-                verdict = route_judge(self.rules, route)(
-                    values, Day(self.horizon), self.horizon, {}, lambda q: True)
-                if verdict.verdict == Verdict.UNSURE:
-                    facts = [self.rules.question_by_id[q].fact for q in verdict.deciding]
-                    lines.append(f"{route.title}: depends on {', '.join(facts)}.")
-                elif verdict.verdict == Verdict.NOT_ELIGIBLE:
-                    lines.append(f"{route.title}: {route.not_applicable}")
-                else:
-                    lines.append(f"{route.title}: not met on your answers "
-                                 f"({'; '.join(explain(self.rules, route.applies_when, shown))}).")
+            # The engine's own words for each route, judged on that day (a failed gate such
+            # as working in England first).
+            from hitpath.core.engine import assess
+
+            judged = assess(self.rules, shown, self.horizon)
+            for route in judged.routes:
+                if route.id in goal.routes:
+                    lines.append(f"{route.title}: {route.reason}")
             return lines
         for entry in goal.entry:
             got = evaluate(self.rules, entry.when, values)
@@ -679,7 +674,7 @@ def plan(rules: Rules, answers: Answers, as_of: date, goal: str, *, via: str | N
     if via_id is not None:
         via_plan, via_text = _via(planner, target, via_id, via_start, plans)
     blocked = () if plans else tuple(planner.blocked(target))
-    used = {t for p in (*plans, *((via_plan,) if via_plan else ())) for t in p.trainings}
+    used = {goal} | {t for p in (*plans, *((via_plan,) if via_plan else ())) for t in p.trainings}
     notes = _notes(rules, target, used)
     sources = _sources(rules, used)
     return Plans(as_of, goal, target.title, plans, via_plan, via_id, via_text, blocked,

@@ -43,6 +43,7 @@ def _question(q: Question) -> dict[str, Json]:
     out["unsure_allowed"] = q.unsure_allowed
     out["optional"] = q.optional
     out["asked_when"] = condition_text(q.when)
+    out["plan_only"] = q.plan_only
     return out
 
 
@@ -66,7 +67,8 @@ def questions_text(rules: Rules) -> str:
             lines.append("  a date: YYYY-MM-DD (YYYY-MM if only the month is known)")
         if q.unsure_allowed and q.type in ("number", "date"):
             lines.append("  or: not_sure")
-        lines.append(f"  asked when: {info['asked_when']}")
+        only = " (only by hitpath plan)" if q.plan_only else ""
+        lines.append(f"  asked when: {info['asked_when']}{only}")
         lines.append("")
     return "\n".join(lines)
 
