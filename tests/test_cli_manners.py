@@ -12,7 +12,7 @@ import pytest
 from tests.conftest import ROOT, Run
 
 PWP = str(ROOT / "examples" / "pwp.yaml")
-COMMANDS = [["ask"], ["check"], ["questions"], ["sources"], ["batch"], ["recheck"],
+COMMANDS = [["ask"], ["check"], ["plan"], ["questions"], ["sources"], ["batch"], ["recheck"],
             ["rules", "compile"], ["rules", "check"], ["rules", "walk"], ["rules", "schema"],
             ["rules", "diff"]]
 COLOUR = re.compile(r"\x1b\[[0-9;]*m")
