@@ -12,9 +12,28 @@ import pytest
 from tests.conftest import ROOT, Run
 
 PWP = str(ROOT / "examples" / "pwp.yaml")
-COMMANDS = [["ask"], ["check"], ["plan"], ["questions"], ["sources"], ["batch"], ["recheck"],
-            ["rules", "compile"], ["rules", "check"], ["rules", "walk"], ["rules", "schema"],
-            ["rules", "diff"]]
+
+
+def _commands() -> list[list[str]]:
+    """Every command the program has, read from the app (a new one is checked too)."""
+    import typer.main
+
+    from hitpath.cli import app
+
+    found: list[list[str]] = []
+
+    def walk(group: object, path: list[str]) -> None:
+        for name, command in getattr(group, "commands", {}).items():
+            if getattr(command, "commands", None) is not None:
+                walk(command, [*path, name])
+            else:
+                found.append([*path, name])
+
+    walk(typer.main.get_command(app), [])
+    return found
+
+
+COMMANDS = _commands()
 COLOUR = re.compile(r"\x1b\[[0-9;]*m")
 
 
