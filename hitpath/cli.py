@@ -70,6 +70,9 @@ RulesOpt = Annotated[
     str | None,
     typer.Option("--rules", metavar="FILE", help="Use this rules file instead of the shipped one."),
 ]
+BudgetOpt = Annotated[int | None, typer.Option(
+    "--budget", metavar="RUNS", min=1,
+    help="Stop the path walk after this many engine runs (default 10,000).")]
 AsOfOpt = Annotated[
     str | None,
     typer.Option("--as-of", metavar="YYYY-MM-DD", help="Judge on this date instead of today."),
@@ -225,10 +228,13 @@ def check(
     from hitpath.load.answers import apply_sets, load_answers
     from hitpath.load.ruleset import load_rules
 
+    if answers == "-" and rules == "-":
+        raise HitpathError("standard input can be read only once; give the answers or the "
+                           "rules as a file", file="-")
     if output:
         from hitpath.load.output import check_target
 
-        check_target(output, tuple(p for p in (answers, rules) if p))
+        check_target(output, (answers, rules))
         if not force:
             from hitpath.load.output import refuse_foreign
 
@@ -241,7 +247,7 @@ def check(
         sys.stderr.write("hitpath: no answers given, so every route depends on them; pass "
                          "--answers FILE or --set KEY=VALUE (see 'hitpath questions').\n")
     assessment = assess(ruleset, given, day)
-    emit_report(assessment, ruleset, fmt, output, plain, full)
+    emit_report(assessment, ruleset, fmt, output, plain, full, inputs=(answers, rules))
 
 
 @app.command(epilog=_epilog(
@@ -351,9 +357,12 @@ def _format_from_name(output: str | None) -> str:
 
 
 def emit_report(assessment: Assessment, ruleset: Rules, fmt: str, output: str | None, plain: bool,
-                full: bool = False) -> None:
+                full: bool = False, inputs: tuple[str | None, ...] = ()) -> None:
     """Render in ``fmt`` (the one-page answer, or everything with ``full``) to the screen or,
-    atomically, to ``output``."""
+    atomically, to ``output`` (never one of the ``inputs``; ``-`` is standard output)."""
+    if output == "-":
+        output = None
+        plain = True
     if fmt == "json":
         from hitpath.report.json_report import render as render_json
 
@@ -382,10 +391,13 @@ def emit_report(assessment: Assessment, ruleset: Rules, fmt: str, output: str | 
     if output:
         from hitpath.load.output import stamp, write_atomic
 
-        write_atomic(output, stamp(text, fmt), mode=0o600)
+        write_atomic(output, stamp(text, fmt), mode=0o600, inputs=inputs)
         sys.stderr.write(f"Wrote {output}\n")
     else:
-        sys.stdout.write(text)
+        from hitpath.core.untrusted import for_terminal
+
+        # JSON is safe as made (its controls are escapes); other text from the rules is not.
+        sys.stdout.write(text if fmt == "json" else for_terminal(text))
 
 
 @app.command(epilog=_epilog("hitpath questions", "hitpath questions --format json",
@@ -400,7 +412,10 @@ def questions(
     from hitpath.report.listing import questions_json, questions_text
 
     ruleset = load_rules(_home(rules))
-    sys.stdout.write(questions_json(ruleset) if fmt == "json" else questions_text(ruleset))
+    from hitpath.core.untrusted import for_terminal
+
+    sys.stdout.write(questions_json(ruleset) if fmt == "json"
+                     else for_terminal(questions_text(ruleset)))
 
 
 @app.command(epilog=_epilog("hitpath sources", "hitpath sources --format json",
@@ -415,7 +430,10 @@ def sources(
     from hitpath.report.listing import sources_json, sources_text
 
     ruleset = load_rules(_home(rules))
-    sys.stdout.write(sources_json(ruleset) if fmt == "json" else sources_text(ruleset))
+    from hitpath.core.untrusted import for_terminal
+
+    sys.stdout.write(sources_json(ruleset) if fmt == "json"
+                     else for_terminal(sources_text(ruleset)))
 
 
 @rules_app.command("compile", epilog=_epilog("hitpath rules compile", exits=EXITS_REPORT))
@@ -434,12 +452,15 @@ def rules_check(
     rules: RulesOpt = None,
     format_: Annotated[str, typer.Option("--format", metavar="text|json")] = "text",
     as_of: AsOfOpt = None,
+    budget: BudgetOpt = None,
 ) -> None:
     """Check a rules file: exit 0 when sound, 1 with findings, 2 when it cannot be read."""
     fmt = parse_format(format_, ("text", "json"))
     from hitpath.lint.commands import run_check
+    from hitpath.lint.walk import DEFAULT_BUDGET
 
-    raise typer.Exit(run_check(rules_path=_home(rules), fmt=fmt, as_of=parse_as_of(as_of)))
+    raise typer.Exit(run_check(rules_path=_home(rules), fmt=fmt, as_of=parse_as_of(as_of),
+                               budget=budget or DEFAULT_BUDGET))
 
 
 @rules_app.command("walk", epilog=_epilog(
@@ -452,13 +473,15 @@ def rules_walk(
         "--transcript", metavar="FILE",
         help="Write one line per distinct outcome class to FILE.")] = None,
     as_of: AsOfOpt = None,
+    budget: BudgetOpt = None,
 ) -> None:
     """Walk every path through the questions and report coverage and verdict counts."""
     from hitpath.lint.commands import run_walk
+    from hitpath.lint.walk import DEFAULT_BUDGET
 
     raise typer.Exit(run_walk(rules_path=_home(rules), summary=summary,
-                              transcript=_home(transcript),
-                              as_of=parse_as_of(as_of)))
+                              transcript=_home(transcript), as_of=parse_as_of(as_of),
+                              budget=budget or DEFAULT_BUDGET))
 
 
 @rules_app.command("schema", epilog=_epilog(
@@ -484,13 +507,15 @@ def rules_diff(
     answers: Annotated[list[str] | None, typer.Option(
         "--answers", metavar="FILE", help="Answers files whose outcomes to compare.")] = None,
     as_of: AsOfOpt = None,
+    budget: BudgetOpt = None,
 ) -> None:
     """What changed between two rules files, in outcome terms."""
     from hitpath.lint.commands import run_diff
+    from hitpath.lint.walk import DEFAULT_BUDGET
 
     raise typer.Exit(run_diff(old=_home(old), new=_home(new),
                               answers=[_home(a) for a in answers or []],
-                              as_of=parse_as_of(as_of)))
+                              as_of=parse_as_of(as_of), budget=budget or DEFAULT_BUDGET))
 
 
 BATCH_FORMATS = ("csv", "jsonl", "html", "markdown")
@@ -631,7 +656,9 @@ def _options_in_place(args: list[str]) -> list[str]:
 
 
 def _fail(message: str, code: int) -> NoReturn:
-    sys.stderr.write(message.rstrip() + "\n")
+    from hitpath.core.untrusted import for_terminal
+
+    sys.stderr.write(for_terminal(message.rstrip()) + "\n")
     sys.exit(code)
 
 
@@ -651,12 +678,78 @@ def _output_that_fits() -> None:
             pass
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Console entry point: exit 2 with one clear message on bad input, 130 on Ctrl-C."""
+class _StdoutFailed(Exception):
+    """A write to standard output failed (not an OSError, so the CLI framework lets it by)."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+class _GuardedStdout:
+    """Standard output that reports a failed write as _StdoutFailed, once, to main."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return int(self._stream.write(text))
+        except OSError as exc:
+            raise _StdoutFailed(exc) from None
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except OSError as exc:
+            raise _StdoutFailed(exc) from None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def _stdout_failed(exc: _StdoutFailed) -> NoReturn:
+    """A closed pipe ends quietly; any other failed write is one line and exit 2."""
+    import errno
     import os
+
+    try:  # nothing more can go there, not even at exit
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.__stdout__.fileno() if sys.__stdout__ else 1)
+    except (OSError, ValueError):
+        pass
+    sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+    if exc.error.errno == errno.EPIPE:
+        sys.exit(0)  # the reader has what it wanted (`| head`)
+    _fail(f"hitpath: cannot write to standard output: {exc.error.strerror}", 2)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: exit 0 done, 1 done with rows or findings to report, 2 bad input
+    or usage (or output that cannot be written), 130 interrupted; one clear message, never a
+    traceback."""
+    from hitpath.load.output import stops_cleanly
 
     args = sys.argv[1:] if argv is None else argv
     _output_that_fits()
+    if not sys.stdout.isatty():
+        sys.stdout = _GuardedStdout(sys.stdout)
+    try:
+        with stops_cleanly():
+            code = _run(args)
+            sys.stdout.flush()
+    except _StdoutFailed as exc:
+        _stdout_failed(exc)
+    finally:
+        if isinstance(sys.stdout, _GuardedStdout):
+            sys.stdout = sys.stdout._stream
+    sys.exit(code)
+
+
+def _run(args: list[str]) -> int:
+    """Run one command line; returns the exit status."""
+    import os
+
     completing = "_HITPATH_COMPLETE" in os.environ
     try:
         if not args and not completing:
@@ -664,8 +757,8 @@ def main(argv: list[str] | None = None) -> None:
             # tree first would cost a tenth of a second before the first question appears.
             from hitpath.ask.session import run_ask
 
-            sys.exit(run_ask(answers_path=None, save_path=None, as_of=_today(),
-                             rules_path=None, plain=False, ask_all=False))
+            return run_ask(answers_path=None, save_path=None, as_of=_today(),
+                           rules_path=None, plain=False, ask_all=False)
         _plain_placeholders()  # in help and in usage errors alike
         args = _options_in_place(args)
         first = args[0] if args and not completing else ""
@@ -676,17 +769,19 @@ def main(argv: list[str] | None = None) -> None:
     except (KeyboardInterrupt, typer.Abort):
         _fail("\nhitpath: stopped (Ctrl-C); nothing was written.", 130)
     except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except BrokenPipeError:
-        sys.exit(0)
+        return int(exc.exit_code)
+    except BrokenPipeError as exc:
+        raise _StdoutFailed(exc) from None
+    except RecursionError:
+        _fail("hitpath: the input is nested too deeply to be read", 2)
     except Exception as exc:
         # Usage errors from the CLI framework (unknown option, missing value...).
         show = getattr(exc, "show", None)
         if callable(show) and hasattr(exc, "exit_code"):
             show()
-            sys.exit(2 if exc.exit_code == 2 else exc.exit_code)
+            return 2 if exc.exit_code == 2 else int(exc.exit_code)
         raise
     if code == 130 and not _STOP_REPORTED["done"]:
         # The CLI framework turns Ctrl-C into a silent exit 130; say what happened.
         _fail("\nhitpath: stopped (Ctrl-C); nothing was written.", 130)
-    sys.exit(code if isinstance(code, int) else 0)
+    return code if isinstance(code, int) else 0

@@ -371,17 +371,19 @@ def test_same_results_whatever_the_input_order(run_hitpath: Run, tmp_path: Path)
 
 def test_output_written_by_the_temp_file_in_the_target_folder(tmp_path: Path) -> None:
     # The temporary file is made beside the target, so the final rename is atomic.
-    from hitpath.cohort.batch import _AtomicOutput
+    from hitpath.load.output import AtomicOutput
 
     src = write_csv(tmp_path / "cohort.csv", [PWP_OPEN])
-    sink = _AtomicOutput(str(tmp_path / "out.csv"), str(src))
+    sink = AtomicOutput(str(tmp_path / "out.csv"), (str(src),))
+    tmp = sink.tmp
+    assert tmp is not None
     try:
-        assert os.path.dirname(sink.tmp) == str(tmp_path)
-        assert os.path.basename(sink.tmp).startswith(".hitpath-")
-        assert stat.S_IMODE(os.stat(sink.tmp).st_mode) == 0o600
+        assert os.path.dirname(tmp) == str(tmp_path)
+        assert os.path.basename(tmp).startswith(".hitpath-")
+        assert stat.S_IMODE(os.stat(tmp).st_mode) == 0o600
     finally:
         sink.discard()
-    assert not os.path.exists(sink.tmp) and not (tmp_path / "out.csv").exists()
+    assert not os.path.exists(tmp) and not (tmp_path / "out.csv").exists()
 
 
 def test_advisers_guide_example_is_a_real_run(run_hitpath: Run, tmp_path: Path) -> None:
@@ -411,5 +413,5 @@ def test_a_full_disk_is_one_clear_message(tmp_path: Path) -> None:
         done = subprocess.run([hitpath_exe(), "batch", str(src)], stdout=full,
                               stderr=subprocess.PIPE, text=True, timeout=60)
     assert done.returncode == 2
-    assert "cannot write the results: No space left on device" in done.stderr
+    assert "cannot write to standard output: No space left on device" in done.stderr
     assert "Traceback" not in done.stderr

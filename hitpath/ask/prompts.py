@@ -13,6 +13,7 @@ from typing import Any
 from hitpath.ask.flow import BACK, MonthOnly, Progress
 from hitpath.core.conditions import describe_answer
 from hitpath.core.model import UNSURE, AnswerValue, Question
+from hitpath.core.untrusted import echo, for_terminal
 from hitpath.load.answers import coerce
 
 BACK_LABEL = "← Back"
@@ -37,7 +38,7 @@ class QuestionaryPrompter:
         self.style = None if plain else questionary.Style([("qmark", "bold"), ("question", "bold")])
 
     def _print(self, text: str) -> None:
-        print(wrap(text), flush=True)
+        print(wrap(for_terminal(text)), flush=True)
 
     def notice(self, text: str) -> None:
         """A line of information between questions."""
@@ -61,14 +62,15 @@ class QuestionaryPrompter:
 
     def _choice(self, question: Question, default: AnswerValue | None,
                 can_go_back: bool) -> Any:
-        choices = [self.q.Choice(c.label, value=c.value) for c in question.choices]
+        choices = [self.q.Choice(for_terminal(c.label), value=c.value) for c in question.choices]
         if can_go_back:
             choices.append(self.q.Choice(self._back_label(), value="__back__"))
         selected = default if isinstance(default, str) and default in question.values else None
         if self.plain:
             return self._choice_plain(question, selected, can_go_back)
         else:
-            prompt = self.q.select(wrap(question.text, 2), choices=choices, default=selected,
+            prompt = self.q.select(wrap(for_terminal(question.text), 2), choices=choices,
+                                   default=selected,
                                    qmark="?", style=self.style,
                                    instruction="(arrow keys, then Enter)")
         reply = prompt.unsafe_ask()
@@ -89,7 +91,7 @@ class QuestionaryPrompter:
             text = text.strip().lower()
             if can_go_back and text in BACK_WORDS:
                 return None
-            if not text.isdigit() or not 1 <= int(text) <= len(labels):
+            if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= len(labels):
                 raise ValueError(f"Please {hint}.")
             return int(text) - 1
 
@@ -101,7 +103,8 @@ class QuestionaryPrompter:
             return True
 
         shown = str(default + 1) if default is not None else ""
-        reply = self.q.text(wrap(f"{message} ({hint})"), default=shown, validate=valid,
+        reply = self.q.text(wrap(for_terminal(f"{message} ({hint})")), default=shown,
+                            validate=valid,
                             qmark="", style=self.style).unsafe_ask()
         return parse(reply)
 
@@ -117,7 +120,7 @@ class QuestionaryPrompter:
         chosen = set(default) if isinstance(default, tuple) else set()
         if self.plain:
             return self._multi_plain(question, chosen, can_go_back)
-        choices = [self.q.Choice(c.label, value=c.value, checked=c.value in chosen)
+        choices = [self.q.Choice(for_terminal(c.label), value=c.value, checked=c.value in chosen)
                    for c in question.choices]
         if can_go_back:
             choices.append(self.q.Choice(self._back_label(), value="__back__"))
@@ -131,7 +134,8 @@ class QuestionaryPrompter:
                 return str(exc)[0].upper() + str(exc)[1:] + "."
             return True
 
-        reply = self.q.checkbox(wrap(question.text, 2), choices=choices, validate=valid,
+        reply = self.q.checkbox(wrap(for_terminal(question.text), 2), choices=choices,
+                                validate=valid,
                                 qmark="?",
                                 style=self.style,
                                 instruction="(Space to choose, Enter when done)").unsafe_ask()
@@ -155,8 +159,10 @@ class QuestionaryPrompter:
             for part in text.replace(" ", ",").split(","):
                 if not part:
                     continue
-                if not part.isdigit() or not 1 <= int(part) <= len(question.choices):
-                    raise ValueError(f"'{part}' is not a number from 1 to {len(question.choices)}")
+                if not (part.isascii() and part.isdigit()
+                        and 1 <= int(part) <= len(question.choices)):
+                    raise ValueError(f"{echo(part)} is not a number from 1 to "
+                                     f"{len(question.choices)}")
                 picks.append(question.choices[int(part) - 1].value)
             return coerce(question, picks)[0]
 

@@ -19,7 +19,7 @@ from hitpath.core.engine import assess
 from hitpath.core.errors import HitpathError
 from hitpath.core.model import Answers, Assessment, Question, Rules, to_plain
 from hitpath.load.answers import load_answers
-from hitpath.load.output import write_atomic
+from hitpath.load.output import check_target, write_atomic
 from hitpath.load.ruleset import load_rules
 from hitpath.report import plain_wanted
 
@@ -55,10 +55,10 @@ def run_ask(*, answers_path: str | None, save_path: str | None, as_of: date,
     answers = load_answers(rules, answers_path) if answers_path else Answers()
     prune(rules, answers)
     if save_path:
-        # Fail now, not after twenty questions, if the answers could not be saved there.
-        folder = os.path.dirname(os.path.abspath(save_path))
-        if not os.path.isdir(folder):
-            raise HitpathError("the folder to save into does not exist", file=save_path)
+        # Fail now, not after twenty questions, if the answers could not be saved there: a
+        # folder, a missing or read-only folder, a FIFO, or the rules. (Saving back into the
+        # answers file read at the start is how a session is resumed and kept, so it is allowed.)
+        check_target(save_path, (rules_path,))
 
     from hitpath.ask.prompts import QuestionaryPrompter
 

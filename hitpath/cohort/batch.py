@@ -19,14 +19,20 @@ import os
 import re
 import signal
 import sys
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
-from types import FrameType
 from typing import IO, TYPE_CHECKING, Any
 
 from hitpath.core.errors import HitpathError, did_you_mean
 from hitpath.core.model import Question, Rules
+from hitpath.core.untrusted import echo, for_terminal
+from hitpath.load.output import (
+    FORMULA_STARTS,
+    STDIO,
+    AtomicOutput,
+    on_stop_signal,
+    spreadsheet_text,
+)
 
 if TYPE_CHECKING:
     from hitpath.cohort.fastpath import Outcome
@@ -292,21 +298,30 @@ class _Columns:
         self._tails: dict[Outcome, list[str]] = {}
         self._json_tails: dict[Outcome, str] = {}
 
+    # A ref is written as given, except that one a spreadsheet would run as a formula
+    # (=, +, -, @, tab or carriage return first) gets a leading ' that makes it text.
+
     def csv_row(self, row: int, ref: str, outcome: Outcome) -> list[str]:
         """A CSV result row."""
+        if ref[:1] in FORMULA_STARTS:
+            ref = "'" + ref
         return [str(row), ref, *self.csv_tail(outcome)]
 
     def csv_refused(self, row: int, ref: str, reason: str) -> list[str]:
         """A CSV row for a row that could not be assessed."""
-        return [str(row), ref, *self.blank, reason]
+        return [str(row), spreadsheet_text(ref), *self.blank, spreadsheet_text(reason)]
 
     def json_row(self, row: int, ref: object, outcome: Outcome) -> str:
         """A JSON result line (an empty CSV ref becomes null)."""
+        if isinstance(ref, str) and ref[:1] in FORMULA_STARTS:
+            ref = "'" + ref
         return self.json_line(row, ref if ref != "" else None, outcome, None)
 
     def json_refused(self, row: int, ref: object, reason: str) -> str:
         """A JSON line for a row that could not be assessed."""
-        return self.json_line(row, ref if ref != "" else None, None, reason)
+        if isinstance(ref, str):
+            ref = spreadsheet_text(ref)
+        return self.json_line(row, ref if ref != "" else None, None, spreadsheet_text(reason))
 
     def _extra(self, outcome: Outcome) -> tuple[str, str]:
         """The best route's open-from date (ISO) and the reason, for one outcome."""
@@ -333,13 +348,13 @@ class _Columns:
     def json_line(self, row: int, ref: object, outcome: Outcome | None, error: str | None
                   ) -> str:
         """One JSON line: row and ref, then the outcome (cached as text: cohorts repeat)."""
-        head = f'{{"row": {row}, "ref": {json.dumps(ref, ensure_ascii=False)}, '
+        head = f'{{"row": {row}, "ref": {json.dumps(ref)}, '
         if outcome is None:
             record: dict[str, Any] = dict(routes=None, two_year_rule=None,
                                           nhs_funding_from=None, best_route=None,
                                           best_route_from=None, main_unmet=None,
                                           undecided_by=None, reason=None, error=error)
-            return head + json.dumps(record, ensure_ascii=False)[1:] + "\n"
+            return head + json.dumps(record)[1:] + "\n"
         rest = self._json_tails.get(outcome)
         if rest is None:
             verdicts, dates, rule, funding_from, best, main, undecided = outcome
@@ -542,7 +557,9 @@ def _csv_rows(
                     reason = (f"row {row_number}: this row is not UTF-8 text; save the file as "
                               "UTF-8")
                     tally.refuse(reason)
-                    yield refused(row_number, "", reason)
+                    # The ref, when the bad bytes are elsewhere in the row.
+                    ref = record[ref_index] if 0 <= ref_index < len(record) else ""
+                    yield refused(row_number, "" if "\ufffd" in ref else ref, reason)
                     continue
                 last_line = reader.line_num + offset
                 ref = record[ref_index] if 0 <= ref_index < len(record) else ""
@@ -561,7 +578,7 @@ def _csv_rows(
                 except KeyError:
                     got, problems = slow(cells)
                 if unknown_columns:
-                    extra = [f"a value in column '{name}', which is not an answer key"
+                    extra = [f"a value in column {echo(name)}, which is not an answer key"
                              for index, name in unknown_columns if record[index].strip()]
                     problems = [*(problems or []), *extra]
                 if problems:
@@ -600,8 +617,8 @@ def _jsonl_rows(
         if not number % PROGRESS_EVERY and progress:
             progress()
         if bad_lines and number in bad_lines:
-            yield refused(number, "", f"row {number}: this line is not UTF-8 text; save the "
-                          "file as UTF-8")
+            yield refused(number, _readable_ref(line), f"row {number}: this line is not UTF-8 "
+                          "text; save the file as UTF-8")
             continue
         text = line.strip()
         if not text:
@@ -630,7 +647,8 @@ def _jsonl_rows(
             question = questions.get(key)
             if question is None:
                 hint = did_you_mean(str(key), list(questions))
-                problems.append(f"'{key}' is not an answer key" + (f" ({hint})" if hint else ""))
+                problems.append(f"{echo(key)} is not an answer key"
+                                + (f" ({hint})" if hint else ""))
                 continue
             if raw is None:
                 continue
@@ -685,62 +703,25 @@ def _input_format(path: str, head: bytes) -> str:
     return "jsonl" if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{") else "csv"
 
 
+def _readable_ref(line: str) -> str:
+    """The ref of a JSONL line that was not all UTF-8, as far as it can be read."""
+    try:
+        data = json.loads(line)
+    except (ValueError, RecursionError):
+        return ""
+    ref = data.get(REF) if isinstance(data, dict) else None
+    return ref if isinstance(ref, str) and "\ufffd" not in ref else ""
+
+
 def _open_input(path: str) -> io.BufferedReader:
+    if path == STDIO:
+        return sys.stdin.buffer  # type: ignore[return-value]
     try:
         return open(path, "rb")
     except FileNotFoundError:
         raise HitpathError("the input file does not exist", file=path) from None
     except OSError as exc:
         raise HitpathError(f"cannot read the input file: {exc.strerror}", file=path) from None
-
-
-class _AtomicOutput:
-    """A text file written under a temporary name in the target folder, renamed at the end.
-
-    Until ``commit`` the target is untouched; ``discard`` (on any failure or Ctrl-C) removes
-    the temporary file, so an interrupted run never leaves a file that looks complete.
-    """
-
-    def __init__(self, path: str, input_path: str) -> None:
-        from hitpath.load.output import check_target
-
-        folder = check_target(path, (input_path,))
-        self.path = path
-        try:
-            fd, self.tmp = tempfile.mkstemp(prefix=".hitpath-", suffix=".tmp", dir=folder)
-        except OSError as exc:
-            raise HitpathError(f"cannot write here: {exc.strerror}", file=path) from None
-        os.fchmod(fd, 0o600)
-        self.handle = os.fdopen(fd, "w", encoding="utf-8", newline="", buffering=1 << 16)
-
-    def commit(self) -> None:
-        try:
-            self.handle.flush()
-            os.fsync(self.handle.fileno())
-            self.handle.close()
-            os.chmod(self.tmp, 0o600)
-            os.replace(self.tmp, self.path)
-        except OSError as exc:
-            self.discard()
-            raise HitpathError(f"cannot write the file: {exc.strerror}", file=self.path) from None
-
-    def discard(self) -> None:
-        try:
-            self.handle.close()
-        except OSError:
-            pass
-        try:
-            os.unlink(self.tmp)
-        except OSError:
-            pass
-
-
-class _Interrupted(KeyboardInterrupt):
-    """SIGTERM, turned into the same clean stop as Ctrl-C."""
-
-
-def _on_sigterm(signum: int, frame: FrameType | None) -> None:
-    raise _Interrupted()
 
 
 OUTPUT_ENDINGS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".html": "html", ".htm": "html",
@@ -760,8 +741,13 @@ def run_batch(
     from hitpath.cohort.fastpath import compile_rules
     from hitpath.load.ruleset import load_rules
 
+    if output == STDIO:
+        output = None
     if fmt is None:
         fmt = OUTPUT_ENDINGS.get(os.path.splitext(output)[1].lower(), "csv") if output else "csv"
+    if input_path == STDIO and rules_path == STDIO:
+        raise HitpathError("standard input can be read only once; give the cohort or the "
+                           "rules as a file", file=STDIO)
     rules = load_rules(rules_path)
     assess = compile_rules(rules).assessor(as_of)
     columns = _Columns(tuple(r.id for r in rules.routes), Reasons(rules, as_of))
@@ -776,11 +762,13 @@ def run_batch(
     handle = None if folder else _open_input(input_path)
     previous_handler: Any = None
     on_main_thread = threading_is_main()
-    sink: _AtomicOutput | None = None
+    sink: AtomicOutput | None = None
     as_lists = fmt != "jsonl"
     try:
         if on_main_thread:  # before any file is made, so a kill never strands one
-            previous_handler = signal.signal(signal.SIGTERM, _on_sigterm)
+            # SIGTERM stops like Ctrl-C, removing any temporary file, even one made a
+            # moment ago (the CLI does the same for SIGHUP).
+            previous_handler = signal.signal(signal.SIGTERM, on_stop_signal)
         if handle is not None:
             head = handle.peek(64)
             source = _LineSource(handle, input_path)
@@ -793,7 +781,7 @@ def run_batch(
             names, delimiter, header_line, header_number = _header(lines, rules, input_path)
             _check_header(names, rules, input_path, source, header_number)
         if output:
-            sink = _AtomicOutput(output, input_path)
+            sink = AtomicOutput(output, (input_path, rules_path), buffering=1 << 16)
             out: IO[str] = sink.handle
         else:
             out = sys.stdout
@@ -844,9 +832,9 @@ def run_batch(
             handle.close()
         if on_main_thread and previous_handler is not None:
             signal.signal(signal.SIGTERM, previous_handler)
-    sys.stderr.write(f"hitpath: {tally.summary()}\n")
+    sys.stderr.write(for_terminal(f"hitpath: {tally.summary()}\n"))
     if output:
-        sys.stderr.write(f"Wrote {output}\n")
+        sys.stderr.write(for_terminal(f"Wrote {output}\n"))
     return 1 if tally.failed else 0
 
 
@@ -901,11 +889,11 @@ def _check_header(
     for index, name in enumerate(names, start=1):
         if name in rules.question_by_id or name == REF:
             continue
-        label = f"column '{name}'" if name else f"column {index} (no name)"
+        label = f"column {echo(name)}" if name else f"column {index} (no name)"
         hint = did_you_mean(name, keys) if name else None
-        sys.stderr.write(f"hitpath: {where}: {label} is not an answer key."
-                         f"{' ' + hint if hint else ''} Rows with a value in it are reported "
-                         "as errors.\n")
+        sys.stderr.write(for_terminal(
+            f"hitpath: {where}: {label} is not an answer key.{' ' + hint if hint else ''} "
+            "Rows with a value in it are reported as errors.\n"))
 
 
 class _ProgressBar:

@@ -14,6 +14,7 @@ from datetime import date
 from hitpath.core.conditions import refs_in
 from hitpath.core.errors import HitpathError
 from hitpath.core.model import Answers, Condition, Rules
+from hitpath.core.untrusted import for_terminal, visible
 
 ANSWERS_ENDINGS = (".yaml", ".yml", ".json")
 REQUIREMENT_FIELDS = ("kind", "applies_when", "met_when", "question", "at_least", "plus_years",
@@ -34,8 +35,10 @@ def run_recheck(paths: list[str], old_rules: str, rules_path: str | None, as_of:
     old = load_rules(old_rules)
     new = load_rules(rules_path)
     files = _answers_files(paths)
-    out = sys.stdout
-    out.write(f"Rules {old.meta.rules_version} ({old_rules}) -> {new.meta.rules_version} "
+    def write(text: str) -> None:
+        sys.stdout.write(for_terminal(text))
+
+    write(f"Rules {old.meta.rules_version} ({old_rules}) -> {new.meta.rules_version} "
               f"({rules_path or 'the shipped rules'}), judged on {long_date(as_of)}.\n")
     affected = unreadable = 0
     for path in files:
@@ -52,22 +55,22 @@ def run_recheck(paths: list[str], old_rules: str, rules_path: str | None, as_of:
             problems.append(exc.render())
         if before is None and after is None:
             unreadable += 1
-            sys.stderr.write(f"hitpath: {problems[0]}\n")
+            sys.stderr.write(for_terminal(f"hitpath: {problems[0]}\n"))
             continue
         if before is None or after is None:
             affected += 1
             when = "old" if before is None else "current"
-            out.write(f"\n{path}\n  the answers are not valid under the {when} rules:\n"
+            write(f"\n{visible(path)}\n  the answers are not valid under the {when} rules:\n"
                       f"    {problems[0]}\n")
             continue
         lines = _client_changes(old, new, before, after, as_of)
         if lines:
             affected += 1
-            out.write(f"\n{path}\n" + "".join(f"  {line}\n" for line in lines))
+            write(f"\n{visible(path)}\n" + "".join(f"  {line}\n" for line in lines))
     unchanged = len(files) - affected - unreadable
     clients = "client" if len(files) == 1 else "clients"
     tail = f", {unreadable} could not be read" if unreadable else ""
-    out.write(f"\n{len(files)} {clients} checked: {affected} affected, {unchanged} unchanged"
+    write(f"\n{len(files)} {clients} checked: {affected} affected, {unchanged} unchanged"
               f"{tail}.\n")
     return 1 if unreadable else 0
 
@@ -77,8 +80,13 @@ def _answers_files(paths: list[str]) -> list[str]:
     files: list[str] = []
     for path in paths:
         if os.path.isdir(path):
+            try:
+                names = os.listdir(path)
+            except OSError as exc:
+                raise HitpathError(f"cannot read this folder: {exc.strerror}",
+                                   file=path) from None
             inside = sorted(
-                os.path.join(path, name) for name in os.listdir(path)
+                os.path.join(path, name) for name in names
                 if name.lower().endswith(ANSWERS_ENDINGS) and not name.startswith(".")
                 and os.path.isfile(os.path.join(path, name))
             )

@@ -10,6 +10,8 @@ from __future__ import annotations
 import calendar
 from datetime import date
 
+from hitpath.core.untrusted import echo
+
 MONTHS = (
     "January February March April May June July August September October November December"
 ).split()
@@ -68,19 +70,22 @@ def parse_iso(text: str) -> tuple[date, bool]:
     """
     text = text.strip()
     parts = text.split("-")
-    if (len(parts) not in (2, 3) or not all(p.isdigit() for p in parts) or len(parts[0]) != 4
+    # ASCII digits only: str.isdigit also takes fullwidth, Arabic-Indic and superscript ones.
+    if (len(parts) not in (2, 3) or not all(p.isascii() and p.isdigit() for p in parts)
+            or len(parts[0]) != 4
             or any(len(p) != 2 for p in parts[1:])):
-        raise ValueError(f"'{text}' is not a date; expected YYYY-MM-DD, for example 2025-07-14")
+        raise ValueError(f"{echo(text)} is not a date; expected YYYY-MM-DD, for example "
+                         "2025-07-14")
     year, month = int(parts[0]), int(parts[1])
     if not 1 <= month <= 12:
-        raise ValueError(f"'{text}' has no month {month}; expected YYYY-MM-DD")
+        raise ValueError(f"{echo(text)} has no month {month}; expected YYYY-MM-DD")
     last = calendar.monthrange(year, month)[1]
     if len(parts) == 2:
         return date(year, month, last), True
     day = int(parts[2])
     if not 1 <= day <= last:
         raise ValueError(
-            f"'{text}' is not a real date: {MONTHS[month - 1]} {year} has {last} days"
+            f"{echo(text)} is not a real date: {MONTHS[month - 1]} {year} has {last} days"
         )
     return date(year, month, day), False
 

@@ -30,7 +30,7 @@ class HitpathError(Exception):
 
     def where(self) -> str:
         """``file:line:column`` as far as it is known."""
-        parts = [self.file or "<input>"]
+        parts = ["<stdin>" if self.file == "-" else self.file or "<input>"]
         if self.line is not None:
             parts.append(str(self.line))
             if self.column is not None:
@@ -51,8 +51,14 @@ class HitpathError(Exception):
         return self.render()
 
 
+SUGGEST_CHARS = 100
+
+
 def did_you_mean(word: str, options: list[str] | tuple[str, ...] | set[str]) -> str | None:
-    """A 'did you mean' hint for a near miss, or None."""
+    """A 'did you mean' hint for a near miss, or None (none for a long value: comparing
+    megabytes with every option would take gigabytes, and no typo is that long)."""
+    if len(word) > SUGGEST_CHARS:
+        return None
     import difflib  # only on the error path
 
     ordered = sorted(options)

@@ -28,6 +28,7 @@ from hitpath.core.conditions import (
 )
 from hitpath.core.dates import MONTHS, add_months, long_date
 from hitpath.core.model import UNSURE, BandPay, Compare, Condition, Rules
+from hitpath.core.untrusted import visible
 from hitpath.lint.walk import engine_reads
 from hitpath.load.strict import LineMap, Path, line_of
 
@@ -69,6 +70,8 @@ class Loaded:
 
 def display_path(path: str) -> str:
     """A path as a person would type it: relative to here when that is shorter."""
+    if path == "-":
+        return "<stdin>"
     try:
         relative = os.path.relpath(path)
     except ValueError:
@@ -85,6 +88,8 @@ def static_findings(loaded: Loaded, as_of: date) -> list[Finding]:
     found += pay_periods(loaded, as_of)
     found += sources(loaded, as_of)
     found += texts(loaded)
+    found += hostile_texts(loaded)
+    found += typed_answers(loaded)
     return found
 
 
@@ -512,4 +517,84 @@ def texts(loaded: Loaded) -> list[Finding]:
             add("text-long-sentence", WARNING, owner, path,
                 f"'{field}' has a sentence of {longest} words; keep sentences to "
                 f"{MAX_SENTENCE_WORDS}", "Split the sentence.")
+    return found
+
+
+# Text that would mislead a terminal or a report, and answers no one can type ---------------
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e"
+                      r"\u2066-\u2069\u2028\u2029\ufeff]")
+_MARKUP = re.compile(r"\[[^\]\n]*\]|</?[A-Za-z!][^>]*>?")
+_SCHEME = re.compile(r"\b(?!https://)[A-Za-z][A-Za-z0-9+.-]*:(?://|[^\s:]*\()|"
+                     r"\b(?:javascript|vbscript|data|file):", re.IGNORECASE)
+
+
+def _strings(data: Any) -> Iterator[tuple[Path, str]]:
+    """Every string in the rules (keys' values and list items) with its path, without
+    recursion: a crafted file cannot drive it deep."""
+    stack: list[tuple[Path, Any]] = [((), data)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, str):
+            yield path, node
+        elif isinstance(node, dict):
+            stack.extend(((*path, k), v) for k, v in reversed(list(node.items())))
+            stack.extend(((*path, k), k) for k in node if isinstance(k, str)
+                         and _CONTROL.search(k))
+        elif isinstance(node, list):
+            stack.extend(((*path, i), v) for i, v in reversed(list(enumerate(node))))
+
+
+def hostile_texts(loaded: Loaded) -> list[Finding]:
+    """Text that a terminal would obey or a report would read as markup or a link: control
+    characters, [bracketed] words (rich markup, Markdown links), <tags>, non-https links."""
+    found: list[Finding] = []
+    for path, text in _strings(loaded.data):
+        where = ".".join(str(p) for p in path) or "(top level)"
+        if path[-1:] == ("url",) and path[:1] == ("sources",):
+            continue  # checked as a source's address (source-not-https)
+        control = _CONTROL.search(text)
+        if control:
+            found.append(loaded.finding(
+                "text-control", ERROR, where,
+                f"it holds the control character U+{ord(control.group(0)):04X}, which a "
+                "terminal could obey", "Remove it: rules text is plain words.", path))
+        markup = _MARKUP.search(text)
+        if markup:
+            found.append(loaded.finding(
+                "text-markup", ERROR, where,
+                f"{visible(markup.group(0)[:40])!r} reads as markup (a colour terminal or a "
+                "report would hide or change it)",
+                "Use round brackets, or write it out in words.", path))
+        link = _SCHEME.search(text)
+        if link:
+            found.append(loaded.finding(
+                "text-link", ERROR, where,
+                f"it holds a link that is not https ({visible(link.group(0)[:40])})",
+                "Link only to https:// addresses, and cite pages as sources.", path))
+    return found
+
+
+def typed_answers(loaded: Loaded) -> list[Finding]:
+    """Choice values that no one could type (in a list, a CSV cell or --set), and number
+    questions whose smallest allowed answer is above the largest."""
+    found: list[Finding] = []
+    for i, q in enumerate(loaded.data["questions"]):
+        owner = f"question '{q['id']}'"
+        for j, choice in enumerate(q.get("choices", [])):
+            value = choice["value"]
+            if (not value or value != value.strip() or any(c in value for c in ",;")
+                    or _CONTROL.search(value) or "\t" in value or "\n" in value):
+                found.append(loaded.finding(
+                    "choice-untypeable", ERROR, owner,
+                    f"the choice value {visible(value)!r} cannot be typed as an answer (it is "
+                    "empty, has spaces at its ends, a comma, semicolon or control character)",
+                    "Use a plain word such as 'not_sure' as the value; the label is what "
+                    "people read.", ("questions", i, "choices", j, "value")))
+        low, high = q.get("min"), q.get("max")
+        if low is not None and high is not None and low > high:
+            found.append(loaded.finding(
+                "min-above-max", ERROR, owner,
+                f"its min ({low}) is above its max ({high}), so no answer is allowed",
+                "Swap them, or correct the one that is wrong.", ("questions", i, "min")))
     return found

@@ -13,6 +13,7 @@ from collections import Counter
 from datetime import date
 
 from hitpath.core.model import Json, Rules
+from hitpath.core.untrusted import for_terminal
 from hitpath.lint.checks import (
     ERROR,
     WARNING,
@@ -21,7 +22,7 @@ from hitpath.lint.checks import (
     display_path,
     static_findings,
 )
-from hitpath.lint.walk import WalkResult, format_answer, transcript, walk
+from hitpath.lint.walk import DEFAULT_BUDGET, WalkResult, format_answer, transcript, walk
 
 GOLDEN = "tests/golden/walk.txt"
 """The golden transcript of the shipped rules, checked by tests/test_lint_walk.py."""
@@ -118,11 +119,12 @@ def _problem_place(loaded: Loaded, about: str) -> tuple[str, tuple[str | int, ..
     return ("the engine", (), "This is a fault in the engine, not the rules; report it.")
 
 
-def check(loaded: Loaded, as_of: date) -> tuple[list[Finding], WalkResult]:
+def check(loaded: Loaded, as_of: date, budget: int = DEFAULT_BUDGET
+          ) -> tuple[list[Finding], WalkResult]:
     """Every finding for a loaded rules file, with the walk that found some of them."""
     from hitpath.lint.plans import plan_checks
 
-    result = walk(loaded.rules, as_of)
+    result = walk(loaded.rules, as_of, budget)
     planned = plan_checks(loaded, result, as_of)
     result.plans = planned
     findings = static_findings(loaded, as_of) + walk_findings(loaded, result) + planned.findings
@@ -173,10 +175,11 @@ def finding_json(finding: Finding) -> dict[str, Json]:
             "message": finding.message, "hint": finding.hint}
 
 
-def run_check(rules_path: str | None, fmt: str, as_of: date) -> int:
+def run_check(rules_path: str | None, fmt: str, as_of: date,
+              budget: int = DEFAULT_BUDGET) -> int:
     """``hitpath rules check``: 0 sound, 1 findings; unreadable files raise (exit 2)."""
     loaded = load_for_lint(rules_path)
-    findings, result = check(loaded, as_of)
+    findings, result = check(loaded, as_of, budget)
     errors = sum(f.severity == ERROR for f in findings)
     warnings = sum(f.severity == WARNING for f in findings)
     if fmt == "json":
@@ -196,7 +199,7 @@ def run_check(rules_path: str | None, fmt: str, as_of: date) -> int:
     else:
         out.append(f"{loaded.path}: sound, no findings (checked as of {as_of.isoformat()}).")
     out += walk_summary(result, loaded)
-    sys.stdout.write("\n".join(out) + "\n")
+    sys.stdout.write(for_terminal("\n".join(out) + "\n"))
     return 1 if findings else 0
 
 
@@ -219,23 +222,26 @@ def walk_json(result: WalkResult, loaded: Loaded) -> dict[str, Json]:
 
 # rules walk ---------------------------------------------------------------------------
 
-def run_walk(rules_path: str | None, summary: bool, transcript: str | None, as_of: date) -> int:
+def run_walk(rules_path: str | None, summary: bool, transcript: str | None, as_of: date,
+             budget: int = DEFAULT_BUDGET) -> int:
     """``hitpath rules walk``: coverage and verdict counts; 1 when the walk finds problems."""
-    from hitpath.load.output import write_atomic
+    from hitpath.load.output import check_target, write_atomic
 
     loaded = load_for_lint(rules_path)
-    result = walk(loaded.rules, as_of)
+    if transcript:
+        check_target(transcript, (rules_path,))  # before the walk, not after it
+    result = walk(loaded.rules, as_of, budget)
     text = transcript_text(result, loaded, rules_path, transcript or GOLDEN)
     if transcript:
-        write_atomic(transcript, text, mode=0o644)
+        write_atomic(transcript, text, mode=0o644, inputs=(rules_path,))
     elif not summary:
-        sys.stdout.write(text)
+        sys.stdout.write(for_terminal(text))
     problems = walk_findings(loaded, result)
     out = walk_summary(result, loaded)
     if transcript:
         out.append(f"Wrote {len(result.classes):,} outcomes to {transcript}.")
     out += [format_finding(f, loaded.path) for f in problems]
-    sys.stdout.write("\n".join(out) + "\n")
+    sys.stdout.write(for_terminal("\n".join(out) + "\n"))
     return 1 if problems else 0
 
 
@@ -263,7 +269,8 @@ def run_schema(kind: str) -> int:
 
 # rules diff ---------------------------------------------------------------------------
 
-def run_diff(old: str, new: str, answers: list[str], as_of: date) -> int:
+def run_diff(old: str, new: str, answers: list[str], as_of: date,
+             budget: int = DEFAULT_BUDGET) -> int:
     """``hitpath rules diff``: 0 when nothing differs, 1 when something does (like diff)."""
     from hitpath.lint.diff import diff_rules
 
@@ -271,6 +278,6 @@ def run_diff(old: str, new: str, answers: list[str], as_of: date) -> int:
     after = load_for_lint(new)
     if not answers:
         sys.stderr.write("Walking both rules files to compare outcomes...\n")
-    lines, changed = diff_rules(before, after, answers, as_of)
-    sys.stdout.write("\n".join(lines) + "\n")
+    lines, changed = diff_rules(before, after, answers, as_of, budget)
+    sys.stdout.write(for_terminal("\n".join(lines) + "\n"))
     return 1 if changed else 0

@@ -30,7 +30,8 @@ _TEXT_FIELDS = frozenset({
 
 
 def diff_rules(
-    before: Loaded, after: Loaded, answers_files: list[str], as_of: date
+    before: Loaded, after: Loaded, answers_files: list[str], as_of: date,
+    budget: int | None = None,
 ) -> tuple[list[str], bool]:
     """The report as lines, and whether anything differs."""
     old, new = before.data, after.data
@@ -45,7 +46,7 @@ def diff_rules(
     else:
         lines.append(f"What moves for people (one for each outcome the walk reaches, as of "
                      f"{as_of}):")
-        moved = _walk_moves(before.rules, after.rules, as_of, lines)
+        moved = _walk_moves(before.rules, after.rules, as_of, lines, budget)
     return lines, bool(changes) or moved
 
 
@@ -292,13 +293,14 @@ def _answers_moves(old_rules: Rules, new_rules: Rules, files: list[str], as_of: 
     return moved
 
 
-def _walk_moves(old_rules: Rules, new_rules: Rules, as_of: date, lines: list[str]) -> bool:
+def _walk_moves(old_rules: Rules, new_rules: Rules, as_of: date, lines: list[str],
+                budget: int | None = None) -> bool:
     from hitpath.core.model import to_plain
-    from hitpath.lint.walk import format_answer, walk
+    from hitpath.lint.walk import DEFAULT_BUDGET, format_answer, walk
 
     people: dict[str, dict[str, Any]] = {}
     for rules in (old_rules, new_rules):
-        for item in walk(rules, as_of).classes.values():
+        for item in walk(rules, as_of, budget or DEFAULT_BUDGET).classes.values():
             plain = to_plain(Answers(dict(item.answers)), rules)
             people.setdefault(repr(sorted(plain.items())), plain)
     # A new choice is walked only as its group's first member, if at all: try each walked

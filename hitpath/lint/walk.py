@@ -42,6 +42,7 @@ from hitpath.core.conditions import (
 )
 from hitpath.core.dates import add_months
 from hitpath.core.engine import assess
+from hitpath.core.errors import HitpathError
 from hitpath.core.model import (
     UNSURE,
     VERDICTS,
@@ -75,6 +76,12 @@ MAX_GROUP_COMBINATIONS = 4096
 """Above this many combinations of a multi question's groups, walk singles and pairs only."""
 
 MAX_PROBLEMS = 20
+
+DEFAULT_BUDGET = 10_000
+"""Engine runs a walk may take: about ten seconds on a quiet machine, four times what the
+shipped rules need. Each question a verdict depends on can multiply the paths, so a crafted
+file could need years; past the budget the walk stops and says so, and ``--budget`` raises
+it."""
 
 Tri = bool | None
 PathAnswers = dict[str, AnswerValue]
@@ -133,9 +140,14 @@ class WalkResult:
     plans: PlanWalk | None = None  # the plan checks' coverage, when they ran
 
 
-def walk(rules: Rules, as_of: date) -> WalkResult:
-    """Walk every path through the questions of ``rules`` on the date ``as_of``."""
-    walker = _Walker(rules, as_of)
+class WalkBudgetExceeded(HitpathError):
+    """The walk needed more engine runs than its budget."""
+
+
+def walk(rules: Rules, as_of: date, budget: int = DEFAULT_BUDGET) -> WalkResult:
+    """Walk every path through the questions of ``rules`` on the date ``as_of``; raises
+    WalkBudgetExceeded after ``budget`` engine runs."""
+    walker = _Walker(rules, as_of, budget)
     started = time.perf_counter()
     walker.visit(0, {}, 1)
     walker.result.seconds = time.perf_counter() - started
@@ -153,7 +165,8 @@ def _operator(leaf: Compare) -> tuple[str, Operand]:
 
 
 class _Walker:
-    def __init__(self, rules: Rules, as_of: date) -> None:
+    def __init__(self, rules: Rules, as_of: date, budget: int = DEFAULT_BUDGET) -> None:
+        self.budget = budget
         self.rules = rules
         self.as_of = as_of
         self.questions = rules.questions
@@ -423,6 +436,15 @@ class _Walker:
         """One engine run, with the walk's checks; returns the outcome."""
         result = self.result
         result.runs += 1
+        if result.runs > self.budget:
+            raise WalkBudgetExceeded(
+                f"the path walk needs more than {self.budget:,} engine runs, its budget; "
+                f"it stopped after {len(result.asked)} of {len(self.questions)} questions "
+                "had been reached",
+                file=self.rules.origin,
+                hint="Each question that a verdict depends on can multiply the paths. If the "
+                     "rules are as meant, raise the budget with --budget N (a thousand runs "
+                     "take about a second).")
         try:
             assessment = assess(self.rules, Answers(dict(answers)), self.as_of)
         except Exception as exc:  # the walk exists to find these

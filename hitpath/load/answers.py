@@ -12,6 +12,7 @@ from typing import Any
 from hitpath.core.dates import parse_iso
 from hitpath.core.errors import HitpathError, did_you_mean
 from hitpath.core.model import UNSURE, Answers, AnswerValue, Question, Rules
+from hitpath.core.untrusted import echo
 from hitpath.load.strict import LineMap, line_of
 
 
@@ -51,15 +52,17 @@ def coerce(question: Question, raw: Any) -> tuple[AnswerValue, bool]:
         return tuple(values), False
     if kind == "number":
         if isinstance(raw, bool) or isinstance(raw, float) and not raw.is_integer():
-            raise ValueError(f"expected a whole number of {question.unit or 'units'}, got {raw!r}")
+            raise ValueError(f"expected a whole number of {question.unit or 'units'}, "
+                             f"got {echo(raw)}")
         if isinstance(raw, str):
             text = raw.strip()
             if len(text) > 12:
                 raise ValueError(f"expected a whole number of {question.unit or 'units'} "
                                  f"of at most {question.max}, got a {len(text)}-digit number")
-            if not text.lstrip("-").isdigit():
+            digits = text[1:] if text.startswith("-") else text
+            if not (digits.isascii() and digits.isdigit()):
                 raise ValueError(f"expected a whole number of {question.unit or 'units'}, "
-                                 f"got '{raw}'")
+                                 f"got {echo(raw)}")
             raw = int(text)
         if not isinstance(raw, (int, float)):
             raise ValueError(f"expected a whole number, got {type(raw).__name__}")
@@ -73,10 +76,10 @@ def coerce(question: Question, raw: Any) -> tuple[AnswerValue, bool]:
         if isinstance(raw, date):
             return raw, False
         if not isinstance(raw, str):
-            raise ValueError(f"expected a date written YYYY-MM-DD, got {raw!r}")
+            raise ValueError(f"expected a date written YYYY-MM-DD, got {echo(raw)}")
         day, month_only = parse_iso(raw)
         if month_only and not question.month_only_allowed:
-            raise ValueError(f"'{raw}' gives only a month; this needs the exact day, "
+            raise ValueError(f"{echo(raw)} gives only a month; this needs the exact day, "
                              "YYYY-MM-DD (a month's last day could be too late or too early)")
         if not 1900 <= day.year <= 2100:
             raise ValueError(f"the year {day.year} is out of range")
@@ -96,7 +99,7 @@ def _choice_text(raw: Any) -> str:
 def _not_a_choice(value: str, question: Question) -> str:
     hint = did_you_mean(value, question.values)
     allowed = ", ".join(question.values)
-    return f"'{value}' is not a choice. {hint + ' ' if hint else ''}Allowed: {allowed}"
+    return f"{echo(value)} is not a choice. {hint + ' ' if hint else ''}Allowed: {allowed}"
 
 
 def example_answer(rules: Rules, kind: str = "choice") -> tuple[str, str]:
@@ -161,7 +164,7 @@ def apply_sets(rules: Rules, answers: Answers, pairs: list[str]) -> Answers:
         key, sep, raw = pair.partition("=")
         key = key.strip()
         if not sep:
-            raise HitpathError(f"'{pair}' is not KEY=VALUE", file="--set",
+            raise HitpathError(f"{echo(pair)} is not KEY=VALUE", file="--set",
                                hint="For example: --set "
                                + "=".join(example_answer(rules, "date")))
         question = rules.question_by_id.get(key)

@@ -1,52 +1,299 @@
-"""Writing files the user asked for: whole or not at all, with the mode asked for."""
+"""Writing files the user asked for: whole or not at all, with the mode asked for, and only
+where writing is safe.
+
+A regular file (or a file a link points to) is written under a temporary name in its folder
+and renamed over it at the end, so an interrupted run never leaves a file that looks complete.
+Nothing that is not a regular file is ever replaced: a character device such as /dev/null is
+written into as it is, standard output (``-``, or /dev/stdout) is written to, and a folder,
+named pipe, socket or disk is refused. No output may be one of the run's inputs, the rules
+included, whatever name it is given. Temporary files are removed on Ctrl-C, SIGTERM and SIGHUP,
+and hitpath's own temporary files left for more than a day by a killed run are removed when it
+next writes in that folder.
+"""
 
 from __future__ import annotations
 
 import os
-import tempfile
+import signal
+import stat
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from types import FrameType
+from typing import IO, Any, NamedTuple
 
 from hitpath.core.errors import HitpathError
+from hitpath.core.untrusted import for_terminal
+
+STDIO = "-"
+"""The name that means standard input or standard output where a file is expected."""
+
+TMP_PREFIX, TMP_SUFFIX = ".hitpath-", ".tmp"
+STALE_SECONDS = 24 * 3600
+"""A temporary file of hitpath's this old was left by a killed run: no run takes a day."""
+
+FORMULA_STARTS = frozenset("=+-@\t\r")
+"""What a spreadsheet reads as the start of a formula (OWASP's list): =SUM(...), +1, -1,
+@SUM(...), and a tab or carriage return before one of them."""
+
+_LIVE: set[str] = set()
+"""Temporary files this process is writing now (removed if a signal ends it)."""
 
 
-def check_target(path: str, inputs: tuple[str, ...] = ()) -> str:
-    """Refuse a path that cannot be written, or that is one of the inputs; returns its folder."""
-    for given in inputs:
-        if os.path.exists(path) and os.path.exists(given) and os.path.samefile(path, given):
-            raise HitpathError("the output would overwrite an input file", file=path,
-                               hint="Choose another name to write to.")
+class Target(NamedTuple):
+    """Where an output goes: ``kind`` is "file" (renamed into place), "device" (written
+    into) or "stdout"; ``path`` is the file to replace (a link's target); ``seen`` is what was
+    there when the run started, to notice another run writing the same file meanwhile."""
+
+    path: str
+    kind: str
+    folder: str
+    seen: tuple[int, int, int] | None
+
+
+def _identity(info: os.stat_result) -> tuple[int, int, int]:
+    return info.st_dev, info.st_ino, info.st_mtime_ns
+
+
+def _protected(inputs: Iterable[str | None]) -> list[str]:
+    """The inputs, and the shipped rules (never written, whatever the command)."""
+    from hitpath.load.ruleset import SHIPPED_RULES
+
+    return [p for p in (*inputs, SHIPPED_RULES) if p and p != STDIO]
+
+
+def check_target(path: str, inputs: Iterable[str | None] = ()) -> Target:
+    """Where ``path`` may be written, or a HitpathError saying why not: it is a folder, FIFO,
+    socket or disk, one of the ``inputs`` (or the shipped rules), or in a folder that does not
+    exist or cannot be written."""
+    if path == STDIO:
+        return Target(path, "stdout", "", None)
+    try:
+        info: os.stat_result | None = os.stat(path)
+    except FileNotFoundError:
+        info = None
+        if os.path.islink(path):
+            raise HitpathError("this is a link to a file that does not exist", file=path,
+                               hint="Write to the file itself, or choose another name.") from None
+    except OSError as exc:
+        raise HitpathError(f"cannot write here: {exc.strerror}", file=path) from None
+    if info is not None:
+        for given in _protected(inputs):
+            try:
+                same = os.path.samestat(info, os.stat(given))
+            except OSError:
+                continue
+            if same:
+                raise HitpathError("the output would overwrite an input file" + (
+                    f" ({given})" if os.path.abspath(given) != os.path.abspath(path) else ""),
+                    file=path, hint="Choose another name to write to.")
+        kind = _kind(info, path)
+        if kind != "file":
+            return Target(path, kind, "", None)
+        path = os.path.realpath(path)  # a link is kept; the file it points to is written
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise HitpathError(
             "the folder to write into does not exist", file=path,
             hint=f"Create {folder} first, or choose another path.",
         )
-    if os.path.isdir(path):
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise HitpathError("cannot write in this folder: permission denied", file=path,
+                           hint="Choose a folder you can write in.")
+    return Target(path, "file", folder, _identity(info) if info is not None else None)
+
+
+def _kind(info: os.stat_result, path: str) -> str:
+    """How an existing path is written: "file", "device" or "stdout"; else refused."""
+    mode = info.st_mode
+    if stat.S_ISREG(mode):
+        try:
+            if os.path.samestat(info, os.fstat(sys.stdout.fileno())):
+                return "stdout"  # /dev/stdout redirected to a file: write where it goes
+        except (OSError, ValueError, AttributeError):
+            pass
+        return "file"
+    if stat.S_ISDIR(mode):
         raise HitpathError("this is a folder; expected a file name to write", file=path)
-    return folder
+    try:
+        if os.path.samestat(info, os.fstat(sys.stdout.fileno())):
+            return "stdout"
+    except (OSError, ValueError, AttributeError):
+        pass
+    if stat.S_ISCHR(mode):
+        return "device"
+    what = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket"
+            if stat.S_ISSOCK(mode) else "a disk (block device)" if stat.S_ISBLK(mode)
+            else "not a regular file")
+    raise HitpathError(f"this is {what}; hitpath writes only to files, character devices "
+                       "such as /dev/null, and standard output (-)", file=path)
 
 
-def write_atomic(path: str, text: str, mode: int = 0o600) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder and a rename."""
-    folder = check_target(path)
+class AtomicOutput:
+    """A text output opened for writing: a temporary file renamed into place by ``commit``,
+    or a device or standard output written directly.
+
+    Until ``commit`` a file's target is untouched; ``discard`` (on any failure or
+    interruption) removes the temporary file.
+    """
+
+    def __init__(self, path: str, inputs: Iterable[str | None] = (), mode: int = 0o600,
+                 buffering: int = -1) -> None:
+        self.target = check_target(path, inputs)
+        self.path = path
+        self.mode = mode
+        self.tmp: str | None = None
+        kind = self.target.kind
+        if kind == "stdout":
+            self.handle: IO[str] = sys.stdout
+            return
+        if kind == "device":
+            try:
+                fd = os.open(self.target.path, os.O_WRONLY | os.O_NOCTTY)
+            except OSError as exc:
+                raise HitpathError(f"cannot write here: {exc.strerror}", file=path) from None
+            self.handle = os.fdopen(fd, "w", encoding="utf-8", newline="", buffering=buffering)
+            return
+        import tempfile
+
+        remove_stale(self.target.folder)
+        try:
+            fd, self.tmp = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=TMP_SUFFIX,
+                                            dir=self.target.folder)
+        except OSError as exc:
+            raise HitpathError(f"cannot write here: {exc.strerror}", file=path) from None
+        _LIVE.add(self.tmp)
+        os.fchmod(fd, mode)
+        self.handle = os.fdopen(fd, "w", encoding="utf-8", newline="", buffering=buffering)
+
+    def commit(self) -> None:
+        """Finish: flush, and rename the temporary file over the target."""
+        try:
+            self.handle.flush()
+            if self.target.kind == "stdout":
+                return
+            if self.tmp is not None:
+                os.fsync(self.handle.fileno())
+            self.handle.close()
+            if self.tmp is None:
+                return
+            os.chmod(self.tmp, self.mode)
+            self._note_other_writer()
+            os.replace(self.tmp, self.target.path)
+            _LIVE.discard(self.tmp)
+            self.tmp = None
+        except OSError as exc:
+            self.discard()
+            if self.target.kind == "stdout":
+                raise
+            raise HitpathError(f"cannot write the file: {exc.strerror}", file=self.path) from None
+
+    def _note_other_writer(self) -> None:
+        try:
+            now: tuple[int, int, int] | None = _identity(os.stat(self.target.path))
+        except OSError:
+            now = None
+        if now is not None and now != self.target.seen:
+            sys.stderr.write(for_terminal(
+                f"hitpath: {self.path} was written by another run while this one ran; this "
+                "run's output replaces it.\n"))
+
+    def discard(self) -> None:
+        """Give up: close, and remove the temporary file (a device or stdout is left open)."""
+        if self.target.kind == "stdout":
+            return
+        try:
+            self.handle.close()
+        except OSError:
+            pass
+        if self.tmp is not None:
+            try:
+                os.unlink(self.tmp)
+            except OSError:
+                pass
+            _LIVE.discard(self.tmp)
+            self.tmp = None
+
+
+def spreadsheet_text(text: str) -> str:
+    """A cell of a CSV or JSONL file hitpath writes: as given, unless a spreadsheet would run
+    it as a formula, when a leading ' makes it text (and shows it was changed)."""
+    return "'" + text if text[:1] in FORMULA_STARTS else text
+
+
+def write_atomic(path: str, text: str, mode: int = 0o600,
+                 inputs: Iterable[str | None] = ()) -> None:
+    """Write ``text`` to ``path`` whole or not at all (see AtomicOutput)."""
+    sink = AtomicOutput(path, inputs, mode)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=".hitpath-", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise HitpathError(f"cannot write here: {exc.strerror}", file=path) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
+        sink.handle.write(text)
     except BaseException as exc:
+        sink.discard()
+        if isinstance(exc, OSError) and sink.target.kind != "stdout":
+            raise HitpathError(f"cannot write the file: {exc.strerror}", file=path) from None
+        raise
+    sink.commit()
+
+
+def remove_stale(folder: str) -> list[str]:
+    """Remove hitpath's own temporary files older than a day from ``folder``, saying so."""
+    removed: list[str] = []
+    try:
+        names = [n for n in os.listdir(folder)
+                 if n.startswith(TMP_PREFIX) and n.endswith(TMP_SUFFIX)]
+    except OSError:
+        return removed
+    cutoff = time.time() - STALE_SECONDS
+    for name in names:
+        path = os.path.join(folder, name)
+        try:
+            info = os.lstat(path)
+            if (stat.S_ISREG(info.st_mode) and info.st_mtime < cutoff
+                    and info.st_uid == os.getuid()):
+                os.unlink(path)
+                removed.append(path)
+        except OSError:
+            continue
+    for path in removed:
+        sys.stderr.write(for_terminal(
+            f"hitpath: removed {path}, a temporary file left more than a day ago by a run "
+            "that was killed.\n"))
+    return removed
+
+
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, turned into the same clean stop as Ctrl-C."""
+
+
+def on_stop_signal(signum: int, frame: FrameType | None) -> None:
+    """A signal handler: remove this run's temporary files, then stop like Ctrl-C."""
+    for tmp in list(_LIVE):  # in case the stop is caught where no cleanup runs
         try:
             os.unlink(tmp)
         except OSError:
             pass
-        if isinstance(exc, OSError):
-            raise HitpathError(f"cannot write the file: {exc.strerror}", file=path) from None
-        raise
+        _LIVE.discard(tmp)
+    raise Stopped()
+
+
+@contextmanager
+def stops_cleanly() -> Iterator[None]:
+    """While inside, SIGTERM and SIGHUP stop the run like Ctrl-C: temporary files removed."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous: dict[int, Any] = {}
+    for signum in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+        if signum is not None:
+            previous[signum] = signal.signal(signum, on_stop_signal)
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 # Replacing files: a report file hitpath wrote may be replaced; anything else needs --force.
@@ -91,8 +338,8 @@ def written_by_hitpath(path: str) -> bool:
 
 def refuse_foreign(path: str) -> None:
     """Refuse to replace an existing file that is not a report hitpath wrote."""
-    if not os.path.exists(path) or os.path.isdir(path):
-        return  # nothing to lose (a folder is refused by check_target)
+    if not os.path.isfile(path):
+        return  # nothing to lose: no file, or a device written into (others are refused)
     try:
         empty = os.path.isfile(path) and os.path.getsize(path) == 0
     except OSError:

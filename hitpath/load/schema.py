@@ -28,7 +28,21 @@ OPERATORS: dict[str, tuple[str, ...]] = {op: spec.fits for op, spec in REGISTRY.
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    # allow_inf_nan: .inf and .nan are not figures a rules file may state.
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True,
+                              allow_inf_nan=False)
+
+
+# Bounds on every number and date in the rules, so nothing can overflow later (a year 9999
+# plus two years, a 10^20 number of months): generous for any real rule, finite for any file.
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+MAX_MONTHS = 1200
+"""A hundred years: more than any experience, gap or review period a rule could ask for."""
+MAX_QUESTIONS = 200
+"""A questionnaire longer than this is not one a person would answer (the walk also goes one
+level deeper for each)."""
+MAX_NUMBER = 10**9
+"""The largest threshold or limit a comparison or a number question may state."""
 
 
 def _iso(value: Any) -> str:
@@ -37,6 +51,9 @@ def _iso(value: Any) -> str:
     day, month_only = parse_iso(value)
     if month_only:
         raise ValueError("expected a full date YYYY-MM-DD")
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ValueError(f"the year {day.year} is out of range; expected {FIRST_YEAR} to "
+                         f"{LAST_YEAR}")
     return day.isoformat()
 
 
@@ -47,15 +64,15 @@ class Compare(_Strict):
     """A comparison of one answer with a value, by one operator from a fixed table."""
 
     q: str = Field(description="The id of the question whose answer is compared.")
-    equals: str | int | None = None
-    not_equals: str | int | None = None
+    equals: str | Annotated[int, Field(ge=-MAX_NUMBER, le=MAX_NUMBER)] | None = None
+    not_equals: str | Annotated[int, Field(ge=-MAX_NUMBER, le=MAX_NUMBER)] | None = None
     in_: list[str] | None = Field(default=None, alias="in", min_length=1)
     not_in: list[str] | None = Field(default=None, min_length=1)
     contains_any: list[str] | None = Field(default=None, min_length=1)
     contains_all: list[str] | None = Field(default=None, min_length=1)
     contains_none: list[str] | None = Field(default=None, min_length=1)
-    at_least: int | None = None
-    at_most: int | None = None
+    at_least: int | None = Field(default=None, ge=-MAX_NUMBER, le=MAX_NUMBER)
+    at_most: int | None = Field(default=None, ge=-MAX_NUMBER, le=MAX_NUMBER)
     before: IsoDate | None = None
     on_or_after: IsoDate | None = None
     answered: bool | None = None
@@ -166,7 +183,7 @@ class Meta(_Strict):
     reviewed: IsoDate = Field(description="When the rules were last checked against the sources.")
     data_as_of: str = Field(description="Month of the newest source used, YYYY-MM.")
     jurisdiction: str
-    review_every_months: int = Field(default=6, ge=1)
+    review_every_months: int = Field(default=6, ge=1, le=MAX_MONTHS)
     does_not_cover: list[str] = Field(default_factory=list)
     care_signpost: str | None = None
     care_sources: list[str] = Field(default_factory=list)
@@ -210,8 +227,8 @@ class Question(_Strict):
     month_only_allowed: bool = Field(
         default=True, description="Whether YYYY-MM is accepted (read as the month's last day).")
     unit: str | None = None
-    min: int | None = None
-    max: int | None = None
+    min: int | None = Field(default=None, ge=-MAX_NUMBER, le=MAX_NUMBER)
+    max: int | None = Field(default=None, ge=-MAX_NUMBER, le=MAX_NUMBER)
     plan_only: bool = Field(
         default=False, description="Asked only when planning a path, never by check.")
 
@@ -259,7 +276,7 @@ class MonthsRequirement(_RequirementBase):
 
     kind: Literal["months"]
     question: str
-    at_least: int = Field(ge=1)
+    at_least: int = Field(ge=1, le=MAX_MONTHS)
     counts_on: str | None = Field(
         default=None, description="When set, the months keep counting up to the day the course "
         "starts (the policy), and this is how an explanation says so: 'if you keep working'.")
@@ -270,8 +287,8 @@ class DateRequirement(_RequirementBase):
 
     kind: Literal["date"]
     question: str
-    plus_years: int = Field(default=0, ge=0)
-    plus_months: int = Field(default=0, ge=0)
+    plus_years: int = Field(default=0, ge=0, le=MAX_MONTHS // 12)
+    plus_months: int = Field(default=0, ge=0, le=MAX_MONTHS)
     rollover_note: str | None = Field(
         default=None, description="Said when the date fell on a day the target month lacks."
     )
@@ -343,9 +360,9 @@ class BandPay(_Strict):
     """One band's basic annual pay points."""
 
     band: int = Field(ge=1, le=9)
-    entry: int = Field(gt=0)
-    after_2_years: int = Field(gt=0)
-    top: int = Field(gt=0)
+    entry: int = Field(gt=0, le=MAX_NUMBER)
+    after_2_years: int = Field(gt=0, le=MAX_NUMBER)
+    top: int = Field(gt=0, le=MAX_NUMBER)
 
     @model_validator(mode="after")
     def _ordered(self) -> BandPay:
@@ -359,7 +376,7 @@ class PayPeriod(_Strict):
 
     effective_from: IsoDate
     pay_year: str = Field(pattern=r"^\d{4}/\d{2}$")
-    uplift_percent: float
+    uplift_percent: float = Field(ge=-100, le=100)
     estimated: bool = False
     note: str | None = None
     bands: list[BandPay] = Field(min_length=1)
@@ -371,7 +388,7 @@ class PayPeriod(_Strict):
 class Training(_Strict):
     """The shape of the training year."""
 
-    length_months: int = Field(ge=1)
+    length_months: int = Field(ge=1, le=MAX_MONTHS)
     university_days: int = Field(ge=0, le=5)
     service_days: int = Field(ge=0, le=5)
     text: str
@@ -388,16 +405,17 @@ class PayYearStart(_Strict):
 class Terms(_Strict):
     """Trainee and qualified terms of employment."""
 
-    trainee_band: int
-    qualified_band: int
+    trainee_band: int = Field(ge=1, le=9)
+    qualified_band: int = Field(ge=1, le=9)
     pay_scale: str = Field(description="The pay scale's name as a report says it.")
     pay_year_starts: PayYearStart = Field(description="The day each pay year starts.")
-    hours_per_week: float = Field(gt=0)
+    hours_per_week: float = Field(gt=0, le=168)
     hours_sources: list[str] = Field(min_length=1)
     bands_sources: list[str] = Field(min_length=1)
     training: Training
     pay: list[PayPeriod] = Field(min_length=1)
-    pay_lasts_months: int = Field(default=12, ge=1, description="How long a pay table runs.")
+    pay_lasts_months: int = Field(default=12, ge=1, le=MAX_MONTHS,
+                                  description="How long a pay table runs.")
     pay_stale: str | None = Field(
         default=None, description="Said once the newest pay table has run its course.")
     qualifying: str | None = Field(
@@ -411,7 +429,7 @@ class HcasZone(_Strict):
     """High Cost Area Supplement for one zone."""
 
     area: str
-    percent: float
+    percent: float = Field(ge=0, le=100)
     label: str
 
 
@@ -419,8 +437,8 @@ class HcasLimit(_Strict):
     """One zone's yearly minimum and maximum supplement, in pounds."""
 
     area: str
-    min: int = Field(gt=0)
-    max: int = Field(gt=0)
+    min: int = Field(gt=0, le=MAX_NUMBER)
+    max: int = Field(gt=0, le=MAX_NUMBER)
 
     @model_validator(mode="after")
     def _ordered(self) -> HcasLimit:
@@ -702,7 +720,7 @@ class RulesFile(_Strict):
         "as-of date as the day requirements are judged on (a course's teaching start).")
     sources: dict[str, Source]
     conditions: dict[str, Condition] = Field(default_factory=dict)
-    questions: list[Question] = Field(min_length=1)
+    questions: list[Question] = Field(min_length=1, max_length=MAX_QUESTIONS)
     requirements: list[Requirement] = Field(min_length=1)
     routes: list[Route] = Field(min_length=1)
     funding: Funding

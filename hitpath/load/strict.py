@@ -30,8 +30,32 @@ _SEQ = "tag:yaml.org,2002:seq"
 _MAP = "tag:yaml.org,2002:map"
 
 
+_STDIN_READ = {"done": False}
+
+
+def _read_stdin(what: str) -> bytes:
+    """Standard input (the file name ``-``), which can be read once."""
+    import sys
+
+    if _STDIN_READ["done"]:
+        raise HitpathError(f"standard input can be read only once; give the {what} as a file",
+                           file="-")
+    _STDIN_READ["done"] = True
+    try:
+        raw = sys.stdin.buffer.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise HitpathError(f"cannot read standard input: {exc.strerror}", file="-") from None
+    if len(raw) > MAX_BYTES:
+        raise HitpathError(f"hitpath reads {what} files of at most {MAX_BYTES:,} bytes",
+                           file="-")
+    return raw
+
+
 def read_input(path: str, what: str) -> str:
-    """Read a user's file as UTF-8 text, refusing folders, huge files and other encodings."""
+    """Read a user's file as UTF-8 text, refusing folders, huge files and other encodings;
+    ``-`` is standard input."""
+    if path == "-":
+        return _decode(_read_stdin(what), path)
     try:
         size = os.path.getsize(path)
     except FileNotFoundError:
@@ -52,6 +76,10 @@ def read_input(path: str, what: str) -> str:
             raw = handle.read(MAX_BYTES + 1)
     except OSError as exc:
         raise HitpathError(f"cannot read the {what} file: {exc.strerror}", file=path) from None
+    return _decode(raw, path)
+
+
+def _decode(raw: bytes, path: str) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:

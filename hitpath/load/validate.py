@@ -185,6 +185,7 @@ class _Checker:
         self._unique([r["id"] for r in rules["routes"]], "routes", "route")
         self._unique([a["id"] for a in rules["advice"]], "advice", "advice item")
         self._unique([s["id"] for s in rules["next_steps"]], "next_steps", "next step")
+        self._condition_bounds()  # first: what follows follows named conditions
         for name, cond in rules["conditions"].items():
             self.condition(cond, ("conditions", name), None)
         self._no_cycles()
@@ -450,6 +451,61 @@ class _Checker:
             return self._questions_in(self.rules["conditions"].get(node["ref"], {}))
         return [node["q"]] if "q" in node else []
 
+    def _condition_bounds(self) -> None:
+        """Refuse named conditions that refer in a circle, or that written out in full would
+        be deeper or bigger than any rule needs (a chain of hundreds, or a few lines each
+        using the next twice): the engine, the walk and the checks follow them. No recursion
+        here, so the file cannot drive this past Python's limit either."""
+        named = self.rules["conditions"]
+        depth: dict[str, int] = {}
+        size: dict[str, int] = {}
+        state: dict[str, int] = {}  # 1: being measured, 2: done
+        for start in named:
+            if start in state:
+                continue
+            state[start] = 1
+            trail = [start]
+            stack = [iter(_refs_in(named[start]))]
+            while stack:
+                name = trail[-1]
+                following = next(stack[-1], None)
+                if following is None:
+                    stack.pop()
+                    trail.pop()
+                    state[name] = 2
+                    depth[name], size[name] = _measure(named[name], depth, size)
+                    self._within_bounds(("conditions", name), depth[name], size[name])
+                    continue
+                if following not in named or state.get(following) == 2:
+                    continue
+                if state.get(following) == 1:
+                    chain = " -> ".join([*trail[trail.index(following):], following])
+                    raise self.fail(("conditions", following),
+                                    f"named conditions refer in a circle: {chain}")
+                state[following] = 1
+                trail.append(following)
+                stack.append(iter(_refs_in(named[following])))
+        total = 0
+        for path, node in _conditions_outside(self.rules):
+            node_depth, node_size = _measure(node, depth, size)
+            self._within_bounds(path, node_depth, node_size)
+            total += node_size
+            if total > MAX_CONDITION_TOTAL:
+                raise self.fail(path, f"the conditions of these rules, written out in full, "
+                                f"pass {MAX_CONDITION_TOTAL:,} parts here",
+                                "Name shared conditions once and keep each one small.")
+
+    def _within_bounds(self, path: Path, node_depth: int, node_size: int) -> None:
+        if node_depth > MAX_CONDITION_DEPTH:
+            raise self.fail(path, f"this condition is nested {node_depth} levels deep once its "
+                            f"named conditions are written out; at most {MAX_CONDITION_DEPTH} "
+                            "are allowed", "Refer to fewer conditions in a chain.")
+        if node_size > MAX_CONDITION_SIZE:
+            raise self.fail(path, f"this condition has {node_size:,} parts once its named "
+                            f"conditions are written out; at most {MAX_CONDITION_SIZE:,} are "
+                            "allowed", "A condition used more than once in another one "
+                            "multiplies it; simplify.")
+
     def _no_cycles(self) -> None:
         named = self.rules["conditions"]
 
@@ -470,3 +526,72 @@ class _Checker:
 
         for name in named:
             visit(name, [])
+
+
+MAX_CONDITION_DEPTH = 40
+"""Levels of all/any/not/ref in one condition once named conditions are written out."""
+MAX_CONDITION_SIZE = 2_000
+"""Parts of one condition once named conditions are written out (the shipped rules' largest
+has well under a hundred)."""
+MAX_CONDITION_TOTAL = 20_000
+"""Parts of all the rules' conditions together, written out: bounds each engine run."""
+
+_CONNECTIVES = ("all", "any", "not", "ref", "q", "routes_open")
+
+
+def _children(node: Any) -> list[Any]:
+    if not isinstance(node, dict):
+        return []
+    if "all" in node or "any" in node:
+        parts = node.get("all") or node.get("any") or []
+        return parts if isinstance(parts, list) else []
+    if "not" in node:
+        return [node["not"]]
+    return []
+
+
+def _refs_in(node: Any) -> list[str]:
+    """The named conditions a condition refers to directly (not through others)."""
+    found: list[str] = []
+    stack = [node]
+    while stack:
+        part = stack.pop()
+        if isinstance(part, dict) and isinstance(part.get("ref"), str):
+            found.append(part["ref"])
+        stack.extend(_children(part))
+    return found
+
+
+def _measure(node: Any, depth: dict[str, int], size: dict[str, int]) -> tuple[int, int]:
+    """(depth, parts) of a condition with named ones written out, from their known measures."""
+    deepest = total = 0
+    stack = [(node, 1)]
+    while stack:
+        part, level = stack.pop()
+        total += 1
+        name = part.get("ref") if isinstance(part, dict) else None
+        if isinstance(name, str):
+            total += size.get(name, 0)
+            level += depth.get(name, 0)
+        deepest = max(deepest, level)
+        stack.extend((child, level + 1) for child in _children(part))
+    return deepest, total
+
+
+def _conditions_outside(rules: dict[str, Any]) -> list[tuple[Path, Any]]:
+    """Every condition outside the named table, found wherever it sits: a mapping whose
+    value under a key ending in 'when' is a condition (when, applies_when, met_when...)."""
+    found: list[tuple[Path, Any]] = []
+    stack: list[tuple[Path, Any]] = [((k,), v) for k, v in rules.items() if k != "conditions"]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if (isinstance(key, str) and key.endswith("when") and isinstance(value, dict)
+                        and any(k in value for k in _CONNECTIVES)):
+                    found.append(((*path, key), value))
+                else:
+                    stack.append(((*path, key), value))
+        elif isinstance(node, list):
+            stack.extend(((*path, i), v) for i, v in enumerate(node))
+    return found

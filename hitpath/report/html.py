@@ -13,6 +13,7 @@ from __future__ import annotations
 from html import escape
 
 from hitpath.core.model import Assessment, Rules
+from hitpath.core.untrusted import safe_link
 from hitpath.report.document import ANSWER_HEADING, Block, Line, anchor, build
 
 # Colours are GOV.UK's; each pair of text and background passes WCAG AA contrast.
@@ -95,9 +96,23 @@ TAG_COLOUR = {
 }
 
 
+CSP = "default-src 'none'; style-src 'unsafe-inline'"
+
+
+def _link(title: str, url: str) -> str:
+    """A link to an https address; any other address is shown as text only."""
+    link = safe_link(url)
+    if link is None:
+        return escape(title)
+    return f'<a href="{escape(link)}">{escape(title)}</a>'
+
+
 def page(title: str, body: list[str], description: str = "") -> str:
     """A whole HTML page around already-escaped body parts, with the shared style."""
     head = ["<!DOCTYPE html>", '<html lang="en-GB">', "<head>", '<meta charset="utf-8">',
+            # Defence in depth: even if something slipped past escaping, nothing may load
+            # or run: no scripts, images, frames or outside styles, only the page's own CSS.
+            f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
             '<meta name="viewport" content="width=device-width, initial-scale=1">']
     if description:
         head.append(f'<meta name="description" content="{escape(description)}">')
@@ -162,7 +177,7 @@ def breakable_url(url: str) -> str:
 def sources_list(links: list[tuple[str, str, str]]) -> str:
     """Every cited source, each the target of its citations, with its address for paper."""
     return '<ul class="sources">' + "".join(
-        f'<li id="{anchor(sid)}">{escape(sid)}: <a href="{escape(url)}">{escape(title)}</a> '
+        f'<li id="{anchor(sid)}">{escape(sid)}: {_link(title, url)} '
         f'<span class="url">{breakable_url(url)}</span></li>'
         for sid, title, url in links) + "</ul>"
 

@@ -14,6 +14,7 @@ from hitpath.core.model import (
     Verdict,
     to_plain,
 )
+from hitpath.core.untrusted import for_json
 from hitpath.core.verdicts import best_of
 from hitpath.report.words import caution_text, headline
 
@@ -124,4 +125,4 @@ def to_dict(assessment: Assessment, rules: Rules) -> dict[str, Json]:
 
 def render(assessment: Assessment, rules: Rules) -> str:
     """JSON text, two-space indented."""
-    return json.dumps(to_dict(assessment, rules), indent=2, ensure_ascii=False) + "\n"
+    return for_json(json.dumps(to_dict(assessment, rules), indent=2, ensure_ascii=False)) + "\n"

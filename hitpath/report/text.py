@@ -12,6 +12,7 @@ from typing import IO, TYPE_CHECKING
 
 from hitpath.core.dates import long_date
 from hitpath.core.model import Assessment, Rules
+from hitpath.core.untrusted import for_terminal
 from hitpath.report import colour_forced
 from hitpath.report.document import (
     ANSWER_HEADING,
@@ -57,7 +58,7 @@ def render(
             import shutil
 
             width = shutil.get_terminal_size((100, 24)).columns - 1
-        out.write(plain_text(doc, width))
+        out.write(for_terminal(plain_text(doc, width)))
         return
     from rich.console import Console
 
@@ -128,7 +129,7 @@ class _Printer:
     def out(self, text: str, style: str | None = None) -> None:
         from rich.text import Text
 
-        self.console.print(Text(text, style=style or ""))
+        self.console.print(Text(for_terminal(text), style=style or ""))
 
     def blocks(self, doc: list[Block], assessment: Assessment) -> None:
         for block in doc:
@@ -174,7 +175,7 @@ class _Printer:
         from rich.text import Text
 
         self.console.print()
-        self.console.print(Panel(Text(text, style="bold"), title=ANSWER_HEADING,
+        self.console.print(Panel(Text(for_terminal(text), style="bold"), title=ANSWER_HEADING,
                                  title_align="left", border_style="bold", expand=False))
 
     def items(self, items: list[Line], numbered: bool = False) -> None:
@@ -184,7 +185,8 @@ class _Printer:
         grid.add_column(width=3, justify="right")
         grid.add_column(ratio=1, overflow="fold")
         for number, item in enumerate(items, 1):
-            grid.add_row(f"{number}." if numbered else "•", cite_text(item))
+            grid.add_row(f"{number}." if numbered else "•",
+                         for_terminal(cite_text(item), markup=True))
         self.console.print(grid)
 
     def routes(self, block: Block) -> None:
@@ -192,7 +194,8 @@ class _Printer:
         from rich.table import Table
         from rich.text import Text
 
-        verdicts = [f"{self.symbols[row.verdict]} {row.words}" for row in block.rows]
+        verdicts = [f"{self.symbols[row.verdict]} {for_terminal(row.words)}"
+                    for row in block.rows]
         longest = max((len(w) for row in block.rows for w in row.title.split()), default=0)
         widest_verdict = max((len(w) for v in verdicts for w in v.split()), default=0)
         # Two columns of about 2:3 plus a gap; below this a column would cut words in two.
@@ -211,8 +214,8 @@ class _Printer:
         for row, verdict in zip(block.rows, verdicts, strict=True):
             cell = Text(verdict, style=STYLE[row.verdict])
             if row.caveat:
-                cell.append(f"\nNot settled: {row.caveat}", style="")
-            table.add_row(row.title, cell)
+                cell.append(f"\nNot settled: {for_terminal(row.caveat)}", style="")
+            table.add_row(for_terminal(row.title, markup=True), cell)
         self.console.print(table)
 
     def picture(self, assessment: Assessment) -> None:
