@@ -170,7 +170,7 @@ def test_output_onto_a_symlink_writes_the_file_it_points_to(
     link = tmp_path / "report.txt"
     link.symlink_to(elsewhere)
     code, out, err = run_main(capsys, "check", "--answers", str(answers), "--as-of", AS_OF,
-                              "--output", str(link))
+                              "--output", str(link), "--force")
     assert code == 0, err
     assert link.is_symlink() and os.readlink(link) == str(elsewhere)
     assert "routes" in elsewhere.read_text().lower()
