@@ -72,7 +72,7 @@ RulesOpt = Annotated[
 ]
 BudgetOpt = Annotated[int | None, typer.Option(
     "--budget", metavar="RUNS", min=1,
-    help="Stop the path walk after this many engine runs (default 10,000).")]
+    help="Stop the path walk after this many engine runs (default 20,000).")]
 AsOfOpt = Annotated[
     str | None,
     typer.Option("--as-of", metavar="YYYY-MM-DD", help="Judge on this date instead of today."),

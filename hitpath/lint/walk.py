@@ -77,8 +77,8 @@ MAX_GROUP_COMBINATIONS = 4096
 
 MAX_PROBLEMS = 20
 
-DEFAULT_BUDGET = 10_000
-"""Engine runs a walk may take: about ten seconds on a quiet machine, four times what the
+DEFAULT_BUDGET = 20_000
+"""Engine runs a walk may take: under ten seconds on a quiet machine, five times what the
 shipped rules need. Each question a verdict depends on can multiply the paths, so a crafted
 file could need years; past the budget the walk stops and says so, and ``--budget`` raises
 it."""
@@ -443,7 +443,7 @@ class _Walker:
                 "had been reached",
                 file=self.rules.origin,
                 hint="Each question that a verdict depends on can multiply the paths. If the "
-                     "rules are as meant, raise the budget with --budget N (a thousand runs "
+                     "rules are as meant, raise the budget with --budget N (a few thousand runs "
                      "take about a second).")
         try:
             assessment = assess(self.rules, Answers(dict(answers)), self.as_of)

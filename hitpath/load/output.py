@@ -38,6 +38,7 @@ FORMULA_STARTS = frozenset("=+-@\t\r")
 @SUM(...), and a tab or carriage return before one of them."""
 
 _LIVE: set[str] = set()
+_STOPS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
 """Temporary files this process is writing now (removed if a signal ends it)."""
 
 
@@ -158,12 +159,17 @@ class AtomicOutput:
         import tempfile
 
         remove_stale(self.target.folder)
+        # A stop signal between making the file and noting it would strand it: hold them
+        # until it is noted (then the handler removes it).
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
         try:
             fd, self.tmp = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=TMP_SUFFIX,
                                             dir=self.target.folder)
+            _LIVE.add(self.tmp)
         except OSError as exc:
             raise HitpathError(f"cannot write here: {exc.strerror}", file=path) from None
-        _LIVE.add(self.tmp)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
         os.fchmod(fd, mode)
         self.handle = os.fdopen(fd, "w", encoding="utf-8", newline="", buffering=buffering)
 
