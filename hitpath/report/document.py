@@ -44,12 +44,9 @@ CHECK_TOPICS = ("scope", "uncertain")
 STEPS_ON_ONE_PAGE = 3
 
 ANSWER_HEADING = "Your answer"
-FULL_HINT = ("This is the short answer. The full report (hitpath check --full, or \"Show "
-             "everything\" after the questions) adds the reasons, funding rule, pay, timeline "
-             "and all the advice.")
+FULL_HINT = ("This is the short answer. hitpath check --full (or \"Show everything\" after the "
+             "questions) adds the reasons, funding rule, pay, timeline, all advice and sources.")
 SOURCES_HEADING = "Sources"
-# A terminal cannot link a citation to its source, so the one-page answer points to them.
-SOURCES_HINT = "The sources in brackets, with their titles and addresses: hitpath sources."
 
 
 @dataclass(frozen=True)
@@ -92,7 +89,8 @@ class Block:
     level: int = 2
     links: list[tuple[str, str, str]] = field(default_factory=list)  # (id, title, url)
     rows: list[RouteRow] = field(default_factory=list)
-    brief: bool = False  # sources in the one-page answer: a terminal names them only
+    brief: bool = False  # sources in the one-page answer: a terminal, which cannot link
+    # a citation to its entry, leaves them to the full report
 
 
 def cite_text(line: Line) -> str:

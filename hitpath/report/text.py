@@ -16,7 +16,6 @@ from hitpath.core.untrusted import for_terminal
 from hitpath.report import colour_forced
 from hitpath.report.document import (
     ANSWER_HEADING,
-    SOURCES_HINT,
     Block,
     Line,
     build,
@@ -110,7 +109,7 @@ def plain_text(doc: list[Block], width: int | None = None) -> str:
             for number, item in enumerate(block.items, 1):
                 put(cite_text(item), f"  {number}. ", "     ")
         elif block.kind == "sources" and block.brief:
-            put(SOURCES_HINT)
+            continue
         elif block.kind == "sources":
             lines.append("")
             put(block.text)
@@ -163,7 +162,7 @@ class _Printer:
             elif kind == "steps":
                 self.items(block.items, numbered=True)
             elif kind == "sources" and block.brief:
-                self.out(SOURCES_HINT, "dim")
+                continue
             elif kind == "sources":
                 self.console.print()
                 self.out(block.text, "bold underline")
