@@ -104,3 +104,20 @@ def test_a_plan_report_hitpath_wrote_is_replaced_but_no_other_file(
     refused = run_hitpath(*ARGS, "--output", other.name)
     assert refused.returncode == 2 and "--force" in refused.stderr
     assert other.read_text() == "my own notes\n"
+
+
+def test_text_from_an_edited_rules_file_is_shown_as_text(run_hitpath: Run,
+                                                        tmp_path: Path) -> None:
+    from hitpath.load.ruleset import SHIPPED_RULES
+
+    rules = Path(SHIPPED_RULES).read_text(encoding="utf-8")
+    old = "    title: Clinical psychology doctorate (DClinPsy)"
+    assert rules.count(old) == 1
+    (tmp_path / "rules.yaml").write_text(rules.replace(
+        old, '    title: "Clinical <b>psychology</b> *doctorate* \\e[31m"'), encoding="utf-8")
+    for fmt, raw in (("text", "\x1b[31m"), ("html", "<b>"), ("markdown", " *doctorate*")):
+        done = run_hitpath(*ARGS, "--rules", "rules.yaml", "--format", fmt)
+        assert done.returncode == 0, done.stderr
+        assert raw not in done.stdout, fmt
+    html = run_hitpath(*ARGS, "--rules", "rules.yaml", "--format", "html").stdout
+    assert "&lt;b&gt;psychology&lt;/b&gt;" in html and "Content-Security-Policy" in html

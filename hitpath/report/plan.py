@@ -10,6 +10,14 @@ from typing import Any
 
 from hitpath.core.dates import MONTHS, long_date, months_between
 from hitpath.core.model import Plan, Plans, PlanStep, Rules
+from hitpath.core.untrusted import (
+    for_json,
+    for_markdown,
+    for_terminal,
+    markdown_link,
+    safe_link,
+    visible,
+)
 
 WIDTH = 60
 """The timeline picture's width in characters."""
@@ -180,20 +188,22 @@ def render_text(plans: Plans, rules: Rules) -> str:
     body += [f"  - {line}" for line in plans.notes]
     body.append("")
     body.append("Sources: " + ", ".join(plans.sources))
-    return "\n".join(out + _wrapped(body)) + "\n"
+    # Text from the rules file reaches the terminal only as text.
+    return for_terminal("\n".join(out + _wrapped(body))) + "\n"
 
 
 def render_markdown(plans: Plans, rules: Rules) -> str:
     """Markdown: the same picture in a code block, then a section per plan."""
-    out = [f"# Plans to {plans.goal_title}", "",
+    out = [f"# Plans to {_md(plans.goal_title)}", "",
            f"From {long_date(plans.as_of)}. Rules {plans.rules_version}.", ""]
     if not plans.plans:
-        out += [f"No plan reaches {plans.goal_title} on your answers. What stops each way in:",
+        out += [f"No plan reaches {_md(plans.goal_title)} on your answers. What stops each way "
+                "in:",
                 ""]
         out += [f"- {_md(line)}" for line in plans.blocked] + [""]
     rows = picture(plans, rules)
     if rows:
-        out += ["```text", *rows, "```", ""]
+        out += ["```text", *(visible(row).replace("`", "'") for row in rows), "```", ""]
     if plans.via_text:
         out += [_md(plans.via_text), ""]
     for name, p in _all(plans):
@@ -208,15 +218,13 @@ def render_markdown(plans: Plans, rules: Rules) -> str:
     out += ["", "## Sources", ""]
     for sid in plans.sources:
         source = rules.sources[sid]
-        out.append(f"- {sid}: [{_md(source.title)}]({source.url})")
+        out.append(f"- {sid}: {markdown_link(source.title, source.url)}")
     return "\n".join(out) + "\n"
 
 
 def _md(text: str) -> str:
     """Text from the rules, shown as text in Markdown (no markup)."""
-    for char in "\\`*_[]<>#|":
-        text = text.replace(char, "\\" + char)
-    return text
+    return for_markdown(text)
 
 
 _KIND_COLOUR = {"work": "#b1b4b6", "training": "#1d70b8"}
@@ -274,8 +282,10 @@ def render_html(plans: Plans, rules: Rules) -> str:
     body.append("</ul><h2>Sources</h2><ul>")
     for sid in plans.sources:
         source = rules.sources[sid]
-        body.append(f'<li id="source-{e(sid)}">{e(sid)}: <a href="{e(source.url)}">'
-                    f"{e(source.title)}</a></li>")
+        link = safe_link(source.url)
+        cited = (f'<a href="{e(link)}">{e(source.title)}</a>' if link
+                 else e(source.title))  # only https addresses become links
+        body.append(f'<li id="source-{e(sid)}">{e(sid)}: {cited}</li>')
     body.append("</ul>")
     style = (
         "body{font-family:Arial,sans-serif;max-width:60rem;margin:1rem auto;padding:0 1rem;"
@@ -289,7 +299,10 @@ def render_html(plans: Plans, rules: Rules) -> str:
         ".bar.axis{background:none;height:1.2rem}.year{position:absolute;font-size:.75rem;"
         "border-left:1px solid #505a5f;padding-left:2px}"
         "@media print{.seg{print-color-adjust:exact;-webkit-print-color-adjust:exact}}")
-    return ("<!DOCTYPE html>\n<html lang=\"en\"><head>\n<meta charset=\"utf-8\">"
+    return ("<!DOCTYPE html>\n<html lang=\"en-GB\"><head>\n<meta charset=\"utf-8\">"
+            # Nothing may load or run, even if something slipped past escaping.
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+            "style-src 'unsafe-inline'\">"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
             f"<title>Plans to {e(plans.goal_title)}</title><style>{style}</style></head><body>"
             + "\n".join(body) + "</body></html>\n")
@@ -338,7 +351,7 @@ def to_json(plans: Plans, rules: Rules) -> dict[str, Any]:
 
 def render_json(plans: Plans, rules: Rules) -> str:
     """JSON text of ``to_json``."""
-    return json.dumps(to_json(plans, rules), indent=2, ensure_ascii=False) + "\n"
+    return for_json(json.dumps(to_json(plans, rules), indent=2, ensure_ascii=False)) + "\n"
 
 
 def list_trainings(rules: Rules) -> str:
