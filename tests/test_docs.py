@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from hitpath.core.model import Rules
 from tests.conftest import Run, hitpath_exe
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -113,3 +114,16 @@ def test_rules_editors_examples_are_real() -> None:
         assert got == [_timing_free(line) for line in shown], command
         checked += 1
     assert checked >= 3, "the guide's runnable examples are missing"
+
+
+def test_answers_file_table_lists_every_question_and_choice(rules: Rules) -> None:
+    guide = (ROOT / "docs" / "checking-your-route.md").read_text(encoding="utf-8")
+    table = guide.split("| key | type | values |", 1)[1].split("\n\n", 1)[0]
+    rows = {cells[0]: cells for line in table.splitlines()[2:]
+            if len(cells := [c.strip() for c in line.strip("|").split("|")]) == 3}
+    assert set(rows) == {q.id for q in rules.questions}, "the table's keys are not the questions"
+    for question in rules.questions:
+        if question.choices:
+            listed = set(re.findall(r"[a-z0-9_]+", rows[question.id][2].split(":")[0]
+                                    .split("(")[0]))
+            assert {c.value for c in question.choices} <= listed, question.id
