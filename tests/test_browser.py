@@ -48,6 +48,17 @@ def _html(rules: Rules, persona: str, full: bool = False) -> str:
     return render(assess(rules, answers, date(2025, 1, 10)), rules, full=full)
 
 
+def _plan_html() -> str:
+    """A plan report (psychology graduate to clinical psychology), built with the same page."""
+    from tests.conftest import hitpath_exe
+
+    graduate = ROOT / "examples" / "plans" / "psychology-graduate.yaml"
+    return subprocess.run(
+        [hitpath_exe(), "plan", "--goal", "dclinpsy", "--answers", str(graduate), "--as-of",
+         "2026-11-30", "--format", "html"],
+        check=True, capture_output=True, text=True, timeout=120).stdout
+
+
 class _Anchors(HTMLParser):
     """The fragment links, element ids, list items and text of a page."""
 
@@ -251,6 +262,7 @@ NARROW = ["pwp", "counsellor", "emhp-not-sure", "scotland"]
 def narrow_layout(rules: Rules, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     frames = {f"{persona}-{'full' if full else 'one-page'}": (_html(rules, persona, full), 320)
               for persona in NARROW for full in (False, True)}
+    frames["plan"] = (_plan_html(), 320)
     return _probe(frames, WORD_PROBE, tmp_path_factory.mktemp("narrow"))
 
 
@@ -264,6 +276,13 @@ def test_nothing_breaks_mid_word_at_320_pixels(narrow_layout: dict[str, str], pe
     found = json.loads(narrow_layout[name])
     assert found["width"] <= 320, "the page was laid out at phone width"
     assert found["problems"] == [], f"{name}: cut mid-word or too wide: {found['problems']}"
+
+
+@needs_browser
+def test_plan_report_shares_the_page_and_keeps_words_whole(
+        narrow_layout: dict[str, str]) -> None:
+    found = json.loads(narrow_layout["plan"])
+    assert found["problems"] == [], f"plan report at 320 px: {found['problems']}"
 
 
 AXE_PROBE = """
@@ -286,6 +305,8 @@ def axe_results(rules: Rules, tmp_path_factory: pytest.TempPathFactory) -> dict[
     frames = {f"{persona}-{'full' if full else 'one-page'}-{width}":
               (_html(rules, persona, full), width)
               for persona in PERSONAS for full in (False, True) for width in WIDTHS}
+    plan = _plan_html()
+    frames.update({f"plan-{width}": (plan, width) for width in WIDTHS})
     return _probe(frames, script, tmp_path_factory.mktemp("axe"))
 
 
@@ -297,5 +318,14 @@ def axe_results(rules: Rules, tmp_path_factory: pytest.TempPathFactory) -> dict[
 def test_axe_finds_no_wcag_violation(axe_results: dict[str, str], persona: str, full: bool,
                                      width: int) -> None:
     name = f"{persona}-{'full' if full else 'one-page'}-{width}"
+    assert name in axe_results, f"axe did not report on {name}"
+    assert json.loads(axe_results[name]) == [], f"{name}: {axe_results[name]}"
+
+
+@needs_browser
+@needs_axe
+@pytest.mark.parametrize("width", WIDTHS)
+def test_axe_finds_no_wcag_violation_in_a_plan(axe_results: dict[str, str], width: int) -> None:
+    name = f"plan-{width}"
     assert name in axe_results, f"axe did not report on {name}"
     assert json.loads(axe_results[name]) == [], f"{name}: {axe_results[name]}"

@@ -15,9 +15,9 @@ from hitpath.core.untrusted import (
     for_markdown,
     for_terminal,
     markdown_link,
-    safe_link,
     visible,
 )
+from hitpath.report.html import inset, page, sources_list
 
 WIDTH = 60
 """The timeline picture's width in characters."""
@@ -266,7 +266,7 @@ def render_html(plans: Plans, rules: Rules) -> str:
             body.append("</span></div>")
         body.append("</div>")
     if plans.via_text:
-        body.append(f'<p class="via">{e(plans.via_text)}</p>')
+        body.append(inset(f"<p>{e(plans.via_text)}</p>"))
     for name, p in shown:
         body.append(f"<h2>{e(_headline(name, p, rules))}</h2><ol>")
         for step in p.steps:
@@ -279,33 +279,22 @@ def render_html(plans: Plans, rules: Rules) -> str:
             body.append("</ul>")
     body.append("<h2>What the planner cannot know</h2><ul>")
     body += [f"<li>{e(n)}</li>" for n in plans.notes]
-    body.append("</ul><h2>Sources</h2><ul>")
-    for sid in plans.sources:
-        source = rules.sources[sid]
-        link = safe_link(source.url)
-        cited = (f'<a href="{e(link)}">{e(source.title)}</a>' if link
-                 else e(source.title))  # only https addresses become links
-        body.append(f'<li id="source-{e(sid)}">{e(sid)}: {cited}</li>')
-    body.append("</ul>")
+    body.append("</ul><h2>Sources</h2>")
+    # The same sources list as check's (only https addresses become links).
+    body.append(sources_list([(sid, rules.sources[sid].title, rules.sources[sid].url)
+                              for sid in plans.sources]))
+    # The timeline's own rules, after the style every hitpath page shares.
     style = (
-        "body{font-family:Arial,sans-serif;max-width:60rem;margin:1rem auto;padding:0 1rem;"
-        "line-height:1.4}.row{display:flex;align-items:center;margin:.3rem 0}"
+        ".row{display:flex;align-items:center;margin:.3rem 0}"
         ".name{width:4.5rem;flex:none}.bar{position:relative;flex:1;height:1.6rem;"
         "background:#f3f2f1}.seg{position:absolute;top:0;bottom:0;overflow:hidden;"
         "white-space:nowrap;font-size:.8rem;color:#fff;padding-left:2px}"
         f".seg.work{{background:{_KIND_COLOUR['work']}}}"
         f".seg.training{{background:{_KIND_COLOUR['training']}}}"
-        ".via{border-left:5px solid #1d70b8;padding-left:.8rem}"
         ".bar.axis{background:none;height:1.2rem}.year{position:absolute;font-size:.75rem;"
         "border-left:1px solid #505a5f;padding-left:2px}"
         "@media print{.seg{print-color-adjust:exact;-webkit-print-color-adjust:exact}}")
-    return ("<!DOCTYPE html>\n<html lang=\"en-GB\"><head>\n<meta charset=\"utf-8\">"
-            # Nothing may load or run, even if something slipped past escaping.
-            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-            "style-src 'unsafe-inline'\">"
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-            f"<title>Plans to {e(plans.goal_title)}</title><style>{style}</style></head><body>"
-            + "\n".join(body) + "</body></html>\n")
+    return page(f"Plans to {plans.goal_title}", body, extra_css=style)
 
 
 def _iso(day: date | None) -> str | None:
