@@ -76,21 +76,24 @@ dist: $(VENV)/.installed-test
 ## distcheck: test what dist/ holds as a newcomer would: the unpacked sdist's own `make test`, then
 ## the suite again against the wheel installed in a fresh environment (about twice `make test`)
 DISTCHECK := $(abspath build/distcheck)
+VERSION = $(shell sed -n 's/^__version__ = "\(.*\)"/\1/p' hitpath/__init__.py)
 distcheck: dist
 	rm -rf $(DISTCHECK) && mkdir -p $(DISTCHECK)
-	tar -xzf dist/hitpath-*.tar.gz -C $(DISTCHECK)
-	cd $(DISTCHECK)/hitpath-* && $(MAKE) --no-print-directory test PYTHON=$(PYTHON)
+	tar -xzf dist/hitpath-$(VERSION).tar.gz -C $(DISTCHECK)
+	@# Run straight from make, with no shell between: the shell completion test detects the
+	@# shell it runs under, and sh is not one that completion supports.
+	$(MAKE) --no-print-directory -C $(DISTCHECK)/hitpath-$(VERSION) test PYTHON=$(PYTHON)
 	$(PYTHON) -m venv $(DISTCHECK)/wheel
 	$(DISTCHECK)/wheel/bin/python -m pip install --quiet --disable-pip-version-check \
 	  --require-hashes --no-deps -r requirements/test.lock
 	$(DISTCHECK)/wheel/bin/python -m pip install --quiet --disable-pip-version-check --no-deps \
-	  dist/hitpath-*.whl
+	  dist/hitpath-$(VERSION)-py3-none-any.whl
 	# The tests without the source package beside them, so every import is the installed wheel's.
-	mkdir $(DISTCHECK)/tests-only && cd $(DISTCHECK)/hitpath-* && cp -r tests examples docs bench \
+	mkdir $(DISTCHECK)/tests-only && cd $(DISTCHECK)/hitpath-$(VERSION) && cp -r tests examples docs bench \
 	  README.md CHANGELOG.md LICENSE pyproject.toml $(DISTCHECK)/tests-only/
 	cd $(DISTCHECK)/tests-only && $(DISTCHECK)/wheel/bin/python -c \
 	  'import hitpath, sys; sys.exit("site-packages" not in hitpath.__file__)'
-	cd $(DISTCHECK)/tests-only && $(DISTCHECK)/wheel/bin/python -m pytest -p no:cacheprovider
+	env -C $(DISTCHECK)/tests-only $(DISTCHECK)/wheel/bin/python -m pytest -p no:cacheprovider
 	@echo "distcheck: the sdist and the wheel both pass their tests"
 
 ## bench: install (with copier, for comparison), then print the benchmark figures
