@@ -221,7 +221,6 @@ def check(
 ) -> None:
     """Assess an answers file without questions: for careers staff and scripts."""
     answers, output, rules = _home(answers), _home(output), _home(rules)
-    fmt = parse_format(format_) if format_ else _format_from_name(output)
     day = parse_as_of(as_of)
     from hitpath.core.engine import assess
     from hitpath.core.model import Answers
@@ -239,13 +238,14 @@ def check(
             from hitpath.load.output import refuse_foreign
 
             refuse_foreign(output)
+    fmt = report_format(format_, output)  # after the input check: its refusal says more
     ruleset = load_rules(rules)
     given = load_answers(ruleset, answers) if answers else Answers()
     if set_:
         given = apply_sets(ruleset, given, set_)
     if not given.values:
-        sys.stderr.write("hitpath: no answers given, so every route depends on them; pass "
-                         "--answers FILE or --set KEY=VALUE (see 'hitpath questions').\n")
+        sys.stderr.write(f"hitpath: {_no_answers(answers)}, so every route depends on them; "
+                         f"{_give_answers(answers)} (see 'hitpath questions').\n")
     assessment = assess(ruleset, given, day)
     emit_report(assessment, ruleset, fmt, output, plain, full, inputs=(answers, rules))
 
@@ -294,7 +294,7 @@ def plan(
 
         sys.stdout.write(list_trainings(ruleset))
         return
-    fmt = parse_format(format_) if format_ else _format_from_name(output)
+    fmt = report_format(format_, output)
     day = parse_as_of(as_of)
     from hitpath.core.model import Answers
     from hitpath.core.planner import PlanError, check_training, parse_via
@@ -330,8 +330,8 @@ def plan(
         raise typer.Exit(_said(run_plan_ask(ruleset, given, day, plain=plain, save_path=save,
                                             via=via, top=top)))
     if not given.values:
-        sys.stderr.write("hitpath: no answers given, so no plan can be made; pass --answers "
-                         "FILE or --set KEY=VALUE (see 'hitpath questions').\n")
+        sys.stderr.write(f"hitpath: {_no_answers(answers)}, so no plan can be made; "
+                         f"{_give_answers(answers)} (see 'hitpath questions').\n")
     plans = make_plan(ruleset, given, day, goal, via=via, top=top)
     from hitpath.report.plan import render_plans
 
@@ -343,6 +343,42 @@ def plan(
         sys.stderr.write(f"Wrote {output}\n")
     else:
         sys.stdout.write(text)
+
+
+def _no_answers(answers: str | None) -> str:
+    """Why there are no answers: none were given, or the file given holds none."""
+    if not answers:
+        return "no answers given"
+    return f"{'standard input' if answers == '-' else answers} holds no answers"
+
+
+def _give_answers(answers: str | None) -> str:
+    if answers:
+        return "add answers to it, or pass --set KEY=VALUE"
+    return "pass --answers FILE or --set KEY=VALUE"
+
+
+# Endings no report format writes: a report there would be read as something it is not.
+_NOT_REPORTS = (".csv", ".tsv", ".xlsx", ".xls", ".ods", ".yaml", ".yml")
+
+
+def report_format(format_: str | None, output: str | None) -> str:
+    """The report format: ``--format``, else what ``--output``'s ending asks for; a format
+    the ending clearly contradicts (Markdown into ``.csv``, JSON into ``.html``) is refused."""
+    import os
+
+    named = _format_from_name(output)
+    ending = os.path.splitext(output)[1].lower() if output else ""
+    if ending in _NOT_REPORTS:
+        raise HitpathError(f"a report cannot be written as {ending}; end the file name with "
+                           ".txt, .md, .json or .html", file="--output")
+    if not format_:
+        return named
+    fmt = parse_format(format_)
+    if output and fmt != named and (named != "text" or ending == ".txt"):
+        raise HitpathError(f"--format {fmt} does not match the file's ending ({ending} is "
+                           f"{named}); drop --format to follow the ending", file="--output")
+    return fmt
 
 
 def _format_from_name(output: str | None) -> str:
@@ -570,6 +606,21 @@ def recheck(
     raise typer.Exit(run_recheck(paths=[_home(a) for a in answers],
                                  old_rules=_home(old_rules), rules_path=_home(rules),
                                  as_of=parse_as_of(as_of)))
+
+
+def _whole_short_helps(*apps: typer.Typer) -> None:
+    """Each command's line in the group's help is its docstring's first sentence, whole:
+    the CLI framework would cut it at a width that leaves most of it out."""
+    import inspect
+
+    for group in apps:
+        for command in group.registered_commands:
+            if command.short_help is None and command.callback is not None:
+                text = " ".join(inspect.cleandoc(command.callback.__doc__ or "").split())
+                command.short_help = text.split(". ")[0].rstrip(".") + "."
+
+
+_whole_short_helps(app, rules_app)
 
 
 _SINGLE = ("check", "ask", "questions", "sources", "batch", "recheck", "plan")

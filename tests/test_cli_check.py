@@ -245,6 +245,42 @@ def test_no_answers_gets_a_hint(run_hitpath: Run) -> None:
     assert done.returncode == 0 and "no answers given" in done.stderr
 
 
+def test_an_empty_answers_file_is_said_to_hold_none(run_hitpath: Run, tmp_path: Path) -> None:
+    empty = tmp_path / "part.yaml"
+    empty.write_text("")
+    for command in ("check", "plan"):
+        extra = ("--goal", "hit") if command == "plan" else ()
+        done = run_hitpath(command, "--answers", str(empty), *extra)
+        assert done.returncode == 0, done.stderr
+        assert f"{empty} holds no answers" in done.stderr
+        assert "no answers given" not in done.stderr and "pass --answers" not in done.stderr
+
+
+@pytest.mark.parametrize(("fmt", "name"), [
+    ("markdown", "out.csv"), ("json", "out.html"), ("html", "out.md"), ("markdown", "out.txt"),
+    (None, "out.csv"), (None, "out.xlsx")])
+def test_a_format_the_output_name_contradicts_is_refused(
+        run_hitpath: Run, pwp_file: Path, tmp_path: Path, fmt: str | None, name: str) -> None:
+    target = tmp_path / name
+    extra = ("--format", fmt) if fmt else ()
+    done = run_hitpath("check", "--answers", str(pwp_file), "--output", str(target), *extra)
+    assert done.returncode == 2
+    assert len(done.stderr.strip().splitlines()) == 1 and "--output" in done.stderr
+    assert "Traceback" not in done.stderr and not target.exists()
+
+
+@pytest.mark.parametrize(("fmt", "name", "start"), [
+    ("markdown", "out.md", "# "), ("json", "out.report", "{"), ("text", "out.txt", "")])
+def test_a_format_the_output_name_allows_is_written(
+        run_hitpath: Run, pwp_file: Path, tmp_path: Path, fmt: str, name: str,
+        start: str) -> None:
+    target = tmp_path / name
+    done = run_hitpath("check", "--answers", str(pwp_file), "--output", str(target),
+                       "--format", fmt)
+    assert done.returncode == 0, done.stderr
+    assert target.read_text().startswith(start)
+
+
 def test_bare_hitpath_takes_the_questionnaire_options(run_hitpath: Run) -> None:
     done = run_hitpath("--plain", "--as-of", "2025-01-10")
     assert done.returncode == 2 and "needs a terminal" in done.stderr

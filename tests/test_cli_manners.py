@@ -60,6 +60,25 @@ def test_every_command_has_short_help_examples_and_exit_statuses(run_hitpath: Ru
     assert not re.search(r"\{[A-Z]+\}|<(str|int|list\[str\])>", done.stdout), done.stdout
 
 
+@pytest.mark.parametrize("width", ["60", "100"])
+@pytest.mark.parametrize("group", [[], ["rules"]], ids=["hitpath", "rules"])
+def test_group_help_shows_each_commands_short_help_whole(run_hitpath: Run, width: str,
+                                                         group: list[str]) -> None:
+    import inspect
+
+    from hitpath.cli import app, rules_app
+
+    done = run_hitpath(*group, "--help", env={"COLUMNS": width})
+    assert done.returncode == 0, done.stderr
+    listed = done.stdout.split("Commands:")[1].split("\n\n")[0]
+    flat = " ".join(listed.split())
+    for command in (rules_app if group else app).registered_commands:
+        assert command.callback is not None
+        first = " ".join(inspect.cleandoc(command.callback.__doc__ or "").split()).split(". ")[0]
+        assert first.rstrip(".") + "." in flat, (first, listed)
+    assert "..." not in listed
+
+
 def test_options_before_the_command_are_used(run_hitpath: Run) -> None:
     import json
 
