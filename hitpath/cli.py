@@ -256,7 +256,8 @@ def check(
     "hitpath plan --goal dclinpsy --answers me.yaml --via pwp@2027-01",
     "hitpath plan --goal hit --answers me.yaml --format json",
     exits="0 done (also when no plan reaches the goal: the report says what stops it); 2 bad "
-          "input (an unknown goal or training, a --via month that is not an intake), or "
+          "input (an unknown goal or training, a --via month that is not an intake, no answers "
+          "and no terminal to ask them in), or "
           "--output names a file hitpath did not write (add --force); 130 stopped (Ctrl-C)."))
 def plan(
     goal: Annotated[str | None, typer.Option(
@@ -268,8 +269,10 @@ def plan(
     via: Annotated[str | None, typer.Option(
         "--via", metavar="TRAINING[@YYYY-MM]",
         help="Also show the plan through this training (from that intake), and its cost.")] = None,
-    top: Annotated[int, typer.Option("--top", metavar="N", min=1, max=10,
-                                     help="How many plans to show (default 3).")] = 3,
+    top: Annotated[int | None, typer.Option(
+        "--top", metavar="N", min=1, max=10,
+        help="How many plans to show (default 3; when you can already start the goal, only "
+             "it, unless you give N).")] = None,
     as_of: AsOfOpt = None,
     format_: Annotated[str | None, typer.Option(
         "--format", metavar="text|markdown|json|html",
@@ -307,7 +310,8 @@ def plan(
         if via is not None:
             parse_via(ruleset, via)
     except PlanError as exc:
-        raise HitpathError(str(exc), file="--goal" if goal and goal not in ruleset.trainings
+        raise HitpathError(str(exc), file="--goal" if goal and goal.strip().lower()
+                           not in ruleset.trainings
                            else "--via") from None
     if output:
         from hitpath.load.output import check_target
@@ -320,18 +324,22 @@ def plan(
     given = load_answers(ruleset, answers) if answers else Answers()
     if set_:
         given = apply_sets(ruleset, given, set_)
-    if goal is None:
-        if not (sys.stdin.isatty() and sys.stdout.isatty()):
-            raise HitpathError("which goal? pass --goal GOAL",
-                               hint=f"Goals: {', '.join(ruleset.trainings)} "
-                               "(hitpath plan --list shows their titles).")
+    terminal = sys.stdin.isatty() and sys.stdout.isatty()
+    if goal is None and not terminal:
+        raise HitpathError("which goal? pass --goal GOAL",
+                           hint=f"Goals: {', '.join(ruleset.trainings)} "
+                           "(hitpath plan --list shows their titles).")
+    if goal is not None and not given.values and not terminal:
+        # A plan needs answers: without them every route is 'not answered', which is no
+        # report, so this is one message and exit 2, like a missing goal.
+        raise HitpathError(f"{_no_answers(answers)}, so no plan can be made",
+                           hint=f"{_give_answers(answers).capitalize()} (see 'hitpath "
+                           "questions'), or run it in a terminal to be asked.")
+    if goal is None or not given.values:
         from hitpath.ask.plan_session import run_plan_ask
 
         raise typer.Exit(_said(run_plan_ask(ruleset, given, day, plain=plain, save_path=save,
-                                            via=via, top=top)))
-    if not given.values:
-        sys.stderr.write(f"hitpath: {_no_answers(answers)}, so no plan can be made; "
-                         f"{_give_answers(answers)} (see 'hitpath questions').\n")
+                                            via=via, top=top, goal=goal)))
     plans = make_plan(ruleset, given, day, goal, via=via, top=top)
     from hitpath.report.plan import render_plans
 

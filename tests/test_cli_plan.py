@@ -121,3 +121,25 @@ def test_text_from_an_edited_rules_file_is_shown_as_text(run_hitpath: Run,
         assert raw not in done.stdout, fmt
     html = run_hitpath(*ARGS, "--rules", "rules.yaml", "--format", "html").stdout
     assert "&lt;b&gt;psychology&lt;/b&gt;" in html and "Content-Security-Policy" in html
+
+
+def test_goal_in_capitals_is_the_same_goal(run_hitpath: Run) -> None:
+    done = run_hitpath("plan", "--goal", "HIT", "--answers", GRADUATE, "--as-of", "2026-11-30",
+                       "--format", "json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["goal"] == "hit"
+
+
+def test_a_goal_without_answers_is_one_message_and_exit_2(run_hitpath: Run) -> None:
+    done = run_hitpath("plan", "--goal", "hit")
+    assert done.returncode == 2, (done.stdout, done.stderr)
+    assert "no answers given" in done.stderr and done.stdout == ""
+
+
+def test_a_via_plan_that_is_a_listed_plan_is_shown_once(run_hitpath: Run) -> None:
+    done = run_hitpath(*ARGS, "--via", "pwp@2027-01")
+    assert done.returncode == 0, done.stderr
+    assert "That plan is Plan 2 below." in " ".join(done.stdout.split())
+    assert "\nVia:" not in done.stdout and "\nVia " not in done.stdout
+    as_json = json.loads(run_hitpath(*ARGS, "--via", "pwp@2027-01", "--format", "json").stdout)
+    assert as_json["via_same_as_plan"] == 2 and as_json["via"]["steps"]

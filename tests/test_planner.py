@@ -215,7 +215,8 @@ def _check_funding_rule(raw: dict[str, Any], p: Plan, as_of: date) -> None:
        as_of=st.dates(date(2025, 1, 1), date(2027, 12, 31)))
 def test_every_plan_keeps_the_funding_rule_to_the_day(raw: dict[str, Any], goal: str,
                                                       as_of: date) -> None:
-    result = plans_for(raw, goal, as_of=as_of)
+    # Asked with top, so the chains left out by default are held to the rule too.
+    result = plans_for(raw, goal, as_of=as_of, top=3)
     for p in result.plans:
         _check_funding_rule(raw, p, as_of)
         assert p.trainings[-1] == goal
@@ -277,3 +278,46 @@ PERSONAS = [PSYCHOLOGY_GRADUATE, MENTAL_HEALTH_NURSE,
 @pytest.mark.parametrize("goal", sorted(RULES.trainings))
 def test_every_training_is_reachable_for_someone(goal: str) -> None:
     assert any(plans_for(person, goal).plans for person in PERSONAS)
+
+
+QUALIFIED_PWP = {
+    "nation": "england", "professions": ["pwp"], "pwp_employment_months": 30, "degree": "yes",
+    "ksa_portfolio": "in_progress", "previous_nhs_training": "yes",
+    "previous_training_programme": "pwp", "previous_training_started": "2022-09-05",
+    "previous_exam_board": "2023-07-14", "right_to_work": "yes",
+}
+
+
+def test_a_goal_already_open_is_shown_alone_unless_more_are_asked_for() -> None:
+    alone = plans_for(QUALIFIED_PWP, "hit")
+    assert [p.trainings for p in alone.plans] == [("hit",)]
+    assert any("--top N" in n for n in alone.notes)
+    asked = plans_for(QUALIFIED_PWP, "hit", top=3)
+    assert len(asked.plans) == 3 and asked.plans[0] == alone.plans[0]
+    assert not any("--top N" in n for n in asked.notes)
+    # A goal not open today still shows its alternatives (they may build what it needs).
+    assert len(plans_for(PSYCHOLOGY_GRADUATE, "dclinpsy").plans) == 3
+
+
+def test_the_experience_assumption_is_said_only_where_a_plan_rests_on_it() -> None:
+    experience = RULES.experience
+    assert experience is not None
+    assert experience.text not in plans_for(QUALIFIED_PWP, "hit").notes
+    assert experience.text not in plans_for(QUALIFIED_PWP, "hit", top=3).notes
+    assert experience.text in plans_for(PSYCHOLOGY_GRADUATE, "dclinpsy").notes
+
+
+def test_notes_say_which_training_they_are_about_and_no_research_leaks() -> None:
+    result = plans_for(QUALIFIED_PWP, "hit", top=3)
+    shown = [*result.notes, *(u for p in result.plans for u in p.uncertain)]
+    assert [n for n in shown if "start months vary" in n.lower()]
+    assert all("CWP" in n for n in shown if "start months vary" in n.lower())
+    assert not [n for n in shown if "..." in n or "cut off" in n]
+    emhp = [n for n in shown if "EMHP" in n and "probably covered" in n]
+    assert emhp and all("not confirmed" in n for n in emhp)
+
+
+def test_goal_and_via_ids_are_taken_in_any_case() -> None:
+    result = plans_for(PSYCHOLOGY_GRADUATE, "DClinPsy", via="PWP@2027-01")
+    assert result.goal == "dclinpsy" and result.via_training == "pwp"
+    assert result.via is not None and result.plans

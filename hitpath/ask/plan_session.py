@@ -81,8 +81,10 @@ def pick_goal(rules: Rules, prompter: QuestionaryPrompter) -> str:
 
 
 def run_plan_ask(rules: Rules, answers: Answers, as_of: date, *, plain: bool,
-                 save_path: str | None, via: str | None, top: int) -> int:
-    """Bare `hitpath plan` in a terminal; returns the exit status."""
+                 save_path: str | None, via: str | None, top: int | None,
+                 goal: str | None = None) -> int:
+    """Bare `hitpath plan` in a terminal (or with a goal but no answers); returns the exit
+    status."""
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise HitpathError("the questionnaire needs a terminal, and this is not one",
                            hint="Without a terminal, use: hitpath plan --goal GOAL "
@@ -93,6 +95,7 @@ def run_plan_ask(rules: Rules, answers: Answers, as_of: date, *, plain: bool,
 
     prompter = QuestionaryPrompter(plain=plain)
     session = PlanSession(rules, answers, as_of, prompter, plain, save_path, via, top)
+    session.goal = goal
     try:
         return session.run()
     except (KeyboardInterrupt, EOFError):
@@ -106,12 +109,13 @@ class PlanSession(Session):
 
     def __init__(self, rules: Rules, answers: Answers, as_of: date,
                  prompter: QuestionaryPrompter, plain: bool, save_path: str | None,
-                 via: str | None = None, top: int = 3) -> None:
+                 via: str | None = None, top: int | None = None) -> None:
         super().__init__(rules, answers, as_of, prompter, plain, save_path, False)
         self.interview = Interview(rules, answers, as_of, early_stop=False,
                                    only=plan_questions(rules))
         self.via = via
         self.top = top
+        self.goal: str | None = None
 
     def ask_for(self, goal: str) -> None:
         """Ask only what plans to ``goal`` still need."""
@@ -122,7 +126,8 @@ class PlanSession(Session):
         from hitpath.ask.prompts import wrap
 
         print(wrap(INTRO))
-        goal = pick_goal(self.rules, self.prompter)
+        goal = (self.rules.trainings[self.goal.strip().lower()].id if self.goal
+                else pick_goal(self.rules, self.prompter))
         self.ask_for(goal)
         self.review()
         self.autosave()

@@ -102,6 +102,7 @@ class Planner:
         self.schedules: dict[tuple[tuple[str, date | None], ...], _Step | _Blocked] = {}
         self.entry_memo: dict[tuple[Any, ...], tuple[bool | None, str | None]] = {}
         self.plans_made: dict[tuple[tuple[str, date], ...], Plan] = {}
+        self.histories: dict[tuple[Any, ...], tuple[_Step, ...]] = {}
         requirement = rules.funding.requirement
         self.gap_months = requirement.plus_years * 12 + requirement.plus_months
         self.gap_words = (f"{requirement.plus_years} years" if not requirement.plus_months
@@ -141,15 +142,15 @@ class Planner:
     # Answers as they will stand on a day --------------------------------------------------
 
     def project(self, history: tuple[_Step, ...], day: date,
-                counted: bool = True) -> dict[str, Any]:
+                counted: bool = True, grow: bool = True) -> dict[str, Any]:
         """The answers as they will stand on ``day`` after ``history``: experience grown, the
         qualifications gained, and the latest funded training as the earlier one. With
         ``counted``, the experience answer also takes the other answers that count towards it
         (not for trainings entered by the checked routes, which read each answer as check
-        does)."""
+        does). Without ``grow``, experience stays as answered."""
         rules = self.rules
         values = dict(self.values)
-        elapsed = months_between(self.as_of, day)
+        elapsed = months_between(self.as_of, day) if grow else 0
         for qid in self.months_questions:
             raw = values.get(qid)
             if isinstance(raw, int) and not isinstance(raw, bool):
@@ -528,7 +529,21 @@ class Planner:
         made = self.plans_made.get(key)
         if made is None:
             made = self.plans_made[key] = self._to_plan(history)
+            self.histories[key] = history
         return made
+
+    def rests_on_experience(self, p: Plan) -> bool:
+        """Whether some training in ``p`` is entered only because experience grows from now
+        to its start (the plan assumes the person keeps working in mental health)."""
+        key = tuple((s.training, s.start) for s in p.steps if s.kind == "training")
+        history = self.histories.get(key, ())
+        for i, done in enumerate(history):
+            t, before = done.training, history[:i]
+            flat = self.entry(t, self.project(before, done.start, not t.routes, grow=False),
+                              done.start)
+            if flat[0] is not True and self.entry_on(before, t, done.start)[0] is True:
+                return True
+        return False
 
     def _to_plan(self, history: tuple[_Step, ...]) -> Plan:
         steps: list[PlanStep] = []
@@ -562,8 +577,8 @@ class Planner:
                     f"The {t.short_title} exam board is an estimate: {t.lag_from} to "
                     f"{t.lag_to} months after teaching ends; ask the course for its date.")
             if t.rule_cover != "yes" and done.reach is not RuleReach.DOES_NOT_APPLY:
-                uncertain.append(f"We can't confirm the funding rule covers {t.short_title}: "
-                                 f"{t.rule.text} Plans apply it to be safe.")
+                uncertain.append(f"{t.rule.text} Plans apply the rule to {t.short_title} "
+                                 "to be safe.")
         goal = history[-1]
         qualified = goal.board_from
         band_months = 0
@@ -616,44 +631,54 @@ def funding_from_or(day: date | None) -> date:
 def parse_via(rules: Rules, text: str) -> tuple[str, date | None]:
     """``TRAINING`` or ``TRAINING@YYYY-MM`` -> (training id, first day of that month)."""
     name, _, month = text.partition("@")
-    check_training(rules, name.strip())
+    t = check_training(rules, name)
     if not month:
-        return name.strip(), None
+        return t.id, None
     parts = month.strip().split("-")
     if (len(parts) != 2 or not all(p.isdigit() for p in parts) or len(parts[0]) != 4
             or len(parts[1]) != 2 or not 1 <= int(parts[1]) <= 12):
         raise PlanError(f"'{month}' is not a month; expected TRAINING@YYYY-MM, "
                         "for example pwp@2027-01")
     start = date(int(parts[0]), int(parts[1]), 1)
-    t = rules.trainings[name.strip()]
     months = sorted(i.month for i in t.calendar.intakes)
     if start.month not in months:
         names = ", ".join(MONTHS[m - 1] for m in months)
         raise PlanError(f"{t.short_title} has no intake in {MONTHS[start.month - 1]}; its "
                         f"intakes are in {names}")
-    return name.strip(), start
+    return t.id, start
 
 
 def check_training(rules: Rules, name: str) -> Programme:
-    """The training with this id, or a PlanError naming the ids (with a did-you-mean)."""
-    found = rules.trainings.get(name)
+    """The training with this id (in any case: ids are lowercase), or a PlanError naming the
+    ids (with a did-you-mean)."""
+    found = rules.trainings.get(name.strip().lower())
     if found is not None:
         return found
     from difflib import get_close_matches
 
-    close = get_close_matches(name, list(rules.trainings), n=1, cutoff=0.5)
+    close = get_close_matches(name.strip().lower(), list(rules.trainings), n=1, cutoff=0.5)
     hint = f" Did you mean '{close[0]}'?" if close else ""
     raise PlanError(f"no training '{name}'.{hint} Trainings: {', '.join(rules.trainings)}")
 
 
+DEFAULT_TOP = 3
+"""How many plans are shown when ``top`` is not asked for."""
+
+
 def plan(rules: Rules, answers: Answers, as_of: date, goal: str, *, via: str | None = None,
-         top: int = 3) -> Plans:
+         top: int | None = None) -> Plans:
     """The plans that reach ``goal`` from these answers, best first (earliest qualified; then
     fewer trainings; then more months on a higher band), with the ``via`` plan beside them.
 
+    When ``top`` is not given, at most DEFAULT_TOP plans; and when the goal's entry already
+    holds on ``as_of``, only the plans of the goal alone: the others only add trainings before
+    a goal the person can already start, so they only come later.
     ``via`` is ``TRAINING`` or ``TRAINING@YYYY-MM`` (a PlanError when either is unknown).
     """
+    asked = top is not None
+    top = top if top is not None else DEFAULT_TOP
     target = check_training(rules, goal)
+    goal = target.id
     via_id, via_start = parse_via(rules, via) if via else (None, None)
     planner = Planner(rules, answers, as_of)
     found: list[Plan] = []
@@ -666,6 +691,11 @@ def plan(rules: Rules, answers: Answers, as_of: date, goal: str, *, via: str | N
         found.sort(key=_order)
         if len(found) >= top:
             bound = found[top - 1].qualified
+    left_out = 0
+    if not asked and planner.entry_on((), target, as_of)[0] is True:
+        direct = [p for p in found if p.trainings == (target.id,)]
+        left_out = len(found) - len(direct)
+        found = direct
     best = found[:top]
     plans = tuple(p._replace(delay_months=months_between(best[0].qualified, p.qualified))
                   for p in best)
@@ -675,7 +705,12 @@ def plan(rules: Rules, answers: Answers, as_of: date, goal: str, *, via: str | N
         via_plan, via_text = _via(planner, target, via_id, via_start, plans)
     blocked = () if plans else tuple(planner.blocked(target))
     used = {goal} | {t for p in (*plans, *((via_plan,) if via_plan else ())) for t in p.trainings}
-    notes = _notes(rules, target, used)
+    notes = _notes(rules, target, used, any(
+        planner.rests_on_experience(p) for p in (*plans, *((via_plan,) if via_plan else ()))))
+    if left_out:
+        notes = (f"You can already apply for {target.short_title}, so plans that add other "
+                 "trainings before it are left out: they would only qualify you later. "
+                 "Ask for them with --top N.", *notes)
     sources = _sources(rules, used)
     return Plans(as_of, goal, target.title, plans, via_plan, via_id, via_text, blocked,
                  notes, sources, rules.meta.rules_version)
@@ -723,7 +758,8 @@ def _via(planner: Planner, goal: Programme, via_id: str, via_start: date | None,
     return chosen, text
 
 
-def _notes(rules: Rules, goal: Programme, used: set[str]) -> tuple[str, ...]:
+def _notes(rules: Rules, goal: Programme, used: set[str],
+           experience_grows: bool) -> tuple[str, ...]:
     notes = ["Every date is the earliest possible if you are accepted at the first try; "
              "whether you will be accepted is something no plan can know."]
     notes.append(goal.competition.text if goal.competition else
@@ -742,7 +778,9 @@ def _notes(rules: Rules, goal: Programme, used: set[str]) -> tuple[str, ...]:
             notes += [n.text for n in t.notes if n.text not in notes]
     if rules.between is not None:
         notes.append(rules.between.text)
-    if rules.experience is not None:
+    # The experience assumption is said only where a plan rests on it: a training entered
+    # only thanks to experience still to gain.
+    if rules.experience is not None and experience_grows:
         notes.append(rules.experience.text)
     return tuple(notes)
 

@@ -44,9 +44,26 @@ def _letters(plans: list[Plan], rules: Rules) -> dict[str, str]:
     return letters
 
 
+def via_same_as(plans: Plans) -> int | None:
+    """The number of the listed plan the ``--via`` plan is (its cost aside), if any."""
+    if plans.via is None:
+        return None
+    via = plans.via._replace(delay_months=0)
+    return next((i for i, p in enumerate(plans.plans, 1)
+                 if p._replace(delay_months=0) == via), None)
+
+
+def _via_text(plans: Plans) -> str | None:
+    same = via_same_as(plans)
+    if plans.via_text and same is not None:
+        return f"{plans.via_text} That plan is Plan {same} below."
+    return plans.via_text
+
+
 def _all(plans: Plans) -> list[tuple[str, Plan]]:
+    """The plans to show: the listed ones, then the via plan unless it is one of them."""
     shown = [(f"Plan {i}", p) for i, p in enumerate(plans.plans, 1)]
-    if plans.via is not None:
+    if plans.via is not None and via_same_as(plans) is None:
         shown.append(("Via", plans.via))
     return shown
 
@@ -171,7 +188,7 @@ def render_text(plans: Plans, rules: Rules) -> str:
         out += rows + [""]
     body: list[str] = []
     if plans.via_text:
-        body += [plans.via_text, ""]
+        body += [_via_text(plans) or "", ""]
     for name, p in _all(plans):
         body.append(_headline(name, p, rules))
         for step in p.steps:
@@ -205,7 +222,7 @@ def render_markdown(plans: Plans, rules: Rules) -> str:
     if rows:
         out += ["```text", *(visible(row).replace("`", "'") for row in rows), "```", ""]
     if plans.via_text:
-        out += [_md(plans.via_text), ""]
+        out += [_md(_via_text(plans) or ""), ""]
     for name, p in _all(plans):
         out += [f"## {_md(_headline(name, p, rules))}", ""]
         for step in p.steps:
@@ -266,7 +283,7 @@ def render_html(plans: Plans, rules: Rules) -> str:
             body.append("</span></div>")
         body.append("</div>")
     if plans.via_text:
-        body.append(inset(f"<p>{e(plans.via_text)}</p>"))
+        body.append(inset(f"<p>{e(_via_text(plans) or '')}</p>"))
     for name, p in shown:
         body.append(f"<h2>{e(_headline(name, p, rules))}</h2><ol>")
         for step in p.steps:
@@ -332,6 +349,7 @@ def to_json(plans: Plans, rules: Rules) -> dict[str, Any]:
         "plans": [_plan_json(p) for p in plans.plans],
         "via": _plan_json(plans.via) if plans.via else None,
         "via_training": plans.via_training, "via_text": plans.via_text,
+        "via_same_as_plan": via_same_as(plans),
         "blocked": list(plans.blocked), "notes": list(plans.notes),
         "sources": [{"id": sid, "title": rules.sources[sid].title,
                      "url": rules.sources[sid].url} for sid in plans.sources],
