@@ -344,7 +344,11 @@ def test_bare_plan_asks_the_goal_then_ctrl_c_offers_to_save(
     expect(child, "funding rule applied to the day")
     expect(child, "Which profession's training do you want to reach?")
     key(child, DOWN * 2 + ENTER)
+    # The opening fits the goal (the rules' words for it), not HIT's service.
     expect(child, "Where do you want to work?")
+    opening = " ".join((child.before or "").split())
+    assert "The clinical psychology doctorate" in opening and "Plans here are for" in opening
+    assert "Talking Therapies" not in opening
     key(child, ENTER)
     expect(child, "Which of these professional qualifications")
     key(child, CTRL_C)

@@ -75,3 +75,14 @@ def test_training_error_names_line_key_and_fix(tmp_path: Path, name: str, old: s
     assert f"{path}:" in text and caught.value.line, text
     assert key in text, text
     assert hint in text, text
+
+
+def test_every_training_opens_a_plan_in_its_own_words() -> None:
+    """A plan to any goal opens with what that training is, not with another's service."""
+    rules = load_rules()
+    for tid, training in rules.trainings.items():
+        assert training.opening is not None and training.opening.sources, tid
+        if tid != "hit":
+            assert "Talking Therapies" not in training.opening.text or tid == "pwp", tid
+    nation = rules.question_by_id["nation"]
+    assert nation.plan_help and "Talking Therapies" not in nation.plan_help

@@ -118,7 +118,11 @@ class PlanSession(Session):
         self.goal: str | None = None
 
     def ask_for(self, goal: str) -> None:
-        """Ask only what plans to ``goal`` still need."""
+        """Say what the goal is (from the rules), then ask only what plans to it still need."""
+        opening = self.rules.trainings[goal].opening
+        if opening is not None:
+            self.prompter.notice(opening.text)
+        self.prompter.planning = True
         self.interview.only = plan_questions(self.rules, goal)
         self.interview.run(self.prompter)
 

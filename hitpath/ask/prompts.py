@@ -35,6 +35,7 @@ class QuestionaryPrompter:
         self.q = questionary
         self.plain = plain
         self.output = output
+        self.planning = False  # a plan is asking: questions show their plan_help if any
         self.style = None if plain else questionary.Style([("qmark", "bold"), ("question", "bold")])
 
     def _print(self, text: str) -> None:
@@ -49,8 +50,9 @@ class QuestionaryPrompter:
         """Ask one question; returns the answer, None (left empty) or BACK."""
         self._print("")
         self._print(str(progress))
-        if question.help:
-            self._print(question.help)
+        shown = (question.plan_help or question.help) if self.planning else question.help
+        if shown:
+            self._print(shown)
         if question.type == "choice":
             return self._choice(question, default, can_go_back)
         if question.type == "multi":

@@ -145,6 +145,7 @@ class Question(NamedTuple):
     min: int | None = None
     max: int | None = None
     plan_only: bool = False
+    plan_help: str | None = None
 
     @property
     def values(self) -> tuple[str, ...]:
@@ -405,6 +406,7 @@ class Programme(NamedTuple):
     assumes: tuple[Assumed, ...] = ()
     competition: Sourced | None = None
     notes: tuple[Sourced, ...] = ()
+    opening: Sourced | None = None
 
 
 class ExperienceRole(NamedTuple):

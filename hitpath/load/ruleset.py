@@ -190,6 +190,7 @@ def _build(data: dict[str, Any], origin: str) -> Rules:
                 month_only_allowed=q.get("month_only_allowed", True), unit=q.get("unit"),
                 min=q.get("min"),
                 max=q.get("max"), plan_only=q.get("plan_only", False),
+                plan_help=q.get("plan_help"),
             )
             for q in data["questions"]
         ),
@@ -358,4 +359,5 @@ def _programme(tid: str, data: dict[str, Any], terms: dict[str, Any]) -> Program
                       for a in data.get("plan_assumes", [])),
         competition=_sourced(data.get("competition")),
         notes=tuple(Sourced(n["text"], _t(n["sources"])) for n in data.get("notes", [])),
+        opening=_sourced(data.get("opening")),
     )

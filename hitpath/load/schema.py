@@ -218,6 +218,9 @@ class Question(_Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     text: str
     help: str | None = None
+    plan_help: str | None = Field(
+        default=None, description="The help shown when a plan asks it, where 'help' is about "
+        "HIT alone.")
     fact: str = Field(description="How an explanation names this answer, e.g. 'your exam board'.")
     type: Literal["choice", "multi", "number", "date"]
     choices: list[Choice] = Field(default_factory=list)
@@ -662,6 +665,9 @@ class TrainingSpec(_Strict):
     qualifies_as: QualifiesAs | None = None
     plan_assumes: list[PlanAssumes] = Field(default_factory=list)
     competition: Sourced | None = None
+    opening: Sourced | None = Field(
+        default=None, description="What a plan to this goal says first: what the training is "
+        "and where the tool's answer holds.")
     notes: list[Sourced] = Field(default_factory=list)
     sources: list[str] = Field(min_length=1)
 

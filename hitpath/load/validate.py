@@ -316,7 +316,7 @@ class _Checker:
                 raise self.fail((*base, "entry"), "two entry routes share an id")
             for key in ("length_months", "bands", "nhs_funded", "funding_rule",
                         "application_window", "exam_board_lag_months", "apply_via",
-                        "competition"):
+                        "competition", "opening"):
                 if key in training:
                     self.sources(training[key]["sources"], (*base, key, "sources"))
             for i, intake in enumerate(training["intakes"]):

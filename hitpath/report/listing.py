@@ -119,6 +119,8 @@ def source_uses(rules: Rules) -> dict[str, list[str]]:
             add(assumed.sources, f"training {t.id}: assumed")
         if t.competition:
             add(t.competition.sources, f"training {t.id}: competition")
+        if t.opening:
+            add(t.opening.sources, f"training {t.id}: opening")
         for note in t.notes:
             add(note.sources, f"training {t.id}: notes")
     for role in rules.experience_roles:
