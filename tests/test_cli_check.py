@@ -245,6 +245,32 @@ def test_no_answers_gets_a_hint(run_hitpath: Run) -> None:
     assert done.returncode == 0 and "no answers given" in done.stderr
 
 
+@pytest.mark.parametrize(("typed", "read"), [
+    ("05/09/2022", "2022-09-05"), ("5.9.2022", "2022-09-05"), ("2022/09/05", "2022-09-05"),
+    ("09/2022", "2022-09")])
+def test_set_reads_dates_as_batch_does(run_hitpath: Run, typed: str, read: str) -> None:
+    done = run_hitpath("check", "--set", "nation=england", "--set", "professions=pwp",
+                       "--set", "previous_nhs_training=yes",
+                       "--set", "previous_training_programme=pwp",
+                       "--set", f"previous_training_started={typed}",
+                       "--as-of", "2025-01-10", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["answers"]["previous_training_started"] == read
+
+
+@pytest.mark.parametrize(("typed", "reason"), [
+    ("01/09/22", "is ambiguous"), ("31/02/2024", "is not a real date"),
+    ("09/31/2024", "has no month 31")])
+def test_set_refuses_an_ambiguous_or_impossible_date_in_one_line(
+        run_hitpath: Run, typed: str, reason: str) -> None:
+    done = run_hitpath("check", "--set", "nation=england", "--set", "professions=pwp",
+                       "--set", "previous_nhs_training=yes",
+                       "--set", "previous_training_programme=pwp",
+                       "--set", f"previous_training_started={typed}")
+    assert done.returncode == 2
+    assert reason in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
 def test_an_empty_answers_file_is_said_to_hold_none(run_hitpath: Run, tmp_path: Path) -> None:
     empty = tmp_path / "part.yaml"
     empty.write_text("")

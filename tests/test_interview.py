@@ -199,3 +199,31 @@ def test_change_after_ask_all_asks_only_what_the_change_brings(rules: Rules) -> 
     script = Script([("pay_area", "inner_london")])
     interview.change(script, rules.question_by_id["pay_area"])
     assert not script.steps and answers.values["pay_area"] == "inner_london"
+
+
+def test_a_resumed_run_goes_back_into_the_files_answers(rules: Rules) -> None:
+    answers = Answers({"nation": "england", "professions": ("pwp",),
+                       "pwp_employment_months": 30})
+    script = Script([("degree", BACK), ("pwp_employment_months", 12), ("degree", "yes")]
+                    + PWP_PATH[4:])
+    Interview(rules, answers, AS_OF).run(script)
+    assert not script.steps
+    assert answers.values["pwp_employment_months"] == 12
+    # Offered on the first question shown, and on the file's answer gone back to (the one
+    # before it is in the file too).
+    assert script.asked[0][0] == "degree" and script.asked[0][3] is True
+    assert script.asked[1][:2] == ("pwp_employment_months", 30) and script.asked[1][3] is True
+
+
+def test_a_fresh_run_offers_no_back_on_the_first_question(rules: Rules) -> None:
+    script = Script(PWP_PATH)
+    Interview(rules, Answers(), AS_OF).run(script)
+    assert script.asked[0][3] is False
+
+
+def test_the_review_shows_a_month_as_the_month_given(rules: Rules) -> None:
+    from hitpath.ask.prompts import answer_text
+
+    question = rules.question_by_id["previous_training_started"]
+    assert answer_text(question, date(2022, 9, 30), month_only=True) == "September 2022"
+    assert answer_text(question, date(2022, 9, 30)) == "30 September 2022"

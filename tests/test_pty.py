@@ -359,3 +359,62 @@ def test_bare_plan_asks_the_goal_then_ctrl_c_offers_to_save(
     child.close()
     assert child.exitstatus == 130
     assert "nation: england" in (tmp_path / "mine.yaml").read_text()
+
+
+def test_uk_dates_at_the_prompt_and_a_refused_date_is_cleared(
+        tmp_path: Path, children: list[pexpect.spawn]) -> None:
+    child = spawn(tmp_path)
+    children.append(child)
+    up_to_degree(child)
+    key(child, ENTER)  # yes, a degree
+    expect(child, "How far along is your KSA")
+    key(child, DOWN + ENTER)
+    expect(child, "ever started an NHS-funded psychological professions training")
+    key(child, DOWN + ENTER)
+    expect(child, "Which training was it?")
+    key(child, ENTER)
+    expect(child, "On what date did that training start?")
+    key(child, "01/09/20222" + ENTER)
+    expect(child, "is not a date")
+    # The refused text is gone: what is typed next is the whole reply, not added to it.
+    key(child, "09/2022" + ENTER)
+    expect(child, "qualifying exam board")
+    key(child, "14/07/2023" + ENTER)
+    expect(child, "on what date does its teaching start?")
+    key(child, ENTER)
+    expect(child, "Which therapy would you like to train in?")
+    key(child, ENTER)
+    expect(child, "right to work")
+    key(child, ENTER)
+    expect(child, "Where in England would you work?")
+    key(child, DOWN * 3 + ENTER)
+    expect(child, "Check your answers:")
+    # A month is shown as the month given, not as the day it is read as.
+    expect(child, "The start date of your earlier training: September 2022")
+    expect(child, "The exam board date: 14 July 2023")
+    expect(child, "What next?")
+    key(child, ENTER)
+    expect(child, "Not yet: NHS-funded training from 14 July 2025 by the PWP route.")
+    quit_from_results(child)
+    assert child.exitstatus == 0
+
+
+def test_resuming_says_what_was_loaded_and_can_go_back_into_it(
+        tmp_path: Path, children: list[pexpect.spawn]) -> None:
+    (tmp_path / "part.yaml").write_text(
+        "nation: england\nprofessions: [pwp]\npwp_employment_months: 30\n")
+    child = spawn(tmp_path, "--answers", "part.yaml")
+    children.append(child)
+    expect(child, "Loaded 3 earlier answers from part.yaml")
+    expect(child, "Do you have a degree")
+    expect(child, "Back")
+    key(child, DOWN * 3 + ENTER)  # Back, into the file's answers
+    expect(child, "How many months have you worked continuously as a qualified PWP?")
+    key(child, "\x15" + "12" + ENTER)
+    expect(child, "Do you have a degree")
+    rest_of_pwp_path(child)
+    expect(child, "Months as a qualified PWP: 12 months")
+    expect(child, "What next?")
+    key(child, ENTER)
+    quit_from_results(child)
+    assert child.exitstatus == 0

@@ -242,11 +242,30 @@ class Interview:
         self.visited = [v for v in self.visited if v not in dropped]
         return dropped
 
-    def back(self) -> bool:
-        """Step back to the previous question; False when there is none."""
-        if not self.visited:
+    def earlier(self, current: Question) -> str | None:
+        """The answered question just before ``current`` on the path, when this run has
+        asked nothing yet (a resumed questionnaire goes back into the file's answers)."""
+        order = [q.id for q in self.rules.questions]
+        for question in reversed(self.rules.questions[:order.index(current.id)]):
+            if (question.id in self.answers.values and question.id in self.only
+                    and reached(self.rules, question, self.answers) is True):
+                return question.id
+        return None
+
+    def can_go_back(self, current: Question) -> bool:
+        """Whether 'back' has somewhere to go from ``current``."""
+        return bool(self.visited) or self.earlier(current) is not None
+
+    def back(self, current: Question | None = None) -> bool:
+        """Step back to the previous question (this run's, else the answer before
+        ``current``); False when there is none."""
+        if self.visited:
+            self.pending_back = self.visited.pop()
+            return True
+        earlier = self.earlier(current) if current is not None else None
+        if earlier is None:
             return False
-        self.pending_back = self.visited.pop()
+        self.pending_back = earlier
         return True
 
     def run(self, prompter: Prompter) -> Answers:
@@ -257,9 +276,9 @@ class Interview:
                 break
             progress = self.progress(question)
             reply = prompter.ask(question, self.answers.values.get(question.id), progress,
-                                 can_go_back=bool(self.visited))
+                                 can_go_back=self.can_go_back(question))
             if isinstance(reply, _Back):
-                if self.back():
+                if self.back(question):
                     self.redo.append(question.id)
                 else:
                     self.pending_back = question.id

@@ -182,7 +182,7 @@ class QuestionaryPrompter:
     def _typed(self, question: Question, default: AnswerValue | None,
                can_go_back: bool) -> Any:
         if question.type == "date":
-            hint = "a date YYYY-MM-DD, e.g. 2023-07-14"
+            hint = "a date YYYY-MM-DD or DD/MM/YYYY, e.g. 2023-07-14"
         else:
             hint = f"a whole number of {question.unit or 'units'}"
         extras = []
@@ -219,7 +219,8 @@ class QuestionaryPrompter:
             return True
 
         reply = self.q.text(wrap(f"{question.text} {instruction}", 2), default=shown,
-                            validate=valid,
+                            validate=valid, validate_while_typing=False,
+                            key_bindings=_cleared_when_refused(),
                             qmark="" if self.plain else "?", style=self.style).unsafe_ask()
         return parse(reply)
 
@@ -245,8 +246,36 @@ class QuestionaryPrompter:
                                    style=self.style).unsafe_ask())
 
 
-def answer_text(question: Question, value: AnswerValue | None) -> str:
-    """An answer for the review list."""
+def _cleared_when_refused() -> Any:
+    """Enter on a refused reply shows why (the message quotes the reply) and empties the
+    field, so the retry is not typed onto the end of the refused text."""
+    from prompt_toolkit.buffer import ValidationState
+    from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
+
+    keys = KeyBindings()
+
+    @keys.add("enter")
+    def _enter(event: KeyPressEvent) -> None:
+        buffer = event.current_buffer
+        if buffer.validate(set_cursor=True):
+            buffer.validate_and_handle()
+            return
+        refusal = buffer.validation_error
+        buffer.text = ""  # this also clears the message, so it is put back
+        buffer.validation_error = refusal
+        buffer.validation_state = ValidationState.INVALID
+
+    return keys
+
+
+def answer_text(question: Question, value: AnswerValue | None,
+                month_only: bool = False) -> str:
+    """An answer for the review list; a date given as a month is shown as that month
+    ("September 2022"), as the person gave it, not as the day it is read as."""
+    if month_only and isinstance(value, date):
+        from hitpath.core.dates import MONTHS
+
+        return f"{MONTHS[value.month - 1]} {value.year}"
     return describe_answer(question, value)
 
 

@@ -53,7 +53,7 @@ def run_ask(*, answers_path: str | None, save_path: str | None, as_of: date,
     plain = plain_wanted(plain)
     rules = load_rules(rules_path)
     answers = load_answers(rules, answers_path) if answers_path else Answers()
-    prune(rules, answers)
+    dropped = prune(rules, answers)
     if save_path:
         # Fail now, not after twenty questions, if the answers could not be saved there: a
         # folder, a missing or read-only folder, a FIFO, or the rules. (Saving back into the
@@ -66,6 +66,8 @@ def run_ask(*, answers_path: str | None, save_path: str | None, as_of: date,
     from hitpath.ask.prompts import wrap
 
     print(wrap(INTRO))
+    if answers_path:
+        print(wrap(resumed(answers_path, len(answers.values), len(dropped), ask_all)))
     session = Session(rules, answers, as_of, prompter, plain, save_path, ask_all,
                       answers_path=answers_path)
     try:
@@ -73,6 +75,19 @@ def run_ask(*, answers_path: str | None, save_path: str | None, as_of: date,
         return session.run()
     except (KeyboardInterrupt, EOFError):  # Ctrl-C, or Ctrl-D at a prompt
         return session.interrupted()
+
+
+def resumed(path: str, count: int, dropped: int, ask_all: bool) -> str:
+    """The line that says a questionnaire carries on from earlier answers in ``path``."""
+    source = "standard input" if path == "-" else path
+    if not count:
+        return f"{source} holds no answers yet, so every question is asked."
+    text = f"Loaded {count} earlier answer{'s' if count != 1 else ''} from {source}"
+    if dropped:
+        text += f" ({dropped} more no longer apply and were left out)"
+    if ask_all:
+        return text + "; every question is asked, with them as the defaults."
+    return text + "; only the rest are asked, and you can go back to them."
 
 
 def resume_command(path: str, command: str = "ask") -> str:
@@ -170,7 +185,8 @@ class Session:
             for number, question in enumerate(shown, 1):
                 from hitpath.ask.prompts import answer_text
 
-                text = answer_text(question, self.answers.values[question.id])
+                text = answer_text(question, self.answers.values[question.id],
+                                   question.id in self.answers.month_only)
                 print(f"  {number}. {question.fact[0].upper() + question.fact[1:]}: {text}")
             if not shown:
                 print("  (no answers)")

@@ -16,7 +16,6 @@ import itertools
 import json
 import operator
 import os
-import re
 import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -26,6 +25,7 @@ from typing import IO, TYPE_CHECKING, Any
 from hitpath.core.errors import HitpathError, did_you_mean
 from hitpath.core.model import Question, Rules
 from hitpath.core.untrusted import echo, for_terminal
+from hitpath.load.answers import uk_date
 from hitpath.load.output import (
     FORMULA_STARTS,
     STDIO,
@@ -156,9 +156,6 @@ def _cell_value(question: Question, cell: str) -> Any:
 # case ('England', 'Not sure', 'None'), and UK dates, day first (31/01/2024). Each distinct
 # cell is read once per column (cached), so this costs nothing per row.
 
-_DAY_FIRST = re.compile(r"([0-9]{1,2})[/.]([0-9]{1,2})[/.]([0-9]{2,4})")
-_MONTH_YEAR = re.compile(r"([0-9]{1,2})[/.]([0-9]{4})")
-_YEAR_FIRST = re.compile(r"([0-9]{4})/([0-9]{1,2})/([0-9]{1,2})")
 _NOT_SURE = "not sure"
 
 
@@ -207,41 +204,8 @@ def spreadsheet_answer(question: Question, raw: Any) -> Any:
         if _norm(raw) == _NOT_SURE:
             return "not_sure"
         if question.type == "date":
-            return _uk_date(raw.strip())
+            return uk_date(raw.strip())
     return raw
-
-
-def _uk_date(text: str) -> str:
-    """A day-first date (31/01/2024, 31.01.2024) or month (01/2024) as YYYY-MM-DD or YYYY-MM;
-    anything else is left for the ISO reader."""
-    import calendar
-
-    from hitpath.core.dates import MONTHS
-
-    found = _DAY_FIRST.fullmatch(text)
-    if found:
-        day, month, year = (int(g) for g in found.groups())
-        if len(found.group(3)) != 4:
-            raise ValueError(f"'{text}' is ambiguous: write the year in full, day first, "
-                             "for example 31/01/2024")
-        if not 1 <= month <= 12:
-            raise ValueError(f"'{text}' has no month {month}; dates with / are read day first "
-                             "(DD/MM/YYYY): was the file saved month first?")
-        last = calendar.monthrange(year, month)[1]
-        if not 1 <= day <= last:
-            raise ValueError(f"'{text}' is not a real date: {MONTHS[month - 1]} {year} has "
-                             f"{last} days (dates with / are read day first, DD/MM/YYYY)")
-        return f"{year:04d}-{month:02d}-{day:02d}"
-    found = _MONTH_YEAR.fullmatch(text)
-    if found:
-        month, year = int(found.group(1)), int(found.group(2))
-        if not 1 <= month <= 12:
-            raise ValueError(f"'{text}' has no month {month}; expected MM/YYYY")
-        return f"{year:04d}-{month:02d}"
-    found = _YEAR_FIRST.fullmatch(text)
-    if found:
-        return f"{int(found.group(1)):04d}-{int(found.group(2)):02d}-{int(found.group(3)):02d}"
-    return text
 
 
 # The run ----------------------------------------------------------------------------------

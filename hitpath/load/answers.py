@@ -6,14 +6,56 @@ questionnaire accept and refuse exactly the same values.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
-from hitpath.core.dates import parse_iso
+from hitpath.core.dates import MONTHS, parse_iso
 from hitpath.core.errors import HitpathError, did_you_mean
 from hitpath.core.model import UNSURE, Answers, AnswerValue, Question, Rules
 from hitpath.core.untrusted import echo
 from hitpath.load.strict import LineMap, line_of
+
+# Dates as people write them in the UK, day first: 31/01/2024 or 31.01.2024, 01/2024 for a
+# month; 2024/01/31 is year first. Files, --set, the questionnaire and spreadsheets all read
+# dates through uk_date, so each accepts exactly what the others do.
+_DAY_FIRST = re.compile(r"([0-9]{1,2})[/.]([0-9]{1,2})[/.]([0-9]{2,4})")
+_MONTH_YEAR = re.compile(r"([0-9]{1,2})[/.]([0-9]{4})")
+_YEAR_FIRST = re.compile(r"([0-9]{4})/([0-9]{1,2})/([0-9]{1,2})")
+_ISO = re.compile(r"[0-9]{4}-[0-9]{2}(-[0-9]{2})?")
+DATE_FORMS = "YYYY-MM-DD or DD/MM/YYYY"
+
+
+def uk_date(text: str) -> str:
+    """A day-first date (31/01/2024, 31.01.2024), a month (01/2024) or a year-first one
+    (2024/01/31) as YYYY-MM-DD or YYYY-MM; anything else is returned as it is, for the ISO
+    reader. Raises ValueError, in one line, for an ambiguous or impossible date."""
+    import calendar
+
+    found = _DAY_FIRST.fullmatch(text)
+    if found:
+        day, month, year = (int(g) for g in found.groups())
+        if len(found.group(3)) != 4:
+            raise ValueError(f"{echo(text)} is ambiguous: write the year in full, day first, "
+                             "for example 31/01/2024")
+        if not 1 <= month <= 12:
+            raise ValueError(f"{echo(text)} has no month {month}; dates with / are read day "
+                             "first (DD/MM/YYYY): was it written month first?")
+        last = calendar.monthrange(year, month)[1]
+        if not 1 <= day <= last:
+            raise ValueError(f"{echo(text)} is not a real date: {MONTHS[month - 1]} {year} has "
+                             f"{last} days (dates with / are read day first, DD/MM/YYYY)")
+        return f"{year:04d}-{month:02d}-{day:02d}"
+    found = _MONTH_YEAR.fullmatch(text)
+    if found:
+        month, year = int(found.group(1)), int(found.group(2))
+        if not 1 <= month <= 12:
+            raise ValueError(f"{echo(text)} has no month {month}; expected MM/YYYY")
+        return f"{year:04d}-{month:02d}"
+    found = _YEAR_FIRST.fullmatch(text)
+    if found:
+        return f"{int(found.group(1)):04d}-{int(found.group(2)):02d}-{int(found.group(3)):02d}"
+    return text
 
 
 def coerce(question: Question, raw: Any) -> tuple[AnswerValue, bool]:
@@ -76,11 +118,16 @@ def coerce(question: Question, raw: Any) -> tuple[AnswerValue, bool]:
         if isinstance(raw, date):
             return raw, False
         if not isinstance(raw, str):
-            raise ValueError(f"expected a date written YYYY-MM-DD, got {echo(raw)}")
-        day, month_only = parse_iso(raw)
+            raise ValueError(f"expected a date written {DATE_FORMS}, got {echo(raw)}")
+        text = uk_date(raw.strip())
+        if not _ISO.fullmatch(text):
+            raise ValueError(f"{echo(raw.strip())} is not a date; expected {DATE_FORMS}, "
+                             "for example 2025-07-14 or 14/07/2025")
+        day, month_only = parse_iso(text)
         if month_only and not question.month_only_allowed:
-            raise ValueError(f"{echo(raw)} gives only a month; this needs the exact day, "
-                             "YYYY-MM-DD (a month's last day could be too late or too early)")
+            raise ValueError(f"{echo(raw.strip())} gives only a month; this needs the exact "
+                             f"day, {DATE_FORMS} (a month's last day could be too late or too "
+                             "early)")
         if not 1900 <= day.year <= 2100:
             raise ValueError(f"the year {day.year} is out of range")
         return day, month_only
