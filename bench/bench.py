@@ -112,6 +112,11 @@ def _section(name: str) -> list[str]:
 
 
 def main() -> None:
+    # Measure start-up as people run it: with the bytecode caches Python writes by default. An
+    # environment that turns them off makes every run compile every module from source.
+    if os.environ.pop("PYTHONDONTWRITEBYTECODE", None):
+        print("(PYTHONDONTWRITEBYTECODE was set: unset for these runs, so bytecode is cached "
+              "as by default)")
     print(f"hitpath benchmark on {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     sections = [startup(), in_process()]
     for name in ("prompt", "walk", "batch", "plan"):

@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
-from hitpath.core.model import Plan, Rules
+from hitpath.core.model import Rules
 from hitpath.core.planner import plan
+from hitpath.core.plans import Plan
 from hitpath.load.answers import from_mapping
 from hitpath.load.strict import load_file
 from tests.conftest import PACKAGE

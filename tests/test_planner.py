@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from hitpath.core.dates import add_months
 from hitpath.core.engine import assess
 from hitpath.core.intakes import applications, first_intake, intake_starts
-from hitpath.core.model import Plan, Plans
 from hitpath.core.planner import PlanError, plan
+from hitpath.core.plans import Plan, Plans
 from hitpath.load.answers import from_mapping
 from hitpath.load.ruleset import load_rules
 

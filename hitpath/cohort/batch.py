@@ -537,10 +537,11 @@ def _csv_rows(
                     continue
                 cells = pick(record)
                 try:
-                    got = list(map(lookup, caches, cells))
+                    values = dict(zip(keys, map(lookup, caches, cells)))
                     problems = None
                 except KeyError:
                     got, problems = slow(cells)
+                    values = dict(zip(keys, got, strict=True))
                 if unknown_columns:
                     extra = [f"a value in column {echo(name)}, which is not an answer key"
                              for index, name in unknown_columns if record[index].strip()]
@@ -550,7 +551,7 @@ def _csv_rows(
                     tally.refuse(reason)
                     yield refused(row_number, ref, reason)
                     continue
-                result = emit(row_number, ref, assess(dict(zip(keys, got, strict=True))))
+                result = emit(row_number, ref, assess(values))
                 tally.assessed += 1
                 yield result
             return

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from datetime import date as _Date  # for fields that are themselves called "date"
 from enum import StrEnum
-from typing import NamedTuple, TypedDict, Union, final
+from typing import TYPE_CHECKING, NamedTuple, TypedDict, Union, final
 
 from hitpath.core.intakes import Calendar
 
@@ -68,60 +68,57 @@ class FundingState(_Word):
 
 # The condition tree, as the validated rules spell it: a discriminated union of mappings,
 # told apart by their one key (all, any, not, ref, routes_open, or q with one operator).
+# The condition types are for the type checker: at run time every condition is a plain dict,
+# and defining these TypedDict classes would cost a good part of this module's import time
+# (typing checks every annotation), on every command.
 
-@final
-class AllOf(TypedDict):
-    """True when every part is true."""
+if TYPE_CHECKING:
+    @final
+    class AllOf(TypedDict):
+        """True when every part is true."""
 
-    all: list["Condition"]
+        all: list["Condition"]
 
+    @final
+    class AnyOf(TypedDict):
+        """True when at least one part is true."""
 
-@final
-class AnyOf(TypedDict):
-    """True when at least one part is true."""
+        any: list["Condition"]
 
-    any: list["Condition"]
+    _Not = TypedDict("_Not", {"not": "Condition"})
 
+    @final
+    class NotOf(_Not):
+        """True when its part is false."""
 
-_Not = TypedDict("_Not", {"not": "Condition"})
+    @final
+    class Ref(TypedDict):
+        """A named condition from the rules' ``conditions`` table."""
 
+        ref: str
 
-@final
-class NotOf(_Not):
-    """True when its part is false."""
+    @final
+    class RoutesOpen(TypedDict):
+        """Whether any route is open (for advice and next steps)."""
 
+        routes_open: bool
 
-@final
-class Ref(TypedDict):
-    """A named condition from the rules' ``conditions`` table."""
+    _Operators = TypedDict("_Operators", {
+        "equals": str | int, "not_equals": str | int, "in": list[str], "not_in": list[str],
+        "contains_any": list[str], "contains_all": list[str], "contains_none": list[str],
+        "at_least": int, "at_most": int, "before": str, "on_or_after": str, "answered": bool,
+    }, total=False)
 
-    ref: str
+    class _Question(TypedDict):
+        q: str
 
+    @final
+    class Compare(_Question, _Operators):
+        """One answer compared with a value by exactly one operator from the registry."""
 
-@final
-class RoutesOpen(TypedDict):
-    """Whether any route is open (for advice and next steps)."""
-
-    routes_open: bool
-
-
-_Operators = TypedDict("_Operators", {
-    "equals": str | int, "not_equals": str | int, "in": list[str], "not_in": list[str],
-    "contains_any": list[str], "contains_all": list[str], "contains_none": list[str],
-    "at_least": int, "at_most": int, "before": str, "on_or_after": str, "answered": bool,
-}, total=False)
-
-
-class _Question(TypedDict):
-    q: str
-
-
-@final
-class Compare(_Question, _Operators):
-    """One answer compared with a value by exactly one operator from the registry."""
-
-
-Condition = AllOf | AnyOf | NotOf | Ref | RoutesOpen | Compare
+    Condition = AllOf | AnyOf | NotOf | Ref | RoutesOpen | Compare
+else:
+    AllOf = AnyOf = NotOf = Ref = RoutesOpen = Compare = Condition = dict
 
 
 class Choice(NamedTuple):
@@ -617,70 +614,6 @@ class Assessment(NamedTuple):
     answers: Answers
     notes: list[Caution]
     timeline: list[TimelineEvent] = []  # a shared default, never mutated
-
-
-class Binding(_Word):
-    """What set a training's start (the plan JSON contract's words)."""
-
-    INTAKE = "intake"
-    APPLICATION_WINDOW = "application_window"
-    EXPERIENCE = "experience"
-    FUNDING_RULE = "funding_rule"
-    ENTRY = "entry"
-
-
-class RuleReach(_Word):
-    """Whether starting a step starts the funding rule's clock for later trainings."""
-
-    APPLIES = "applies"
-    MAY_APPLY = "may_apply"
-    DOES_NOT_APPLY = "does_not_apply"
-
-
-class PlanStep(NamedTuple):
-    """One period of a plan: work that builds experience, or a training."""
-
-    kind: str  # work | training
-    training: str | None
-    title: str
-    start: date
-    end: date
-    band: int | None
-    nhs_funded: bool
-    funding_rule: RuleReach
-    because: str
-    exam_board: tuple[date, date] | None = None  # earliest, latest
-    binding: Binding | None = None
-    applications: tuple[date | None, date | None] = (None, None)  # usually open, close
-
-
-class Plan(NamedTuple):
-    """One order of trainings to the goal, dated; every date is the earliest if accepted."""
-
-    trainings: tuple[str, ...]
-    steps: tuple[PlanStep, ...]
-    goal_start: date
-    qualified: date
-    binding: Binding
-    uncertain: tuple[str, ...]
-    band_months: int
-    delay_months: int = 0
-
-
-class Plans(NamedTuple):
-    """Everything a plan report shows, computed once by the planner."""
-
-    as_of: date
-    goal: str
-    goal_title: str
-    plans: tuple[Plan, ...]
-    via: Plan | None
-    via_training: str | None
-    via_text: str | None  # the cost of the --via plan against the best, and why
-    blocked: tuple[str, ...]  # what stops every route, when no plan reaches the goal
-    notes: tuple[str, ...]
-    sources: tuple[str, ...]
-    rules_version: str
 
 
 def to_plain(answers: Answers, rules: Rules) -> dict[str, Json]:

@@ -21,18 +21,8 @@ from hitpath.core import dates
 from hitpath.core.conditions import compile_condition, evaluate, explain
 from hitpath.core.dates import MONTHS, long_date
 from hitpath.core.intakes import Applications, applications, intake_starts
-from hitpath.core.model import (
-    UNSURE,
-    Answers,
-    Binding,
-    Plan,
-    Plans,
-    PlanStep,
-    Programme,
-    RuleReach,
-    Rules,
-    Verdict,
-)
+from hitpath.core.model import UNSURE, Answers, Programme, Rules, Verdict
+from hitpath.core.plans import Binding, Plan, Plans, PlanStep, RuleReach
 from hitpath.core.verdicts import Day, route_judge
 
 # Calendar arithmetic repeats the same few dates across a search: memoise it.

@@ -9,7 +9,8 @@ from datetime import date
 from typing import Any
 
 from hitpath.core.dates import MONTHS, long_date, months_between
-from hitpath.core.model import Plan, Plans, PlanStep, Rules
+from hitpath.core.model import Rules
+from hitpath.core.plans import Plan, Plans, PlanStep
 from hitpath.core.untrusted import (
     for_json,
     for_markdown,
