@@ -537,7 +537,7 @@ def _csv_rows(
                     continue
                 cells = pick(record)
                 try:
-                    values = dict(zip(keys, map(lookup, caches, cells)))
+                    values = dict(zip(keys, map(lookup, caches, cells), strict=True))
                     problems = None
                 except KeyError:
                     got, problems = slow(cells)
