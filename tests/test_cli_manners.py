@@ -79,6 +79,23 @@ def test_group_help_shows_each_commands_short_help_whole(run_hitpath: Run, width
     assert "..." not in listed
 
 
+@pytest.mark.parametrize("width", ["60", "100"])
+def test_source_urls_in_a_colour_report_are_never_broken(run_hitpath: Run, width: str) -> None:
+    import json
+
+    urls = {s["id"]: s["url"] for s in json.loads(run_hitpath("sources", "--format",
+                                                                "json").stdout)}
+    done = run_hitpath("check", "--set", "nation=england", "--full",
+                       env={"FORCE_COLOR": "1", "COLUMNS": width, "NO_COLOR": ""})
+    assert done.returncode == 0, done.stderr
+    listed = COLOUR.sub("", done.stdout).split("\nSources")[1].splitlines()
+    ids = [line.split("•")[1].split(":")[0].strip() for line in listed if "•" in line]
+    shown = [line.strip() for line in listed if line.strip().startswith("http")]
+    assert ids, "the full report lists its sources"
+    # Each source's URL whole, on a line of its own: none cut into pieces.
+    assert shown == [urls[i] for i in ids if urls.get(i)]
+
+
 def test_options_before_the_command_are_used(run_hitpath: Run) -> None:
     import json
 

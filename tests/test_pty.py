@@ -7,6 +7,7 @@ position request is switched off so it never waits for a reply the test cannot g
 from __future__ import annotations
 
 import os
+import re
 import stat
 import subprocess
 from collections.abc import Iterator
@@ -418,3 +419,40 @@ def test_resuming_says_what_was_loaded_and_can_go_back_into_it(
     key(child, ENTER)
     quit_from_results(child)
     assert child.exitstatus == 0
+
+
+def test_what_if_lines_wrap_between_words_at_60_columns(
+        tmp_path: Path, children: list[pexpect.spawn]) -> None:
+    env = {**os.environ, "PROMPT_TOOLKIT_NO_CPR": "1", "TERM": "xterm-256color",
+           "COLUMNS": "60", "LINES": "40"}
+    env.pop("NO_COLOR", None)
+    (tmp_path / "pwp.yaml").write_text(
+        "nation: england\nprofessions: [pwp]\npwp_employment_months: 30\ndegree: yes\n"
+        "ksa_portfolio: in_progress\nprevious_nhs_training: yes\n"
+        "previous_training_programme: pwp\nprevious_training_started: 2022-09-05\n"
+        "previous_exam_board: 2023-07-14\nmodality: cbt\nright_to_work: yes\n"
+        "pay_area: elsewhere\n")
+    child = pexpect.spawn(hitpath_exe(), ["ask", "--as-of", "2025-01-10", "--answers",
+                                          "pwp.yaml"], cwd=str(tmp_path),
+                          env=env, encoding="utf-8", timeout=TIMEOUT, dimensions=(40, 60))
+    children.append(child)
+    expect(child, "to go back)")  # the course's start, left empty
+    key(child, ENTER)
+    expect(child, "What next?")
+    key(child, ENTER)
+    expect(child, "What would you like to do?")
+    key(child, ENTER)  # what-if
+    expect(child, "Which answer do you want to try changing?")
+    expect(child, "Never mind")
+    key(child, DOWN * 8 + ENTER)
+    expect(child, "exam board")
+    key(child, "\x15" + "2022-12-01" + ENTER)
+    expect(child, "With that change:")
+    expect(child, "Keep this change?")
+    moved = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", child.before or "")
+    lines = [line for line in moved.replace("\r", "").split("\n") if line.strip()]
+    assert any("Eligible now" in line for line in lines), lines
+    # Each line fits, so the terminal never splits a word ("-> El" / "igible now").
+    assert all(len(line) <= 60 for line in lines), lines
+    key(child, "n")
+    quit_from_results(child)

@@ -279,6 +279,17 @@ def answer_text(question: Question, value: AnswerValue | None,
     return describe_answer(question, value)
 
 
+def wrap_item(text: str, lead: str = "  - ") -> str:
+    """One list item wrapped at the terminal's width on word boundaries, its later lines
+    hanging under its first word."""
+    import shutil
+    import textwrap
+
+    width = max(40, shutil.get_terminal_size((80, 24)).columns - 1)
+    return textwrap.fill(text, width, initial_indent=lead, subsequent_indent=" " * len(lead),
+                         break_on_hyphens=False, break_long_words=False)
+
+
 def wrap(text: str, indent: int = 0) -> str:
     """Wrap at the terminal's width on word boundaries (the terminal would split words);
     ``indent`` leaves room for what the prompt puts before the text."""

@@ -18,6 +18,7 @@ from hitpath.ask.flow import Interview, answered_on_path, prune, reached
 from hitpath.core.engine import assess
 from hitpath.core.errors import HitpathError
 from hitpath.core.model import Answers, Assessment, Question, Rules, to_plain
+from hitpath.core.untrusted import for_terminal
 from hitpath.load.answers import load_answers
 from hitpath.load.output import check_target, write_atomic
 from hitpath.load.ruleset import load_rules
@@ -287,9 +288,11 @@ class Session:
         moved = changes(before, after, self.rules)
         print()
         if moved:
+            from hitpath.ask.prompts import wrap_item
+
             print("With that change:")
             for line in moved:
-                print(f"  - {line}")
+                print(wrap_item(for_terminal(line)))
         else:
             print("With that change nothing moves: the same verdicts and dates.")
         if self.prompter.confirm("Keep this change?", default=False):

@@ -166,7 +166,8 @@ class _Printer:
             elif kind == "sources":
                 self.console.print()
                 self.out(block.text, "bold underline")
-                self.items([Line(f"{sid}: {title} {url}") for sid, title, url in block.links])
+                self.items([Line(f"{sid}: {title}") for sid, title, _ in block.links],
+                           urls=[url for _, _, url in block.links])
 
     def answer(self, text: str) -> None:
         """The summary line, set apart in a box: the most important thing on the screen."""
@@ -177,9 +178,20 @@ class _Printer:
         self.console.print(Panel(Text(for_terminal(text), style="bold"), title=ANSWER_HEADING,
                                  title_align="left", border_style="bold", expand=False))
 
-    def items(self, items: list[Line], numbered: bool = False) -> None:
+    def items(self, items: list[Line], numbered: bool = False,
+              urls: list[str] | None = None) -> None:
+        """Bulleted or numbered lines; each of ``urls`` goes whole on a line of its own under
+        its item (a URL broken across lines could not be clicked or copied)."""
         from rich.table import Table
+        from rich.text import Text
 
+        if urls is not None:
+            for item, url in zip(items, urls, strict=True):
+                self.items([item], numbered)
+                if url:
+                    self.console.print(Text("    " + for_terminal(url)), overflow="ignore",
+                                       no_wrap=True, crop=False)
+            return
         grid = Table.grid(padding=(0, 1))
         grid.add_column(width=3, justify="right")
         grid.add_column(ratio=1, overflow="fold")
