@@ -53,7 +53,7 @@ def test_csv_in_csv_out_on_stdout(run_hitpath: Run, tmp_path: Path) -> None:
         "row", "ref", "core_profession_verdict", "core_profession_from", "pwp_verdict",
         "pwp_from", "ksa_verdict", "ksa_from", "counselling_verdict", "counselling_from",
         "two_year_rule", "nhs_funding_from", "best_route", "best_route_from", "main_unmet",
-        "undecided_by", "reason", "error"]
+        "undecided_by", "reason", "not_before", "conflicts", "error"]
     by_ref = {r["ref"]: r for r in rows}
     assert [r["row"] for r in rows] == ["2", "3", "4", "5"]
     pwp = by_ref["pwp-open"]

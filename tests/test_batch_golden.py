@@ -88,6 +88,8 @@ def expected_row(report: dict[str, Any], rules: Rules) -> dict[str, str]:
     row["main_unmet"] = main if applies else ""
     row["undecided_by"] = ";".join(undecided) if applies else ""
     row["reason"] = expected_reason(best, row, rules) if applies else row_reason_unjudged(routes)
+    row["not_before"] = report["summary"]["not_before"] or ""
+    row["conflicts"] = ";".join(c["id"] for c in report["conflicts"])
     row["error"] = ""
     return row
 

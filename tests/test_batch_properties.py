@@ -86,7 +86,7 @@ def test_every_row_gives_one_result_and_good_rows_equal_the_engine(
             continue
         assert got["error"] == "", (given_row, got["error"])
         expected = outcome_of(assess(RULES, parsed, AS_OF, detail=False), RULES)
-        verdicts, dates, rule, funding_from, best, main, undecided = expected
+        verdicts, dates, rule, funding_from, best, main, undecided, firm, clash = expected
         for route, verdict, when in zip(RULES.routes, verdicts, dates, strict=True):
             assert got[f"{route.id}_verdict"] == verdict
             assert got[f"{route.id}_from"] == (when.isoformat() if when else "")
@@ -94,3 +94,5 @@ def test_every_row_gives_one_result_and_good_rows_equal_the_engine(
             rule, funding_from.isoformat() if funding_from else "")
         assert (got["best_route"], got["main_unmet"], got["undecided_by"]) == (
             best, main, ";".join(undecided))
+        assert (got["not_before"], got["conflicts"]) == (
+            firm.isoformat() if firm else "", ";".join(clash))

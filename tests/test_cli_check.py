@@ -14,7 +14,7 @@ from tests.conftest import Run
 PWP = """\
 nation: england
 professions: [pwp]
-pwp_employment_months: 30
+pwp_employment_months: 18
 degree: yes
 ksa_portfolio: in_progress
 previous_nhs_training: yes
@@ -320,9 +320,19 @@ def test_answers_that_cannot_both_be_right_are_flagged(run_hitpath: Run, pwp_fil
     done = run_hitpath("check", "--answers", str(pwp_file), "--as-of", "2026-11-22",
                        "--set", "course_start=2025-01-13",
                        "--set", "previous_exam_board=2021-01-01", "--format", "json")
-    notes = json.loads(done.stdout)["notes"]
-    assert any("before the date of this check" in n for n in notes)
-    assert any("before the start of that training" in n for n in notes)
+    data = json.loads(done.stdout)
+    conflicts = {c["id"]: c for c in data["conflicts"]}
+    assert set(conflicts) == {"course_start_in_past", "exam_board_before_training"}
+    assert conflicts["course_start_in_past"]["questions"] == ["course_start"]
+    assert conflicts["exam_board_before_training"]["questions"] == [
+        "previous_training_started", "previous_exam_board"]
+    assert "before the date of this check" in conflicts["course_start_in_past"]["text"]
+    # No verdict rests on them: the PWP route waits, and the summary names the conflict first.
+    pwp = next(r for r in data["routes"] if r["id"] == "pwp")
+    assert pwp["verdict"] == "unsure" and pwp["eligible_from"] is None
+    assert {"course_start", "previous_exam_board"} <= set(pwp["unknown"])
+    assert data["summary"]["text"].startswith("Check your answers first: ")
+    assert data["summary"]["verdict"] == "unsure"
 
 
 def test_pay_past_the_newest_table_is_flagged(run_hitpath: Run, pwp_file: Path) -> None:

@@ -36,7 +36,7 @@ class Script:
 PWP_PATH = [
     ("nation", "england"),
     ("professions", ("pwp",)),
-    ("pwp_employment_months", 30),
+    ("pwp_employment_months", 18),
     ("degree", "yes"),
     ("ksa_portfolio", "in_progress"),
     ("previous_nhs_training", "yes"),
@@ -76,7 +76,7 @@ def test_back_returns_to_the_previous_question_with_its_answer(rules: Rules) -> 
     answers = Interview(rules, Answers(), AS_OF).run(script)
     assert answers.values["pwp_employment_months"] == 12
     revisit = [s for s in script.asked if s[0] == "pwp_employment_months"]
-    assert revisit[1][1] == 30, "the earlier answer is the default when going back"
+    assert revisit[1][1] == 18, "the earlier answer is the default when going back"
 
 
 def test_back_twice_then_a_different_branch_drops_unreached_answers(rules: Rules) -> None:
@@ -133,7 +133,7 @@ def test_ask_all_asks_every_reached_question_with_defaults(rules: Rules) -> None
 
 def test_prefilled_answers_are_not_asked_again(rules: Rules) -> None:
     given = Answers({"nation": "england", "professions": ("pwp",),
-                     "pwp_employment_months": 30})
+                     "pwp_employment_months": 18})
     script = Script(PWP_PATH[3:])
     Interview(rules, given, AS_OF).run(script)
     assert script.asked[0][0] == "degree"
@@ -185,7 +185,7 @@ def test_back_twice_shows_every_stepped_over_question_again(rules: Rules) -> Non
     # At the KSA question go back to the degree, then back again to the months; going
     # forward again shows the degree question before carrying on.
     steps = PWP_PATH[:4] + [("ksa_portfolio", BACK), ("degree", BACK),
-                            ("pwp_employment_months", 30), ("degree", "no"),
+                            ("pwp_employment_months", 18), ("degree", "no"),
                             ("ksa_portfolio", "in_progress")] + PWP_PATH[5:]
     script = Script(steps)
     answers = Interview(rules, Answers(), AS_OF).run(script)
@@ -227,3 +227,34 @@ def test_the_review_shows_a_month_as_the_month_given(rules: Rules) -> None:
     question = rules.question_by_id["previous_training_started"]
     assert answer_text(question, date(2022, 9, 30), month_only=True) == "September 2022"
     assert answer_text(question, date(2022, 9, 30)) == "30 September 2022"
+
+
+def test_an_answer_that_conflicts_is_refused_and_asked_again(rules: Rules) -> None:
+    """The second of two answers that cannot both be true is refused, with one line of why;
+    a corrected answer is then taken."""
+    steps = list(PWP_PATH)
+    board = steps.index(("previous_exam_board", date(2023, 7, 14)))
+    steps[board:board + 1] = [("previous_exam_board", date(2021, 7, 14)),
+                              ("previous_exam_board", date(2023, 7, 14))]
+    script = Script(steps)
+    answers = Interview(rules, Answers(), AS_OF).run(script)
+    assert not script.steps
+    assert answers.values["previous_exam_board"] == date(2023, 7, 14)
+    refusals = [n for n in script.notices if n.startswith("Not accepted:")]
+    assert len(refusals) == 1 and "\n" not in refusals[0]
+    assert "before the start of that training" in refusals[0]
+
+
+def test_the_other_answer_can_be_fixed_by_going_back(rules: Rules) -> None:
+    """Refused, the person goes back and fixes the earlier answer instead."""
+    steps = list(PWP_PATH)
+    board = steps.index(("previous_exam_board", date(2023, 7, 14)))
+    steps[board:board + 1] = [("previous_exam_board", date(2021, 7, 14)),
+                              ("previous_exam_board", BACK),
+                              ("previous_training_started", date(2021, 4, 5))]
+    script = Script(steps)
+    answers = Interview(rules, Answers(), AS_OF).run(script)
+    assert not script.steps
+    # Started before April 2022: the funding rule's exam board is no longer asked at all.
+    assert answers.values["previous_training_started"] == date(2021, 4, 5)
+    assert "previous_exam_board" not in answers.values

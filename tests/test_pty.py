@@ -50,7 +50,7 @@ def expect(child: pexpect.spawn, text: str) -> None:
 
 
 def up_to_degree(child: pexpect.spawn) -> None:
-    """England, a PWP, 30 months: stops at the degree question."""
+    """England, a PWP, 18 months: stops at the degree question."""
     expect(child, "stores nothing unless you ask")
     expect(child, "Where do you want to work?")
     key(child, ENTER)
@@ -60,7 +60,7 @@ def up_to_degree(child: pexpect.spawn) -> None:
     key(child, SPACE)
     key(child, ENTER)
     expect(child, "How many months have you worked continuously as a qualified PWP?")
-    key(child, "30" + ENTER)
+    key(child, "18" + ENTER)
     expect(child, "Do you have a degree")
     expect(child, "Back")
 
@@ -126,7 +126,7 @@ def test_back_then_change_the_earlier_answer(tmp_path: Path,
     up_to_degree(child)
     key(child, DOWN * 3 + ENTER)  # Back
     expect(child, "How many months have you worked continuously as a qualified PWP?")
-    key(child, "\x15" + "12" + ENTER)  # clear the pre-filled 30, type 12
+    key(child, "\x15" + "12" + ENTER)  # clear the pre-filled 18, type 12
     expect(child, "Do you have a degree")
     rest_of_pwp_path(child)
     expect(child, "Months as a qualified PWP: 12 months")
@@ -146,7 +146,7 @@ def test_not_sure_names_the_deciding_answer(tmp_path: Path,
     expect(child, "The exam board date: not sure")
     expect(child, "What next?")
     key(child, ENTER)
-    expect(child, "Not decided yet: it depends on the exam board date.")
+    expect(child, "Not before 10 July 2025; after that it depends on the exam board date.")
     expect(child, "It depends on the exam board date.")  # beside what is missing
     quit_from_results(child)
 
@@ -167,7 +167,7 @@ def test_review_and_change_one_answer(tmp_path: Path, children: list[pexpect.spa
     expect(child, "The exam board date: 1 December 2022")
     expect(child, "What next?")
     key(child, ENTER)
-    expect(child, "Eligible now by the PWP route.")
+    expect(child, "Not yet: from 10 July 2025 by the PWP route.")  # 2 years as a PWP by then
     quit_from_results(child)
 
 
@@ -186,7 +186,7 @@ def test_what_if_and_exports(tmp_path: Path, children: list[pexpect.spawn]) -> N
     expect(child, "qualifying exam board")
     key(child, "\x15" + "2022-12-01" + ENTER)
     expect(child, "With that change:")
-    expect(child, "Not yet: from 14 July 2025 -> Eligible now")
+    expect(child, "Not yet: from 14 July 2025 -> Not yet: from 10 July 2025")
     expect(child, "Keep this change?")
     key(child, "n")
     expect(child, "What would you like to do?")
@@ -221,7 +221,7 @@ def test_ctrl_c_with_save_keeps_answers_and_resumes_at_the_same_question(
     assert "Traceback" not in (child.before or "")
     saved = tmp_path / "me.yaml"
     assert stat.S_IMODE(saved.stat().st_mode) == 0o600
-    assert "pwp_employment_months: 30" in saved.read_text()
+    assert "pwp_employment_months: 18" in saved.read_text()
     again = spawn(tmp_path, "--answers", "me.yaml")
     children.append(again)
     expect(again, "Question 4")
@@ -427,7 +427,7 @@ def test_what_if_lines_wrap_between_words_at_60_columns(
            "COLUMNS": "60", "LINES": "40"}
     env.pop("NO_COLOR", None)
     (tmp_path / "pwp.yaml").write_text(
-        "nation: england\nprofessions: [pwp]\npwp_employment_months: 30\ndegree: yes\n"
+        "nation: england\nprofessions: [pwp]\npwp_employment_months: 18\ndegree: yes\n"
         "ksa_portfolio: in_progress\nprevious_nhs_training: yes\n"
         "previous_training_programme: pwp\nprevious_training_started: 2022-09-05\n"
         "previous_exam_board: 2023-07-14\nmodality: cbt\nright_to_work: yes\n"
@@ -456,3 +456,34 @@ def test_what_if_lines_wrap_between_words_at_60_columns(
     assert all(len(line) <= 60 for line in lines), lines
     key(child, "n")
     quit_from_results(child)
+
+
+def test_a_typo_in_the_exam_board_is_refused_at_the_prompt(
+        tmp_path: Path, children: list[pexpect.spawn]) -> None:
+    """An exam board before its training started cannot be right: refused in one line, with
+    the question asked again, and the corrected answer taken."""
+    child = spawn(tmp_path)
+    children.append(child)
+    up_to_degree(child)
+    key(child, ENTER)  # yes, a degree
+    expect(child, "How far along is your KSA")
+    key(child, DOWN + ENTER)
+    expect(child, "ever started an NHS-funded psychological professions training")
+    key(child, DOWN + ENTER)
+    expect(child, "Which training was it?")
+    key(child, ENTER)
+    expect(child, "On what date did that training start?")
+    key(child, "2022-09-05" + ENTER)
+    expect(child, "qualifying exam board")
+    key(child, "2021-07-14" + ENTER)  # one digit wrong
+    expect(child, "Not accepted: The exam board date you gave is before the start of that "
+                  "training")
+    expect(child, "qualifying exam board")
+    key(child, "2023-07-14" + ENTER)
+    expect(child, "on what date does its teaching start?")
+    key(child, CTRL_C)
+    expect(child, "Save your answers so far?")
+    key(child, ENTER)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert "Traceback" not in (child.before or "")

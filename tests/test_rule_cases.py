@@ -38,6 +38,10 @@ def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
+def _month(value: date | None) -> str | None:
+    return value.isoformat()[:7] if value else None
+
+
 @pytest.mark.parametrize(("filename", "case", "answers"), _cases())
 def test_rule_case(rules: Rules, filename: str, case: dict[str, Any],
                    answers: dict[str, Any]) -> None:
@@ -50,8 +54,14 @@ def test_rule_case(rules: Rules, filename: str, case: dict[str, Any],
         route = routes[route_id]
         if isinstance(wanted, str):
             wanted = {"verdict": wanted}
+        intake = route.first_intake
         got = {"verdict": route.verdict, "eligible_from": _iso(route.eligible_from),
-               "unknown": sorted(route.unknown)}
+               "unknown": sorted(route.unknown),
+               "first_intake": _month(intake.certain if intake else None),
+               "possible_earlier": _month(intake.possible_earlier if intake else None),
+               "advertised": ([_month(intake.advertised_from), _month(intake.advertised_to)]
+                              if intake else None),
+               "qualified_by": _month(route.qualified_by)}
         for key, value in wanted.items():
             if key == "unknown":
                 value = sorted(value)
@@ -69,6 +79,15 @@ def test_rule_case(rules: Rules, filename: str, case: dict[str, Any],
         assert funding["text_contains"] in result.funding.text, result.funding.text
     for text in funding.get("notes_contain", []):
         assert any(text in note for note in result.funding.notes), result.funding.notes
+    if "conflicts" in expect:
+        assert [c.id for c in result.conflicts] == expect["conflicts"], result.conflicts
+    if "not_before" in expect:
+        assert _iso(result.not_before) == expect["not_before"]
+    if "summary_starts" in expect:
+        from hitpath.report.words import headline
+
+        line = headline(result, rules)
+        assert line.startswith(expect["summary_starts"]), line
     if "in_scope" in expect:
         assert result.in_scope is expect["in_scope"]
     terms = expect.get("terms", {})

@@ -19,6 +19,7 @@ from hitpath.core.conditions import (
     multi_answers,
     questions_in,
 )
+from hitpath.core.conflicts import refused
 from hitpath.core.dates import add_months
 from hitpath.core.engine import assess, reference_date
 from hitpath.core.model import Answers, AnswerValue, Kind, Question, Rules
@@ -283,6 +284,9 @@ class Interview:
                 else:
                     self.pending_back = question.id
                 continue
+            if self.refuse(prompter, question, reply):
+                self.pending_back = question.id  # asked again: fix it, or go back to the other
+                continue
             self.record(question, reply)
             while self.redo and self.pending_back is None:
                 again = self.rules.question_by_id[self.redo.pop()]
@@ -292,10 +296,27 @@ class Interview:
             prompter.notice("No more questions needed: the rest cannot change your results.")
         return self.answers
 
+    def refuse(self, prompter: Prompter, question: Question,
+               reply: AnswerValue | MonthOnly | None) -> bool:
+        """Whether an answer cannot be true with the answers already given (a conflict the
+        rules declare); if so the person is told why, in one line."""
+        value = reply.day if isinstance(reply, MonthOnly) else reply
+        if value is None:
+            return False
+        conflict = refused(self.rules, self.answers.values, question.id, value, self.as_of)
+        if conflict is None:
+            return False
+        prompter.notice(f"Not accepted: {conflict.text} Give another answer, or go back to "
+                        "change the other one.")
+        return True
+
     def change(self, prompter: Prompter, question: Question) -> Answers:
         """Change one answer, then ask only what that change brings onto the path."""
         reply = prompter.ask(question, self.answers.values.get(question.id),
                              Progress(0, 0), can_go_back=False)
+        while not isinstance(reply, _Back) and self.refuse(prompter, question, reply):
+            reply = prompter.ask(question, self.answers.values.get(question.id),
+                                 Progress(0, 0), can_go_back=False)
         if not isinstance(reply, _Back):
             self.record(question, reply)
         self.stopped_early = False

@@ -218,6 +218,25 @@ class _Tally:
         self.assessed = 0
         self.failed = 0
         self.shown: list[str] = []
+        self.in_conflict = 0
+        self.conflict_rows: list[int] = []
+
+    def conflicted(self, row: int) -> None:
+        """A row assessed with answers that cannot both be true (named in its conflicts cell)."""
+        self.in_conflict += 1
+        if len(self.conflict_rows) < ERRORS_SHOWN:
+            self.conflict_rows.append(row)
+
+    def conflict_line(self) -> str:
+        """Which rows have conflicting answers (not decided on them), or ''."""
+        if not self.in_conflict:
+            return ""
+        left = self.in_conflict - len(self.conflict_rows)
+        more = f" and {left:,} more" if left else ""
+        rows = ", ".join(str(r) for r in self.conflict_rows)
+        word = "row" if self.in_conflict == 1 else "rows"
+        return (f"\n{self.in_conflict:,} {word} with answers that cannot both be true ({word} "
+                f"{rows}{more}): not decided on them; see the conflicts column.")
 
     def refuse(self, reason: str) -> None:
         self.failed += 1
@@ -227,7 +246,7 @@ class _Tally:
     def summary(self) -> str:
         head = f"{self.assessed:,} assessed"
         if not self.failed:
-            return head + ", no errors."
+            return head + ", no errors." + self.conflict_line()
         rows = "row" if self.failed == 1 else "rows"
         names = ", ".join(reason.partition(":")[0] for reason in self.shown)
         left = self.failed - len(self.shown)
@@ -236,7 +255,7 @@ class _Tally:
         lines += [f"  {reason}" for reason in self.shown]
         if more:
             lines.append("  (every one is named in the error column)")
-        return "\n".join(lines)
+        return "\n".join(lines) + self.conflict_line()
 
 
 Assess = Callable[[dict[str, object]], "Outcome"]
@@ -257,7 +276,7 @@ class _Columns:
         for route_id in route_ids:
             self.names += [f"{route_id}_verdict", f"{route_id}_from"]
         self.names += ["two_year_rule", "nhs_funding_from", "best_route", "best_route_from",
-                       "main_unmet", "undecided_by", "reason", "error"]
+                       "main_unmet", "undecided_by", "reason", "not_before", "conflicts", "error"]
         self.blank = [""] * (len(self.names) - 3)
         self._tails: dict[Outcome, list[str]] = {}
         self._json_tails: dict[Outcome, str] = {}
@@ -297,13 +316,14 @@ class _Columns:
         """Everything after row and ref, for one outcome (cached: cohorts repeat)."""
         tail = self._tails.get(outcome)
         if tail is None:
-            verdicts, dates, rule, funding_from, best, main, undecided = outcome
+            verdicts, dates, rule, funding_from, best, main, undecided, firm, clash = outcome
             best_from, reason = self._extra(outcome)
             tail = []
             for verdict, when in zip(verdicts, dates, strict=True):
                 tail += (verdict, when.isoformat() if when else "")
             tail += (rule, funding_from.isoformat() if funding_from else "", best, best_from,
-                     main, ";".join(undecided), reason, "")
+                     main, ";".join(undecided), reason, firm.isoformat() if firm else "",
+                     ";".join(clash), "")
             if len(self._tails) >= CACHE_LIMIT:
                 self._tails.clear()
             self._tails[outcome] = tail
@@ -317,11 +337,12 @@ class _Columns:
             record: dict[str, Any] = dict(routes=None, two_year_rule=None,
                                           nhs_funding_from=None, best_route=None,
                                           best_route_from=None, main_unmet=None,
-                                          undecided_by=None, reason=None, error=error)
+                                          undecided_by=None, reason=None, not_before=None,
+                                          conflicts=None, error=error)
             return head + json.dumps(record)[1:] + "\n"
         rest = self._json_tails.get(outcome)
         if rest is None:
-            verdicts, dates, rule, funding_from, best, main, undecided = outcome
+            verdicts, dates, rule, funding_from, best, main, undecided, firm, clash = outcome
             best_from, reason = self._extra(outcome)
             record = {
                 "routes": {
@@ -333,7 +354,9 @@ class _Columns:
                 "nhs_funding_from": funding_from.isoformat() if funding_from else None,
                 "best_route": best or None, "best_route_from": best_from or None,
                 "main_unmet": main or None, "undecided_by": list(undecided),
-                "reason": reason or None, "error": None,
+                "reason": reason or None,
+                "not_before": firm.isoformat() if firm else None, "conflicts": list(clash),
+                "error": None,
             }
             rest = json.dumps(record, ensure_ascii=False)[1:] + "\n"
             if len(self._json_tails) >= CACHE_LIMIT:
@@ -551,7 +574,10 @@ def _csv_rows(
                     tally.refuse(reason)
                     yield refused(row_number, ref, reason)
                     continue
-                result = emit(row_number, ref, assess(values))
+                outcome = assess(values)
+                if outcome.conflicts:
+                    tally.conflicted(row_number)
+                result = emit(row_number, ref, outcome)
                 tally.assessed += 1
                 yield result
             return
@@ -628,7 +654,10 @@ def _jsonl_rows(
         if problems:
             yield refused(number, ref, f"row {number}: " + "; ".join(problems))
             continue
-        result = emit(number, ref, assess(values))
+        outcome = assess(values)
+        if outcome[8]:
+            tally.conflicted(number)
+        result = emit(number, ref, outcome)
         tally.assessed += 1
         yield result
 

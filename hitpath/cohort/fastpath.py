@@ -15,10 +15,19 @@ from datetime import date
 from typing import NamedTuple
 
 from hitpath.core.conditions import Values, compiler
-from hitpath.core.model import Assessment, FundingState, Rules, Status, Verdict
+from hitpath.core.conflicts import conflict_test, questions_in_conflict, route_reads
+from hitpath.core.model import (
+    Assessment,
+    ConflictRule,
+    FundingState,
+    Rules,
+    Status,
+    Verdict,
+)
 from hitpath.core.verdicts import (
     Day,
     RequirementState,
+    RouteVerdict,
     later_by,
     main_route,
     main_unmet,
@@ -39,6 +48,8 @@ class Outcome(NamedTuple):
     best_route: str  # '' when no route is for the person
     main_unmet: str  # what stands in the way on that route ('' when nothing does)
     undecided_by: tuple[str, ...]  # the answers that would decide it, when undecided
+    not_before: date | None = None  # no route can open before it, whatever is unknown
+    conflicts: tuple[str, ...] = ()  # ids of the conflicts in the answers
 
 
 _NA = Status.NOT_APPLICABLE
@@ -55,6 +66,7 @@ class FastRules:
         self.rules = rules
         self.route_ids = tuple(r.id for r in rules.routes)
         self.judges = tuple(route_judge(rules, route) for route in rules.routes)
+        self.reads = tuple(route_reads(rules, route) for route in rules.routes)
         self.requirements = tuple(tuple((req.id, req.kind) for req in route.requirements)
                                   for route in rules.routes)
         # A question can be answered now when its own 'when' holds.
@@ -75,8 +87,15 @@ class FastRules:
         funding_later = self.funding_later
         askable = self.askable
         reference_question = self.rules.reference_question or ""
+        in_conflict = conflict_test(self.rules, as_of)
+        reads = self.reads
 
         def assess(values: Values) -> Outcome:
+            clash = in_conflict(values) if in_conflict is not None else None
+            if clash:
+                # As the engine: no verdict rests on answers in conflict (they count as unknown).
+                involved = frozenset(questions_in_conflict(clash))
+                values = {k: v for k, v in values.items() if k not in involved}
             start = values.get(reference_question)
             reference = start if isinstance(start, date) else as_of
             # Each requirement is evaluated at most once, however many routes share it.
@@ -86,6 +105,9 @@ class FastRules:
                 return askable[q](values) is True
 
             judged = [judge(values, day, reference, states, can_ask) for judge in judges]
+            if clash:
+                judged = [_waits(j, route_reads, clash) for j, route_reads in zip(judged, reads,
+                                                                                  strict=True)]
             rule_applies = funding_applies(values)
             raw = values.get(funding_question)
             funding_from = funding_later(raw) if isinstance(raw, date) else None
@@ -97,8 +119,10 @@ class FastRules:
                 rule = _UNSURE_RULE
             verdicts, dates, _, _ = zip(*judged, strict=True)
             index = main_route(judged)
+            firm = _not_before(judged, requirements, states, reference)
+            ids = tuple(c.id for c in clash) if clash else ()
             if index is None:
-                return _new(Outcome, (verdicts, dates, rule, funding_from, "", "", ()))
+                return _new(Outcome, (verdicts, dates, rule, funding_from, "", "", (), firm, ids))
             best = judged[index]
             main = main_unmet(best.verdict, best.eligible_from, best.deciding, (
                 (req_id, kind, state) for req_id, kind in requirements[index]
@@ -106,9 +130,48 @@ class FastRules:
             # No route is for this person: name no route, but keep what rules them out.
             best_id = "" if best.verdict is _NOT_ELIGIBLE else route_ids[index]
             return _new(Outcome, (verdicts, dates, rule, funding_from, best_id, main,
-                                  best.deciding))
+                                  best.deciding, firm, ids))
 
         return assess
+
+
+def _waits(judged: RouteVerdict, reads: frozenset[str], clash: list[ConflictRule]) -> RouteVerdict:
+    """As ``engine._in_conflict``: a route that reads answers in conflict is not decided."""
+    if judged.verdict is _NOT_ELIGIBLE:
+        return judged
+    mine = [c for c in clash if reads.intersection(c.questions)]
+    if not mine:
+        return judged
+    deciding = tuple(dict.fromkeys([*questions_in_conflict(mine), *judged.deciding]))
+    return RouteVerdict(Verdict.UNSURE, None, deciding, judged.has_results)
+
+
+_DATED = Status.DATED
+_ELIGIBLE, _ELIGIBLE_FROM = Verdict.ELIGIBLE, Verdict.ELIGIBLE_FROM
+
+
+def _not_before(judged: list[RouteVerdict], requirements: tuple[tuple[tuple[str, str], ...], ...],
+                states: dict[str, RequirementState], reference: date) -> date | None:
+    """As ``engine._not_before``: every route still possible has a date it cannot beat."""
+    bounds = []
+    for i, j in enumerate(judged):
+        verdict = j.verdict
+        if verdict is _NOT_ELIGIBLE:
+            continue
+        if verdict is _ELIGIBLE:
+            return None
+        if verdict is _ELIGIBLE_FROM and j.eligible_from:
+            bounds.append(j.eligible_from)
+            continue
+        dated = [s.date for req_id, _ in requirements[i]
+                 if (s := states.get(req_id)) is not None and s.status is _DATED and s.date]
+        if not dated:
+            return None
+        bounds.append(max(dated))
+    if not bounds:
+        return None
+    firm = min(bounds)
+    return firm if firm > reference else None
 
 
 def compile_rules(rules: Rules) -> FastRules:
@@ -123,11 +186,12 @@ def outcome_of(assessment: Assessment, rules: Rules) -> Outcome:
     verdicts = tuple(r.verdict for r in routes)
     dates = tuple(r.eligible_from for r in routes)
     index = main_route([standing(r) for r in routes])
+    conflicts = tuple(c.id for c in assessment.conflicts)
     if index is None:
         return Outcome(verdicts, dates, funding.two_year_rule, funding.nhs_funding_from,
-                       "", "", ())
+                       "", "", (), assessment.not_before, conflicts)
     route = routes[index]
     undecided = tuple(route.unknown) if route.verdict == Verdict.UNSURE else ()
     best_id = "" if route.verdict == Verdict.NOT_ELIGIBLE else route.id
     return Outcome(verdicts, dates, funding.two_year_rule, funding.nhs_funding_from, best_id,
-                   main_unmet_of(route, rules), undecided)
+                   main_unmet_of(route, rules), undecided, assessment.not_before, conflicts)

@@ -90,6 +90,11 @@ def parse_iso(text: str) -> tuple[date, bool]:
     return date(year, month, day), False
 
 
+def month_year(day: date) -> str:
+    """'January 2027'."""
+    return f"{MONTHS[day.month - 1]} {day.year}"
+
+
 def long_date(day: date) -> str:
     """14 July 2025."""
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"

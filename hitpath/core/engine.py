@@ -9,18 +9,23 @@ from __future__ import annotations
 
 from datetime import date
 
-from hitpath.core.conditions import ROUTES_OPEN, evaluate, explain, questions_in, unknown_questions
+from hitpath.core.conditions import ROUTES_OPEN, evaluate, explain, unknown_questions
+from hitpath.core.conflicts import find as find_conflicts
+from hitpath.core.conflicts import questions_in_conflict, route_reads
 from hitpath.core.dates import add_months, long_date, months_between, rolled
+from hitpath.core.intakes import first_intake
 from hitpath.core.model import (
     UNSURE,
     Answers,
     Assessment,
     Caution,
+    Conflict,
     FundingResult,
     HcasPay,
     HcasZone,
     Item,
     PayPeriod,
+    Programme,
     Requirement,
     RequirementResult,
     Route,
@@ -244,16 +249,29 @@ def assess(rules: Rules, answers: Answers, as_of: date, *, detail: bool = True) 
     With ``detail=False`` only verdicts, dates, the funding rule and terms are computed (no
     explanations, advice, next steps or timeline): the batch path.
     """
-    reference = reference_date(rules, answers, as_of)
-    routes = [_route(rules, r, answers, as_of, reference, detail) for r in rules.routes]
-    funding = _funding(rules, answers, as_of, reference, detail)
+    conflicts = find_conflicts(rules, answers.values, as_of)
+    judged = answers
+    if conflicts:
+        # No verdict rests on answers that cannot both be true: they count as unknown.
+        involved = set(questions_in_conflict(conflicts))
+        judged = Answers({k: v for k, v in answers.values.items() if k not in involved},
+                         answers.month_only - involved)
+    reference = reference_date(rules, judged, as_of)
+    routes = [_route(rules, r, judged, as_of, reference, detail) for r in rules.routes]
+    if conflicts:
+        routes = [_in_conflict(rules, spec, r, conflicts)
+                  for spec, r in zip(rules.routes, routes, strict=True)]
+    if detail:
+        routes = [_intake(rules, r, as_of, reference, judged) for r in routes]
+    funding = _funding(rules, judged, as_of, reference, detail)
+    not_before = _not_before(routes, reference)
     if not detail:
         return Assessment(
             as_of=as_of, reference_date=reference, rules_version=rules.meta.rules_version,
             rules_reviewed=rules.meta.reviewed, data_as_of=rules.meta.data_as_of,
             review_overdue=False, in_scope=_in_scope(rules, answers), routes=routes,
             funding=funding, terms=_terms(rules, answers, as_of), advice=[], next_steps=[],
-            answers=answers, notes=[],
+            answers=answers, notes=[], conflicts=conflicts, not_before=not_before,
         )
     open_now = [r for r in routes if r.verdict in OPEN]
     any_unsure = any(r.verdict == Verdict.UNSURE for r in routes)
@@ -263,8 +281,15 @@ def assess(rules: Rules, answers: Answers, as_of: date, *, detail: bool = True) 
     advice = [Item(a.id, a.topic, a.text, a.sources) for a in rules.advice
               if evaluate(rules, a.when, context) is True]
     starts = [r.eligible_from or reference for r in open_now]
-    dated = {"nhs_funding_from": funding.nhs_funding_from,
-             "earliest_start": min(starts) if starts else None}
+    first = _first_route(routes)
+    intake = first.first_intake if first else None
+    dated: dict[str, date | None] = {
+        "nhs_funding_from": funding.nhs_funding_from,
+        "earliest_start": min(starts) if starts else None,
+        "first_intake": intake.certain if intake else None,
+        "applications_open": (max(intake.advertised_from, as_of)
+                              if intake and intake.advertised_from else None),
+    }
     steps = []
     for step in rules.next_steps:
         if evaluate(rules, step.when, context) is not True:
@@ -272,12 +297,15 @@ def assess(rules: Rules, answers: Answers, as_of: date, *, detail: bool = True) 
         when = dated.get(step.dated_by) if step.dated_by else None
         if step.dated_by and when is None:
             continue
-        steps.append(Item(step.id, "next", step.text, step.sources, when))
+        if step.dated_by == "nhs_funding_from" and when is not None and when <= as_of:
+            continue  # a date already passed is not a task any more
+        steps.append(Item(step.id, "next", step.text, step.sources,
+                          when if when is None or when > as_of else None))
 
     timeline = _timeline(rules, routes, as_of, reference)
     reviewed = rules.meta.reviewed
     overdue = add_months(reviewed, rules.meta.review_every_months) < as_of
-    notes = _sanity_notes(rules, answers, as_of)
+    notes: list[Caution] = []  # answers in conflict are in 'conflicts', declared by the rules
     if answers.month_only:
         notes.append(Caution("month_only"))
     return Assessment(
@@ -286,7 +314,80 @@ def assess(rules: Rules, answers: Answers, as_of: date, *, detail: bool = True) 
         in_scope=_in_scope(rules, answers),
         routes=routes, funding=funding, terms=_terms(rules, answers, as_of),
         advice=advice, next_steps=steps, answers=answers, notes=notes, timeline=timeline,
+        conflicts=conflicts, not_before=not_before,
     )
+
+
+def _in_conflict(rules: Rules, spec: Route, result: RouteResult,
+                 conflicts: list[Conflict]) -> RouteResult:
+    """A route that reads answers in conflict is not decided, naming the conflict, unless it is
+    ruled out whatever those answers are."""
+    if result.verdict == Verdict.NOT_ELIGIBLE:
+        return result
+    reads = route_reads(rules, spec)
+    mine = [c for c in conflicts if reads & set(c.questions)]
+    if not mine:
+        return result
+    deciding = list(dict.fromkeys([*questions_in_conflict(mine), *result.unknown]))
+    return result._replace(
+        verdict=Verdict.UNSURE, eligible_from=None, unknown=deciding,
+        reason="Your answers conflict: " + " ".join(c.text for c in mine),
+        conflicts=tuple(c.id for c in mine))
+
+
+def _programme_of(rules: Rules, route_id: str) -> Programme | None:
+    for programme in rules.trainings.values():
+        if route_id in programme.routes:
+            return programme
+    return None
+
+
+def _intake(rules: Rules, result: RouteResult, as_of: date, reference: date,
+            answers: Answers) -> RouteResult:
+    """The first intake an open route lets the person make, applying from as_of, and the
+    month training would end: the earliest, if accepted at the first try."""
+    if result.verdict not in OPEN:
+        return result
+    programme = _programme_of(rules, result.id)
+    if programme is None or not programme.calendar.intakes:
+        return result
+    ready = result.eligible_from or as_of
+    chosen = rules.reference_question and answers.values.get(rules.reference_question)
+    if isinstance(chosen, date) and result.eligible_from is None:
+        ready = chosen  # a course in mind that the person can start: its own month
+    found = first_intake(programme.calendar, ready, applying_from=as_of)
+    if found is None:
+        return result
+    ends = add_months(found.certain, programme.length_months)
+    return result._replace(first_intake=found, qualified_by=ends)
+
+
+def _first_route(routes: list[RouteResult]) -> RouteResult | None:
+    """The open route with the earliest first intake."""
+    dated = [r for r in routes if r.first_intake is not None]
+    return min(dated, key=lambda r: r.first_intake.certain if r.first_intake else date.max,
+               default=None)
+
+
+def _not_before(routes: list[RouteResult], reference: date) -> date | None:
+    """The day no route can open before, whatever the unknown answers turn out to be: every
+    route still possible has a known date it cannot beat (None when one could open now)."""
+    bounds = []
+    for r in routes:
+        if r.verdict == Verdict.NOT_ELIGIBLE:
+            continue
+        if r.verdict == Verdict.ELIGIBLE:
+            return None
+        if r.verdict == Verdict.ELIGIBLE_FROM and r.eligible_from:
+            bounds.append(r.eligible_from)
+            continue
+        dated = [u.date for u in r.unmet if u.status == Status.DATED and u.date]
+        if not dated:
+            return None
+        bounds.append(max(dated))
+    if not bounds or min(bounds) <= reference:
+        return None
+    return min(bounds)
 
 
 def _timeline(
@@ -313,25 +414,6 @@ def _timeline(
         events.append(TimelineEvent(None, terms.qualified, "band"))
     events.sort(key=lambda e: (e.date or date.max, e.kind != "today"))
     return events
-
-
-def _sanity_notes(rules: Rules, answers: Answers, as_of: date) -> list[Caution]:
-    """Answers that cannot all be right together: said, never silently corrected."""
-    notes = []
-    values = answers.values
-    start = values.get(rules.reference_question) if rules.reference_question else None
-    if isinstance(start, date) and start < as_of:
-        notes.append(Caution("course_start_passed", (start, as_of)))
-    # The start of the training whose exam board the funding rule counts from: the date
-    # question its applies_when looks at.
-    funding = rules.funding.requirement
-    started = [q for q in questions_in(rules, funding.applies_when)
-               if rules.question_by_id[q].type == "date" and q != funding.question]
-    began = values.get(started[0]) if started else None
-    board = values.get(funding.question or "")
-    if isinstance(began, date) and isinstance(board, date) and board < began:
-        notes.append(Caution("exam_board_before_start", (board, began)))
-    return notes
 
 
 def _in_scope(rules: Rules, answers: Answers) -> bool:

@@ -12,7 +12,7 @@ from datetime import date as _Date  # for fields that are themselves called "dat
 from enum import StrEnum
 from typing import TYPE_CHECKING, NamedTuple, TypedDict, Union, final
 
-from hitpath.core.intakes import Calendar
+from hitpath.core.intakes import Calendar, FirstIntake
 
 UNSURE = "not_sure"
 """The answer 'not sure': the engine treats it as unknown unless a rule names it."""
@@ -321,6 +321,25 @@ class NextStep(NamedTuple):
     dated_by: str | None = None
 
 
+class ConflictRule(NamedTuple):
+    """Answers that cannot both be true, as the rules declare them (see ``core.conflicts``)."""
+
+    id: str
+    kind: str  # date_order | months_within | not_before_check | not_after_check
+    questions: tuple[str, ...]  # in the order the kind reads them
+    text: str
+    when: Condition | None = None
+    margin_months: int = 0
+
+
+class Conflict(NamedTuple):
+    """One conflict found in a person's answers: the answers involved, and why."""
+
+    id: str
+    questions: tuple[str, ...]
+    text: str
+
+
 class Source(NamedTuple):
     id: str
     title: str
@@ -455,7 +474,7 @@ class Rules:
                  "funding", "terms", "hcas", "advice", "next_steps", "origin",
                  "question_by_id", "compiled", "requirement_checks", "reference_question",
                  "scope_when", "trainings", "experience_roles", "experience", "between",
-                 "signposts")
+                 "signposts", "conflicts")
 
     def __init__(
         self, *, meta: Meta, sources: dict[str, Source], conditions: dict[str, Condition],
@@ -467,7 +486,9 @@ class Rules:
         experience_roles: tuple[ExperienceRole, ...] = (),
         experience: Experience | None = None, between: BetweenTrainings | None = None,
         signposts: tuple[Signpost, ...] = (),
+        conflicts: tuple[ConflictRule, ...] = (),
     ) -> None:
+        self.conflicts = conflicts
         self.meta = meta
         self.sources = sources
         self.conditions = conditions
@@ -547,6 +568,11 @@ class RouteResult(NamedTuple):
     reason: str
     sources: tuple[str, ...]
     caveat: str | None = None
+    # The first intake the person can make on this route (earliest, if accepted at the first
+    # try), and the month training would end: for open routes only.
+    first_intake: FirstIntake | None = None
+    qualified_by: date | None = None
+    conflicts: tuple[str, ...] = ()  # ids of the conflicts this route's verdict waits on
 
 
 class FundingResult(NamedTuple):
@@ -614,6 +640,8 @@ class Assessment(NamedTuple):
     answers: Answers
     notes: list[Caution]
     timeline: list[TimelineEvent] = []  # a shared default, never mutated
+    conflicts: list[Conflict] = []  # answers that cannot both be true (shared default)
+    not_before: date | None = None  # no route can open before it, whatever is unknown
 
 
 def to_plain(answers: Answers, rules: Rules) -> dict[str, Json]:

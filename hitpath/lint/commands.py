@@ -71,6 +71,12 @@ def walk_findings(loaded: Loaded, result: WalkResult) -> list[Finding]:
                     "Check its 'when' condition (and 'dated_by' for next steps) against the "
                     "questions' choices.", (section, i, "when") if "when" in item
                     else (section, i)))
+    for i, conflict in enumerate(data.get("conflicts", [])):
+        if conflict["id"] not in result.conflicts_fired:
+            found.append(loaded.finding(
+                "never-shown", ERROR, f"conflict '{conflict['id']}'",
+                "no answers walked fall into it",
+                "Check the questions it names and its 'when' condition.", ("conflicts", i)))
     for i, route in enumerate(data["routes"]):
         counts = result.verdicts.get(route["id"], Counter())
         is_open = counts.get("eligible", 0) + counts.get("eligible_from", 0)
@@ -140,7 +146,8 @@ def walk_summary(result: WalkResult, loaded: Loaded) -> list[str]:
         f"in {result.seconds:.1f} s, judged on {result.as_of.isoformat()}.",
         f"Reached {len(result.asked)} of {_checked_questions(rules)} questions; showed "
         f"{len(result.advice_fired)} of {len(rules.advice)} advice items and "
-        f"{len(result.steps_fired)} of {len(rules.next_steps)} next steps; "
+        f"{len(result.steps_fired)} of {len(rules.next_steps)} next steps and "
+        f"{len(result.conflicts_fired)} of {len(rules.conflicts)} conflicts; "
         f"{len(result.classes):,} distinct outcomes.",
     ]
     if result.plans is not None:
@@ -212,6 +219,7 @@ def walk_json(result: WalkResult, loaded: Loaded) -> dict[str, Json]:
         "questions_reached": sorted(result.asked), "questions": _checked_questions(rules),
         "advice_shown": sorted(result.advice_fired), "advice": len(rules.advice),
         "next_steps_shown": sorted(result.steps_fired), "next_steps": len(rules.next_steps),
+        "conflicts_shown": sorted(result.conflicts_fired), "conflicts": len(rules.conflicts),
         "verdicts": {rid: dict(counts) for rid, counts in result.verdicts.items()},
         "problems": result.problem_count,
         "plans": None if result.plans is None else {

@@ -34,13 +34,14 @@ from hitpath.core.conditions import (
     compile_condition,
     condition_sites,
     edge_values,
+    evaluate,
     leaf_parts,
     multi_answers,
     parts,
     questions_in,
     unknown_questions,
 )
-from hitpath.core.dates import add_months
+from hitpath.core.dates import add_months, months_between
 from hitpath.core.engine import assess
 from hitpath.core.errors import HitpathError
 from hitpath.core.model import (
@@ -51,6 +52,7 @@ from hitpath.core.model import (
     Assessment,
     Compare,
     Condition,
+    ConflictRule,
     Question,
     Requirement,
     Route,
@@ -132,6 +134,7 @@ class WalkResult:
     asked: set[str] = field(default_factory=set)
     advice_fired: set[str] = field(default_factory=set)
     steps_fired: set[str] = field(default_factory=set)
+    conflicts_fired: set[str] = field(default_factory=set)
     verdicts: dict[str, Counter[str]] = field(default_factory=dict)
     classes: dict[Outcome, OutcomeClass] = field(default_factory=dict)
     problems: list[WalkProblem] = field(default_factory=list)
@@ -150,6 +153,7 @@ def walk(rules: Rules, as_of: date, budget: int = DEFAULT_BUDGET) -> WalkResult:
     walker = _Walker(rules, as_of, budget)
     started = time.perf_counter()
     walker.visit(0, {}, 1)
+    walker.probe_conflicts()
     walker.result.seconds = time.perf_counter() - started
     return walker.result
 
@@ -187,6 +191,7 @@ class _Walker:
         self.position = {q.id: i for i, q in enumerate(rules.questions)}
         self.partial = Compiler[Partial](rules.conditions, self._read_partial,
                                          lambda wanted: _unknown)
+        self.conflict_samples: dict[str, dict[str, Any]] = {}
         self.dated = [req for req in rules.requirements.values() if req.kind in ("months", "date")]
         self.dated_of: dict[str, list[Requirement]] = {}
         for req in self.dated:
@@ -432,6 +437,40 @@ class _Walker:
                 result.verdicts[item[0]][item[1]] += weight
         return outcome
 
+    def _sample_fits(self, conflict: ConflictRule, answers: dict[str, Any]) -> bool:
+        """Whether a walked path answers every question a conflict compares (with a value of
+        its type) and meets its 'when': a path to bend into the conflict afterwards."""
+        for qid in conflict.questions:
+            value = answers.get(qid)
+            if self.rules.question_by_id[qid].type == "number":
+                if not isinstance(value, int):
+                    return False
+            elif not isinstance(value, date):
+                return False
+        return conflict.when is None or evaluate(self.rules, conflict.when, answers) is True
+
+    def probe_conflicts(self) -> None:
+        """Every declared conflict, reached: a walked path that answers its questions, with the
+        last of them bent just across the line (the engine must then leave undecided every
+        route that reads them, naming them)."""
+        for conflict in self.rules.conflicts:
+            sample = self.conflict_samples.get(conflict.id)
+            if sample is None or conflict.id in self.result.conflicts_fired:
+                continue
+            bent = dict(sample)
+            first = sample[conflict.questions[0]]
+            if conflict.kind == "date_order":
+                bent[conflict.questions[1]] = first - timedelta(days=1)
+            elif conflict.kind == "months_within":
+                since = sample[conflict.questions[1]]
+                passed = months_between(since, self.as_of) if since <= self.as_of else 0
+                bent[conflict.questions[0]] = passed + conflict.margin_months + 1
+            elif conflict.kind == "not_before_check":
+                bent[conflict.questions[0]] = self.as_of - timedelta(days=1)
+            else:
+                bent[conflict.questions[0]] = self.as_of + timedelta(days=1)
+            self.run(bent, None)
+
     def run(self, answers: PathAnswers, expected: Outcome | None) -> Outcome:
         """One engine run, with the walk's checks; returns the outcome."""
         result = self.result
@@ -452,6 +491,10 @@ class _Walker:
             return (("error", type(exc).__name__),)
         result.advice_fired.update(item.id for item in assessment.advice)
         result.steps_fired.update(item.id for item in assessment.next_steps)
+        result.conflicts_fired.update(c.id for c in assessment.conflicts)
+        for conflict in self.rules.conflicts:
+            if conflict.id not in self.conflict_samples and self._sample_fits(conflict, answers):
+                self.conflict_samples[conflict.id] = dict(answers)
         outcome = _outcome(assessment)
         for route in assessment.routes:
             message = _route_problem(route, answers, self.rules)
@@ -576,10 +619,11 @@ def _route_problem(route: RouteResult, answers: PathAnswers, rules: Rules) -> st
     if route.verdict == "unsure":
         if not route.unknown:
             return "unsure without naming the answers that would decide it"
+        clashing = {q for c in rules.conflicts if c.id in route.conflicts for q in c.questions}
         for qid in route.unknown:
             if qid not in rules.question_by_id:
                 return f"unsure because of '{qid}', which is not a question"
-            if answers.get(qid) not in (None, UNSURE):
+            if answers.get(qid) not in (None, UNSURE) and qid not in clashing:
                 return f"unsure because of '{qid}', which was answered"
     if route.verdict == "eligible_from" and route.eligible_from is None:
         return "eligible from a date, but no date given"

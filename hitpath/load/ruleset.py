@@ -23,6 +23,7 @@ from hitpath.core.model import (
     BandPay,
     BetweenTrainings,
     Choice,
+    ConflictRule,
     EntryRoute,
     Experience,
     ExperienceRole,
@@ -279,7 +280,20 @@ def _build(data: dict[str, Any], origin: str) -> Rules:
                      confidence=s["confidence"], sources=_t(s["sources"]))
             for sid, s in sorted(data.get("signposts", {}).items())
         ),
+        conflicts=tuple(_conflict(c) for c in data.get("conflicts", [])),
     )
+
+
+CONFLICT_QUESTIONS = {"date_order": ("earlier", "later"), "months_within": ("months", "since"),
+                      "not_before_check": ("date",), "not_after_check": ("date",)}
+"""The fields of each kind of conflict that name questions, in the order the kind reads them."""
+
+
+def _conflict(data: dict[str, Any]) -> ConflictRule:
+    return ConflictRule(
+        id=data["id"], kind=data["kind"],
+        questions=tuple(data[key] for key in CONFLICT_QUESTIONS[data["kind"]]),
+        text=data["text"], when=data.get("when"), margin_months=data.get("margin_months", 0))
 
 
 def _sourced(data: dict[str, Any] | None, text_key: str = "text") -> Sourced | None:

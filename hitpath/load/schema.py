@@ -490,7 +490,8 @@ class NextStep(_Strict):
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     when: Condition | None = None
-    dated_by: Literal["nhs_funding_from", "earliest_start"] | None = None
+    dated_by: Literal["nhs_funding_from", "earliest_start", "first_intake",
+                      "applications_open"] | None = None
     text: str
     sources: list[str] = Field(min_length=1)
 
@@ -715,6 +716,45 @@ class Signpost(_Strict):
     sources: list[str] = Field(min_length=1)
 
 
+class _ConflictBase(_Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    when: Condition | None = Field(
+        default=None, description="The conflict is looked for only when this holds.")
+    text: str = Field(description="Why the answers cannot both be true, and what to check.")
+
+
+class DateOrderConflict(_ConflictBase):
+    """Two dates that must come in order: ``later`` on or after ``earlier``."""
+
+    kind: Literal["date_order"]
+    earlier: str
+    later: str
+
+
+class MonthsWithinConflict(_ConflictBase):
+    """A number of months that cannot exceed the months since a date (plus a stated margin),
+    counted to the date of the check."""
+
+    kind: Literal["months_within"]
+    months: str
+    since: str
+    margin_months: int = Field(default=0, ge=0, le=24)
+
+
+class CheckDateConflict(_ConflictBase):
+    """A date that must not lie before (``not_before_check``) or after (``not_after_check``)
+    the date of the check."""
+
+    kind: Literal["not_before_check", "not_after_check"]
+    date: str
+
+
+ConflictSpec = Annotated[
+    DateOrderConflict | MonthsWithinConflict | CheckDateConflict,
+    Field(discriminator="kind"),
+]
+
+
 class RulesFile(_Strict):
     """The whole rules file."""
 
@@ -738,6 +778,8 @@ class RulesFile(_Strict):
     experience: Experience | None = None
     signposts: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")], Signpost] = Field(
         default_factory=dict, description="Trainings shown for information, not planned through.")
+    conflicts: list[ConflictSpec] = Field(
+        default_factory=list, description="Answers that cannot both be true.")
     advice: list[Advice] = Field(default_factory=list)
     next_steps: list[NextStep] = Field(default_factory=list)
 

@@ -256,6 +256,19 @@ class _Checker:
                     raise self.fail(("hcas", "zones", i, "area"),
                                     f"'{zone['area']}' is not a choice of '{area_question}'",
                                     did_you_mean(zone["area"], areas))
+        conflict_types = {"earlier": "date", "later": "date", "since": "date", "date": "date",
+                  "months": "number"}
+        seen_conflicts: set[str] = set()
+        for i, conflict in enumerate(rules.get("conflicts", [])):
+            if conflict["id"] in seen_conflicts:
+                raise self.fail(("conflicts", i, "id"), f"two conflicts share the id "
+                                f"'{conflict['id']}'")
+            seen_conflicts.add(conflict["id"])
+            for key, qtype in conflict_types.items():
+                if key in conflict:
+                    self.question_ref(conflict[key], ("conflicts", i, key), qtype)
+            if "when" in conflict:
+                self.condition(conflict["when"], ("conflicts", i, "when"), None)
         zones = [z["area"] for z in rules["hcas"]["zones"]]
         amounts = rules["hcas"].get("amounts", [])
         for i, table in enumerate(amounts):

@@ -9,6 +9,7 @@ timeline, every next step and piece of advice, the answers given and every sourc
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Protocol
 
 from hitpath.core.conditions import describe_answer
@@ -18,6 +19,7 @@ from hitpath.report.words import (
     caution_text,
     day,
     headline,
+    intake_lines,
     pay_range,
     timeline_text,
     verdict_tag,
@@ -129,10 +131,16 @@ def build(assessment: Assessment, rules: Rules, full: bool = False) -> list[Bloc
         doc.append(Block("heading", "What is missing, and how to meet it"))
         for r in missing:
             doc.append(Block("heading", r.title, level=3))
+            # On one page, of the dated requirements only the one that sets the date.
+            binding = [u for u in r.unmet if full or u.status != "dated"
+                       or r.eligible_from is None or u.date == r.eligible_from]
             doc.append(Block("items", items=[
-                line(_missing(u, rules, full), u.sources) for u in r.unmet]))
+                line(_missing(u, rules, full), u.sources) for u in binding]))
 
-    # The slot for the next intake to aim for: filled once the assessment carries it.
+    first = _first_open(a)
+    if first is not None:
+        doc.append(Block("heading", f"Your first intake, by the {first.short_title}"))
+        doc.append(Block("items", items=[line(t) for t in intake_lines(first)]))
 
     if a.next_steps:
         shown = a.next_steps if full else a.next_steps[:STEPS_ON_ONE_PAGE]
@@ -164,6 +172,13 @@ def build(assessment: Assessment, rules: Rules, full: bool = False) -> list[Bloc
     if rules.meta.care_signpost:
         doc.append(Block("para", rules.meta.care_signpost))
     return doc
+
+
+def _first_open(a: Assessment) -> RouteResult | None:
+    """The open route with the earliest first intake (earliest, if accepted at the first try)."""
+    dated = [r for r in a.routes if r.first_intake is not None]
+    return min(dated, key=lambda r: r.first_intake.certain if r.first_intake else date.max,
+               default=None)
 
 
 def _route_row(r: RouteResult, rules: Rules) -> RouteRow:

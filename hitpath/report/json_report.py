@@ -19,6 +19,11 @@ from hitpath.core.verdicts import best_of
 from hitpath.report.words import caution_text, headline
 
 
+def _month(value: date | None) -> str | None:
+    """YYYY-MM, or None."""
+    return f"{value.year:04d}-{value.month:02d}" if value else None
+
+
 def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
@@ -70,6 +75,15 @@ def to_dict(assessment: Assessment, rules: Rules) -> dict[str, Json]:
             "unmet": [_requirement(u, rules.requirements[u.id].caveat) for u in r.unmet],
             "unknown": list(r.unknown), "reason": r.reason, "because": list(r.because),
             "caveat": r.caveat,
+            "first_intake": _month(r.first_intake.certain) if r.first_intake else None,
+            "qualified_by": _month(r.qualified_by),
+            "intake": None if r.first_intake is None else {
+                "possible_earlier": _month(r.first_intake.possible_earlier),
+                "advertised_from": _month(r.first_intake.advertised_from),
+                "advertised_to": _month(r.first_intake.advertised_to),
+                "closed_before_now": _month(r.first_intake.closed),
+            },
+            "conflicts": list(r.conflicts),
         })
     best = best_of(a.routes)
     return {
@@ -77,8 +91,11 @@ def to_dict(assessment: Assessment, rules: Rules) -> dict[str, Json]:
             "best_route": best.id if best else None,
             "verdict": best.verdict if best else Verdict.NOT_ELIGIBLE,
             "eligible_from": _iso(best.eligible_from) if best else None,
+            "not_before": _iso(a.not_before),
             "text": headline(a, rules),
         },
+        "conflicts": [{"id": c.id, "questions": list(c.questions), "text": c.text}
+                      for c in a.conflicts],
         "as_of": a.as_of.isoformat(),
         "reference_date": a.reference_date.isoformat(),
         "rules_version": a.rules_version,

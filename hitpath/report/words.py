@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from hitpath.core.dates import long_date
+from hitpath.core.dates import MONTHS, long_date, month_year
 from hitpath.core.model import (
     Assessment,
     BandPay,
@@ -74,7 +74,16 @@ def verdict_tag(route: RouteResult) -> tuple[str, str]:
 
 
 def headline(assessment: Assessment, rules: Rules) -> str:
-    """One line that answers the question first, about the best route (``verdicts.best_of``)."""
+    """One line that answers the question first, about the best route (``verdicts.best_of``);
+    answers that cannot both be true are named before anything else."""
+    line = _headline(assessment, rules)
+    if assessment.conflicts:
+        texts = " ".join(c.text for c in assessment.conflicts)
+        return f"Check your answers first: {texts} Until then: {line}"
+    return line
+
+
+def _headline(assessment: Assessment, rules: Rules) -> str:
     routes = assessment.routes
     if not assessment.in_scope:
         place = rules.meta.jurisdiction
@@ -90,12 +99,44 @@ def headline(assessment: Assessment, rules: Rules) -> str:
     if best.verdict == Verdict.ELIGIBLE_FROM and best.eligible_from:
         funded = " NHS-funded training" if _funding_decides(assessment, best) else ""
         return f"Not yet:{funded} from {long_date(best.eligible_from)} by the {_short(best)}."
+    firm = assessment.not_before
     if best.verdict == Verdict.NOT_YET:
+        if firm:
+            return (f"Not before {long_date(firm)}; after that it is possible by the "
+                    f"{_short(best)} once you meet what is missing.")
         return f"Not yet: possible by the {_short(best)} once you meet what is missing."
     unsure = [r for r in routes if r.verdict == Verdict.UNSURE]
     deciding = list(dict.fromkeys(q for r in unsure for q in r.unknown))
     facts = [rules.question_by_id[q].fact for q in deciding]
+    if firm:
+        return f"Not before {long_date(firm)}; after that it depends on {_join(facts)}."
     return f"Not decided yet: it depends on {_join(facts)}."
+
+
+def intake_lines(route: RouteResult) -> list[str]:
+    """The first intake a route lets the person make, when to look for posts, and when they
+    would qualify: the earliest, if accepted at the first try."""
+    found = route.first_intake
+    if found is None:
+        return []
+    start = month_year(found.certain)
+    advert = ""
+    if found.advertised_from and found.advertised_to:
+        opens, closes = found.advertised_from, found.advertised_to
+        first = MONTHS[opens.month - 1] if opens.year == closes.year else month_year(opens)
+        advert = f": posts are usually advertised from about {first} to {month_year(closes)}"
+    lines = [f"{start} intake{advert}."]
+    qualify = (f" You would qualify in {month_year(route.qualified_by)} (earliest, if accepted "
+               "at the first try)." if route.qualified_by else "")
+    lines[0] += qualify
+    if found.possible_earlier:
+        lines.append(f"The {month_year(found.possible_earlier)} intake depends on the course's "
+                     "exact start of teaching: it is open to you only if teaching starts on or "
+                     "after the day you become eligible.")
+    if found.closed and found.closed < found.certain:
+        lines.append(f"Posts for the {month_year(found.closed)} intake have usually closed by "
+                     "now; check NHS Jobs for late adverts.")
+    return lines
 
 
 def _join(items: list[str]) -> str:
