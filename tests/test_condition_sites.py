@@ -28,7 +28,8 @@ MODEL_ROLE = {"RulesFile": "", "Question": "question.", "GateRequirement": "requ
               "NeedRequirement": "requirement.", "MonthsRequirement": "requirement.",
               "DateRequirement": "requirement.", "Route": "route.", "Funding": "funding.",
               "Advice": "advice.", "NextStep": "next_step.", "EntryRoute": "training.entry.",
-              "ExperienceRole": "experience_role."}
+              "ExperienceRole": "experience_role.", "DateOrderConflict": "conflict.",
+              "MonthsWithinConflict": "conflict.", "CheckDateConflict": "conflict."}
 
 
 def _models(annotation: Any) -> list[type[BaseModel]]:

@@ -262,7 +262,7 @@ SITE_ROLES = (
     "conditions", "scope_when", "question.when", "requirement.applies_when",
     "requirement.met_when", "route.applies_when", "route.caveat_when",
     "funding.uncertain_when", "advice.when", "next_step.when", "training.entry.when",
-    "experience_role.when",
+    "experience_role.when", "conflict.when",
 )
 """Every kind of place a condition can sit in the rules (a test holds this to the schema)."""
 
@@ -307,6 +307,9 @@ def condition_sites(rules: Rules, *, plans: bool = True) -> list[Site]:
     for i, role in enumerate(rules.experience_roles):
         add("experience_role.when", ("experience_roles", i, "when"),
             f"experience role '{role.id}'", role.when)
+    for i, conflict in enumerate(rules.conflicts):
+        add("conflict.when", ("conflicts", i, "when"), f"conflict '{conflict.id}'",
+            conflict.when)
     return found
 
 

@@ -191,7 +191,7 @@ class _Walker:
         self.position = {q.id: i for i, q in enumerate(rules.questions)}
         self.partial = Compiler[Partial](rules.conditions, self._read_partial,
                                          lambda wanted: _unknown)
-        self.conflict_samples: dict[str, dict[str, Any]] = {}
+        self.conflict_samples: dict[str, PathAnswers] = {}
         self.dated = [req for req in rules.requirements.values() if req.kind in ("months", "date")]
         self.dated_of: dict[str, list[Requirement]] = {}
         for req in self.dated:
@@ -437,7 +437,7 @@ class _Walker:
                 result.verdicts[item[0]][item[1]] += weight
         return outcome
 
-    def _sample_fits(self, conflict: ConflictRule, answers: dict[str, Any]) -> bool:
+    def _sample_fits(self, conflict: ConflictRule, answers: PathAnswers) -> bool:
         """Whether a walked path answers every question a conflict compares (with a value of
         its type) and meets its 'when': a path to bend into the conflict afterwards."""
         for qid in conflict.questions:
@@ -459,10 +459,11 @@ class _Walker:
                 continue
             bent = dict(sample)
             first = sample[conflict.questions[0]]
-            if conflict.kind == "date_order":
+            if conflict.kind == "date_order" and isinstance(first, date):
                 bent[conflict.questions[1]] = first - timedelta(days=1)
             elif conflict.kind == "months_within":
                 since = sample[conflict.questions[1]]
+                assert isinstance(since, date)  # as _sample_fits checked
                 passed = months_between(since, self.as_of) if since <= self.as_of else 0
                 bent[conflict.questions[0]] = passed + conflict.margin_months + 1
             elif conflict.kind == "not_before_check":
