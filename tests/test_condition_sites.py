@@ -119,6 +119,11 @@ def _place(data: dict[str, Any], role: str) -> tuple[Any, ...]:
             {"id": "probe_role", "title": "A probe role", "when": NEVER, "sources": ["SRC-A"]},
             {"id": "any_role", "title": "Any other role", "sources": ["SRC-A"]}]
         return ("experience_roles", 0, "when")
+    if role == "conflict.when":
+        data["conflicts"] = [{
+            "id": "probe_conflict", "kind": "not_before_check", "date": "exam_board",
+            "when": NEVER, "text": "The date you gave is before this check; check it."}]
+        return ("conflicts", 0, "when")
     owner, key = role.split(".")
     if owner == "funding":
         data["funding"][key] = NEVER

@@ -133,7 +133,7 @@ def test_save_asks_before_replacing_but_not_the_file_resumed_from(
     choose(child, "Quit")
     before = finish(child, 0)
     assert "Replace it?" not in before
-    assert "pwp_employment_months: 30" in client.read_text()
+    assert "pwp_employment_months: 18" in client.read_text()  # as in examples/pwp.yaml
     assert stat.S_IMODE(client.stat().st_mode) == 0o600
 
 
