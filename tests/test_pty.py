@@ -432,7 +432,7 @@ def test_what_if_lines_wrap_between_words_at_60_columns(
         "previous_training_programme: pwp\nprevious_training_started: 2022-09-05\n"
         "previous_exam_board: 2023-07-14\nmodality: cbt\nright_to_work: yes\n"
         "pay_area: elsewhere\n")
-    child = pexpect.spawn(hitpath_exe(), ["ask", "--as-of", "2025-01-10", "--answers",
+    child = pexpect.spawn(hitpath_exe(), ["ask", "--as-of", "2026-11-30", "--answers",
                                           "pwp.yaml"], cwd=str(tmp_path),
                           env=env, encoding="utf-8", timeout=TIMEOUT, dimensions=(40, 60))
     children.append(child)
@@ -444,9 +444,9 @@ def test_what_if_lines_wrap_between_words_at_60_columns(
     key(child, ENTER)  # what-if
     expect(child, "Which answer do you want to try changing?")
     expect(child, "Never mind")
-    key(child, DOWN * 8 + ENTER)
-    expect(child, "exam board")
-    key(child, "\x15" + "2022-12-01" + ENTER)
+    key(child, DOWN * 2 + ENTER)  # months as a qualified PWP: 18 -> 24 opens the route now
+    expect(child, "qualified PWP")
+    key(child, "\x15" + "24" + ENTER)
     expect(child, "With that change:")
     expect(child, "Keep this change?")
     moved = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", child.before or "")
