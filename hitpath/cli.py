@@ -77,6 +77,13 @@ AsOfOpt = Annotated[
     str | None,
     typer.Option("--as-of", metavar="YYYY-MM-DD", help="Judge on this date instead of today."),
 ]
+# check and plan write their reports the same way.
+ReportFormatOpt = Annotated[str | None, typer.Option(
+    "--format", metavar="text|markdown|json|html",
+    help="Report format (default: from --output's ending, else text).")]
+ReportOutputOpt = Annotated[str | None, typer.Option(
+    "--output", metavar="FILE",
+    help="Write the report here (atomically) instead of to the screen.")]
 
 
 _STOP_REPORTED = {"done": False}
@@ -206,11 +213,8 @@ def check(
     set_: Annotated[list[str] | None, typer.Option("--set", metavar="KEY=VALUE",
                     help="Set or override one answer (repeatable; lists comma-separated).")] = None,
     as_of: AsOfOpt = None,
-    format_: Annotated[str | None, typer.Option(
-        "--format", metavar="text|markdown|json|html",
-        help="Report format (default: from --output's ending, else text).")] = None,
-    output: Annotated[str | None, typer.Option("--output", metavar="FILE",
-                      help="Write the report here (atomically) instead of to the screen.")] = None,
+    format_: ReportFormatOpt = None,
+    output: ReportOutputOpt = None,
     plain: Annotated[bool, typer.Option("--plain", help="No colour or symbols.")] = False,
     full: Annotated[bool, typer.Option(
         "--full", help="Everything: reasons, funding rule, pay, timeline, all advice, sources "
@@ -274,11 +278,8 @@ def plan(
         help="How many plans to show (default 3; when you can already start the goal, only "
              "it, unless you give N).")] = None,
     as_of: AsOfOpt = None,
-    format_: Annotated[str | None, typer.Option(
-        "--format", metavar="text|markdown|json|html",
-        help="Report format (default: from --output's ending, else text).")] = None,
-    output: Annotated[str | None, typer.Option("--output", metavar="FILE",
-                      help="Write the report here (atomically) instead of to the screen.")] = None,
+    format_: ReportFormatOpt = None,
+    output: ReportOutputOpt = None,
     list_: Annotated[bool, typer.Option("--list", help="List the trainings and exit.")] = False,
     plain: PlainOpt = False,
     save: SaveOpt = None,
