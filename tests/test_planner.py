@@ -107,6 +107,17 @@ def test_goal_no_plan_reaches_says_what_blocks_every_route() -> None:
     assert result.blocked and any("right to work" in line for line in result.blocked)
 
 
+def test_a_via_that_reaches_nothing_says_why_by_its_own_chain() -> None:
+    """The reason given is the one for the training asked about, never one from a longer chain
+    through trainings the person did not mention."""
+    raw = {k: v for k, v in PSYCHOLOGY_GRADUATE.items() if k != "right_to_work"}
+    result = plans_for(raw, "dclinpsy", via="pwp@2027-01")
+    assert result.via is None and result.via_text
+    assert "through PWP training in January 2027" in result.via_text
+    others = [t.short_title for i, t in RULES.trainings.items() if i not in ("pwp", "dclinpsy")]
+    assert not [title for title in others if title in result.via_text], result.via_text
+
+
 def test_outside_england_no_training_is_planned() -> None:
     result = plans_for({**MENTAL_HEALTH_NURSE, "nation": "scotland"}, "hit")
     assert result.plans == () and result.blocked

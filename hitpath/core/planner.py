@@ -716,17 +716,20 @@ def _via(planner: Planner, goal: Programme, via_id: str, via_start: date | None,
     t = rules.trainings[via_id]
     pins = {via_id: via_start} if via_start else {}
     options: list[Plan] = []
-    refusals: list[str] = []
+    refusals: list[tuple[int, str]] = []
     for chain in planner.sequences(goal, via_id):
         built = planner.build(chain, pins, None)
         if isinstance(built, _Blocked):
-            refusals.append(built.reason)
+            refusals.append((len(chain), built.reason))
             continue
         options.append(planner.to_plan(built))
     at = f" in {month_name(via_start)}" if via_start else ""
     if not options:
-        why = next((r for r in refusals if via_start and r.startswith(
-            (f"a {t.short_title}", month_name(via_start)))), refusals[0] if refusals else "")
+        # Say why the shortest way through the training fails, not why a longer chain (with
+        # trainings the person never mentioned) does.
+        shortest = [r for n, r in refusals if n == min(n for n, _ in refusals)]
+        why = next((r for r in shortest if via_start and r.startswith(
+            (f"a {t.short_title}", month_name(via_start)))), shortest[0] if shortest else "")
         if t.id == goal.id:
             return None, f"Starting {t.short_title}{at}: {why}."
         return None, (f"No plan reaches {goal.short_title} through {t.short_title}{at}: "
