@@ -165,6 +165,48 @@ def test_a_month_only_date_is_kept_as_such(rules: Rules) -> None:
     assert answers.month_only == {"previous_exam_board"}
 
 
+def test_changing_a_month_only_date_offers_the_month_not_a_made_up_day(rules: Rules) -> None:
+    from hitpath.ask.flow import MonthOnly
+
+    steps = [s if s[0] != "previous_exam_board"
+             else ("previous_exam_board", MonthOnly(date(2023, 7, 31))) for s in PWP_PATH]
+    interview = Interview(rules, Answers(), AS_OF)
+    interview.run(Script(steps))
+    script = Script([("previous_exam_board", MonthOnly(date(2023, 8, 31)))])
+    interview.change(script, rules.question_by_id["previous_exam_board"])
+    offered = script.asked[0][1]
+    assert isinstance(offered, MonthOnly) and offered.day == date(2023, 7, 31)
+    assert interview.answers.month_only == {"previous_exam_board"}
+
+
+def test_the_prompt_prefills_a_month_only_date_as_a_month(rules: Rules) -> None:
+    from hitpath.ask.flow import MonthOnly
+    from hitpath.ask.prompts import QuestionaryPrompter
+
+    prefilled: list[str] = []
+
+    class Asked:
+        def __init__(self, default: str) -> None:
+            self.default = default
+
+        def unsafe_ask(self) -> str:
+            return self.default
+
+    class FakeQuestionary:
+        def text(self, message: str, default: str = "", **_: Any) -> Asked:
+            prefilled.append(default)
+            return Asked(default)
+
+    prompter = QuestionaryPrompter(plain=True)
+    prompter.q = FakeQuestionary()
+    question = rules.question_by_id["previous_exam_board"]
+    reply = prompter.ask(question, MonthOnly(date(2023, 7, 31)), Progress(0, 0), False)
+    assert prefilled == ["2023-07"]
+    assert isinstance(reply, MonthOnly) and reply.day == date(2023, 7, 31)
+    prompter.ask(question, date(2023, 7, 14), Progress(0, 0), False)
+    assert prefilled[-1] == "2023-07-14"
+
+
 def test_prune_drops_chains(rules: Rules) -> None:
     answers = Answers({"nation": "wales", "professions": ("pwp",), "degree": "yes",
                        "pwp_employment_months": 3})

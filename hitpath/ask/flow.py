@@ -60,7 +60,8 @@ class Progress:
 class Prompter(Protocol):
     """What the flow needs from a user interface."""
 
-    def ask(self, question: Question, default: AnswerValue | None, progress: Progress,
+    def ask(self, question: Question, default: AnswerValue | MonthOnly | None,
+            progress: Progress,
             can_go_back: bool) -> AnswerValue | MonthOnly | None | _Back:
         """Ask one question; return the answer, None to leave it unanswered, or BACK."""
 
@@ -276,7 +277,7 @@ class Interview:
             if question is None:
                 break
             progress = self.progress(question)
-            reply = prompter.ask(question, self.answers.values.get(question.id), progress,
+            reply = prompter.ask(question, self.shown(question), progress,
                                  can_go_back=self.can_go_back(question))
             if isinstance(reply, _Back):
                 if self.back(question):
@@ -296,6 +297,14 @@ class Interview:
             prompter.notice("No more questions needed: the rest cannot change your results.")
         return self.answers
 
+    def shown(self, question: Question) -> AnswerValue | MonthOnly | None:
+        """The answer already given, as the person gave it: a month-only date stays a month,
+        so changing something else never turns it into a made-up day."""
+        value = self.answers.values.get(question.id)
+        if isinstance(value, date) and question.id in self.answers.month_only:
+            return MonthOnly(value)
+        return value
+
     def refuse(self, prompter: Prompter, question: Question,
                reply: AnswerValue | MonthOnly | None) -> bool:
         """Whether an answer cannot be true with the answers already given (a conflict the
@@ -312,11 +321,10 @@ class Interview:
 
     def change(self, prompter: Prompter, question: Question) -> Answers:
         """Change one answer, then ask only what that change brings onto the path."""
-        reply = prompter.ask(question, self.answers.values.get(question.id),
-                             Progress(0, 0), can_go_back=False)
+        reply = prompter.ask(question, self.shown(question), Progress(0, 0), can_go_back=False)
         while not isinstance(reply, _Back) and self.refuse(prompter, question, reply):
-            reply = prompter.ask(question, self.answers.values.get(question.id),
-                                 Progress(0, 0), can_go_back=False)
+            reply = prompter.ask(question, self.shown(question), Progress(0, 0),
+                                 can_go_back=False)
         if not isinstance(reply, _Back):
             self.record(question, reply)
         self.stopped_early = False

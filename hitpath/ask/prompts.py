@@ -45,7 +45,8 @@ class QuestionaryPrompter:
         """A line of information between questions."""
         self._print(text)
 
-    def ask(self, question: Question, default: AnswerValue | None, progress: Progress,
+    def ask(self, question: Question, default: AnswerValue | MonthOnly | None,
+            progress: Progress,
             can_go_back: bool) -> AnswerValue | None | Any:
         """Ask one question; returns the answer, None (left empty) or BACK."""
         self._print("")
@@ -62,7 +63,7 @@ class QuestionaryPrompter:
     def _back_label(self) -> str:
         return PLAIN_BACK_LABEL if self.plain else BACK_LABEL
 
-    def _choice(self, question: Question, default: AnswerValue | None,
+    def _choice(self, question: Question, default: AnswerValue | MonthOnly | None,
                 can_go_back: bool) -> Any:
         choices = [self.q.Choice(for_terminal(c.label), value=c.value) for c in question.choices]
         if can_go_back:
@@ -117,7 +118,7 @@ class QuestionaryPrompter:
                                values.index(selected) if selected else None, can_go_back)
         return BACK if index is None else values[index]
 
-    def _multi(self, question: Question, default: AnswerValue | None,
+    def _multi(self, question: Question, default: AnswerValue | MonthOnly | None,
                can_go_back: bool) -> Any:
         chosen = set(default) if isinstance(default, tuple) else set()
         if self.plain:
@@ -179,7 +180,7 @@ class QuestionaryPrompter:
                             qmark="", style=self.style).unsafe_ask()
         return parse(reply)
 
-    def _typed(self, question: Question, default: AnswerValue | None,
+    def _typed(self, question: Question, default: AnswerValue | MonthOnly | None,
                can_go_back: bool) -> Any:
         if question.type == "date":
             hint = "a date YYYY-MM-DD or DD/MM/YYYY, e.g. 2023-07-14"
@@ -194,7 +195,9 @@ class QuestionaryPrompter:
             extras.append("'<' to go back")
         instruction = f"({hint}; {'; '.join(extras)})" if extras else f"({hint})"
         shown = ""
-        if default is not None:
+        if isinstance(default, MonthOnly):
+            shown = default.day.strftime("%Y-%m")
+        elif default is not None:
             shown = "?" if default == UNSURE else (
                 default.isoformat() if isinstance(default, date) else str(default))
 
