@@ -487,3 +487,25 @@ def test_a_typo_in_the_exam_board_is_refused_at_the_prompt(
     child.expect(pexpect.EOF)
     child.close()
     assert "Traceback" not in (child.before or "")
+
+
+def test_choices_are_echoed_whole_in_a_narrow_terminal(tmp_path: Path,
+                                                       children: list[pexpect.spawn]) -> None:
+    """At 60 columns the labels chosen are echoed on word boundaries, every one named."""
+    child = pexpect.spawn(hitpath_exe(), ["ask", "--as-of", "2025-01-10"], cwd=str(tmp_path),
+                          env={**os.environ, "PROMPT_TOOLKIT_NO_CPR": "1",
+                               "TERM": "xterm-256color", "COLUMNS": "60", "LINES": "40"},
+                          encoding="utf-8", timeout=TIMEOUT, dimensions=(40, 60))
+    children.append(child)
+    expect(child, "Where do you want to work?")
+    key(child, ENTER)
+    expect(child, "None of these")
+    key(child, DOWN * 6 + SPACE + DOWN + SPACE + ENTER)  # two psychologist labels
+    expect(child, "how many")
+    shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", child.before)
+    words = shown.split()
+    for label in ("Clinical or counselling psychologist (doctorate, HCPC-registered)",
+                  "Educational or health psychologist"):
+        assert " ".join(label.split()) in " ".join(words), shown
+    assert "selections" not in shown
+    child.terminate(force=True)

@@ -76,8 +76,44 @@ class QuestionaryPrompter:
                                    default=selected,
                                    qmark="?", style=self.style,
                                    instruction="(arrow keys, then Enter)")
-        reply = prompt.unsafe_ask()
+        reply = self._ask_echoed(prompt, question)
         return BACK if reply == "__back__" else reply
+
+    def _ask_echoed(self, prompt: Any, question: Question) -> Any:
+        """Ask a list prompt, then echo the question and the labels chosen ourselves,
+        wrapped on word boundaries: the prompt library's own echo splits words at the
+        terminal's edge and sums up several choices as a count."""
+        prompt.application.erase_when_done = True
+        reply = prompt.unsafe_ask()
+        picked = reply if isinstance(reply, list) else [reply]
+        labels = [c.label for c in question.choices if c.value in picked]
+        answer = "; ".join(labels) if labels else ("Back" if "__back__" in picked else "none")
+        self._echo(question.text, answer)
+        return reply
+
+    def _echo(self, text: str, answer: str) -> None:
+        import shutil
+
+        from prompt_toolkit import print_formatted_text
+        from prompt_toolkit.formatted_text import FormattedText
+
+        width = max(40, shutil.get_terminal_size((80, 24)).columns - 1)
+        fragments: list[tuple[str, str]] = [("class:qmark", "?")]
+        column = 1
+        words = [("class:question", w) for w in for_terminal(text).split()]
+        words += [("class:answer", w) for w in for_terminal(answer).split()]
+        for style, word in words:
+            if column + 1 + len(word) > width and column > 1:
+                fragments.append(("", "\n"))
+                column = 0
+            else:
+                fragments.append(("", " "))
+                column += 1
+            fragments.append((style, word))
+            column += len(word)
+        from questionary.styles import merge_styles_default
+
+        print_formatted_text(FormattedText(fragments), style=merge_styles_default([self.style]))
 
     def _numbered(self, message: str, labels: list[str], default: int | None,
                   can_go_back: bool) -> int | None:
@@ -137,11 +173,12 @@ class QuestionaryPrompter:
                 return str(exc)[0].upper() + str(exc)[1:] + "."
             return True
 
-        reply = self.q.checkbox(wrap(for_terminal(question.text), 2), choices=choices,
-                                validate=valid,
-                                qmark="?",
-                                style=self.style,
-                                instruction="(Space to choose, Enter when done)").unsafe_ask()
+        prompt = self.q.checkbox(wrap(for_terminal(question.text), 2), choices=choices,
+                                 validate=valid,
+                                 qmark="?",
+                                 style=self.style,
+                                 instruction="(Space to choose, Enter when done)")
+        reply = self._ask_echoed(prompt, question)
         if reply == ["__back__"]:
             return BACK
         return coerce(question, reply)[0]

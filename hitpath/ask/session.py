@@ -114,6 +114,10 @@ def program() -> str:
     return shlex.quote(os.path.abspath(exe))
 
 
+SKIP_WORDS = ("n", "no")
+"""Replies to "Save ...? Type a file name" that mean no (a file so named is still ./n)."""
+
+
 class Session:
     """The screens after the intro, with the state Ctrl-C must not lose."""
 
@@ -155,6 +159,8 @@ class Session:
         the person agrees to replace it; empty when they skip."""
         while True:
             path = os.path.expanduser(self.prompter.path(message, default))
+            if path.strip().lower() in SKIP_WORDS:
+                return ""  # "n" or "no" is an answer to the question, not a file name
             if not path or self.may_replace(path):
                 return path
             message = "Choose another name (Enter to skip):"
