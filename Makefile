@@ -30,6 +30,8 @@ run: $(VENV)/.installed-run
 # The shipped rules are checked as on a fixed date, so CI does not start failing the day the
 # six-month review falls due (people running hitpath are warned about that in every report).
 RULES_AS_OF := 2026-11-30
+# The previous shipped rules: the rules changelog must cover every change since them.
+PREVIOUS_RULES := tests/fixtures/rules-2026.03.1.yaml
 
 ## test: install with the test tools, then lint, check the rules (printing the walk's coverage)
 ## and run every test
@@ -41,6 +43,7 @@ checks:
 	$(BIN)/mypy hitpath
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/hitpath rules check --as-of $(RULES_AS_OF)
+	$(BIN)/hitpath rules changes --check $(PREVIOUS_RULES)
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.installed-test
@@ -105,9 +108,10 @@ bench: $(VENV)/.installed-test
 cli-docs: $(VENV)/.installed-run
 	$(BIN)/python -m hitpath.clidoc > docs/cli.md
 
-## rules: after editing hitpath/rules.yaml (or the code that reads it), regenerate everything
-## derived from it: the compiled copy, the JSON Schemas, the walk transcript and the golden
-## reports (then review git diff); a test fails while any of them is stale
+## rules: after editing hitpath/rules.yaml or hitpath/rules_changes.yaml (or the code that reads
+## them), regenerate everything derived from them: the compiled copy, the JSON Schemas, the walk
+## transcript, the golden reports and the Rules section of CHANGELOG.md (then review git diff);
+## a test fails while any of them is stale
 rules: $(VENV)/.installed-test
 	$(BIN)/hitpath rules compile
 	$(BIN)/hitpath rules schema --for rules > hitpath/schemas/rules.schema.json.tmp
@@ -116,7 +120,8 @@ rules: $(VENV)/.installed-test
 	mv hitpath/schemas/answers.schema.json.tmp hitpath/schemas/answers.schema.json
 	$(BIN)/hitpath rules walk --summary --as-of $(RULES_AS_OF) --transcript tests/golden/walk.txt
 	UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/test_golden.py
-	git diff --stat -- hitpath/rules.compiled.json hitpath/schemas tests/golden || true
+	$(BIN)/python -m hitpath.lint.changes CHANGELOG.md
+	git diff --stat -- hitpath/rules.compiled.json hitpath/schemas tests/golden CHANGELOG.md || true
 
 ## golden, compile: parts of `make rules`, kept for habit
 golden: rules

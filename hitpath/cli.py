@@ -545,7 +545,8 @@ def rules_schema(
 
 @rules_app.command("diff", epilog=_epilog(
     "hitpath rules diff old-rules.yaml hitpath/rules.yaml --answers clients/",
-    exits="0 done; 1 some answers could not be read; 2 bad input; 130 stopped (Ctrl-C)."))
+    exits="0 nothing differs; 1 something differs (or an answers file is not valid under one "
+          "of the files); 2 bad input; 130 stopped (Ctrl-C)."))
 def rules_diff(
     old: Annotated[str, typer.Argument(metavar="OLD", help="The rules file before the edit.")],
     new: Annotated[str, typer.Argument(metavar="NEW", help="The rules file after the edit.")],
@@ -561,6 +562,41 @@ def rules_diff(
     raise typer.Exit(run_diff(old=_home(old), new=_home(new),
                               answers=[_home(a) for a in answers or []],
                               as_of=parse_as_of(as_of), budget=budget or DEFAULT_BUDGET))
+
+
+@rules_app.command("changes", epilog=_epilog(
+    "hitpath rules changes", "hitpath rules changes --since 2026.03.1 --format markdown",
+    "hitpath rules changes --check old-rules.yaml",
+    exits="0 shown, or with --check every change between the two rules files is covered; "
+          "1 with --check, changes no entry covers (or entries that name no change); 2 bad "
+          "input or usage; 130 stopped (Ctrl-C)."))
+def rules_changes(
+    since: Annotated[str | None, typer.Option(
+        "--since", metavar="VERSION",
+        help="Only the rules versions after this one (the version a report names).")] = None,
+    format_: Annotated[str, typer.Option("--format", metavar="text|markdown|json")] = "text",
+    check: Annotated[str | None, typer.Option(
+        "--check", metavar="OLD",
+        help="Instead of showing it, check that the changelog covers every change from the "
+             "rules file OLD (the previous version's) to the rules (for rules editors).")] = None,
+    rules: RulesOpt = None,
+    changes: Annotated[str | None, typer.Option(
+        "--changes", metavar="FILE",
+        help="Use this changelog file instead of the shipped one (for rules editors).")] = None,
+) -> None:
+    """What changed in the advice, and from which date, rules version by version (newest
+    first). Written for careers advisers: each change in plain words with its sources."""
+    fmt = parse_format(format_, ("text", "markdown", "json"))
+    from hitpath.lint.changes import parse_version, run_changes
+
+    after = parse_version(since, "--since") if since is not None else None
+    if check is not None and after is not None:
+        raise HitpathError("give --since or --check, not both", file="--since")
+    if check is None and rules is not None:
+        raise HitpathError("--rules is for --check (the changelog belongs to the shipped "
+                           "rules)", file="--rules")
+    raise typer.Exit(run_changes(fmt=fmt, after=after, check_old=_home(check),
+                                 rules_path=_home(rules), changes_path=_home(changes)))
 
 
 BATCH_FORMATS = ("csv", "jsonl", "html", "markdown")

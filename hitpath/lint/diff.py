@@ -9,7 +9,7 @@ outcome the exhaustive walk of either file reaches.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from hitpath.core.errors import HitpathError
 from hitpath.core.model import Answers, Condition, Rules
@@ -17,17 +17,6 @@ from hitpath.lint.checks import Loaded, display_path
 
 MAX_SHOWN = 40
 """Kinds of change shown for walked people; the rest are counted."""
-
-_SECTIONS = (
-    ("questions", "question"), ("requirements", "requirement"), ("routes", "route"),
-    ("advice", "advice item"), ("next_steps", "next step"),
-)
-_TEXT_FIELDS = frozenset({
-    "text", "help", "fact", "title", "short_title", "summary", "not_applicable", "met", "unmet",
-    "how_to_meet", "caveat", "rollover_note", "label", "not_applied", "if_unsure", "note",
-    "care_signpost", "publisher",
-})
-
 
 def diff_rules(
     before: Loaded, after: Loaded, answers_files: list[str], as_of: date,
@@ -57,85 +46,149 @@ def _version(data: dict[str, Any]) -> str:
 
 # What changed in the rules -------------------------------------------------------------
 
+class Change(NamedTuple):
+    """One change between two rules files: where it is, and what it is in words.
+
+    ``subject`` is a dotted path into the rules (``advice.wales``, ``advice.wales.sources``,
+    ``terms.pay.2026/27``, ``sources.HEIW.checked``): the rules changelog names the changes each
+    of its entries covers by these paths, so whether it covers every change is mechanical.
+    """
+
+    subject: str
+    text: str
+
+
+# Sections diffed item by item, with the word for one item; any section not named here (or in
+# rule_change_items) is diffed generically, so a new section can never go unreported.
+_SECTIONS = (
+    ("questions", "question"), ("requirements", "requirement"), ("routes", "route"),
+    ("advice", "advice item"), ("next_steps", "next step"),
+)
+_OTHER_SECTIONS = {
+    "trainings": "training", "conflicts": "conflict", "experience_roles": "experience role",
+    "signposts": "signpost", "experience": "experience help", "scope_when": "scope",
+    "reference_question": "reference question",
+}
+_HANDLED = frozenset({"meta", "conditions", "funding", "terms", "hcas", "sources",
+                      *(s for s, _ in _SECTIONS)})
+_TEXT_FIELDS = frozenset({
+    "text", "help", "fact", "title", "short_title", "summary", "not_applicable", "met", "unmet",
+    "how_to_meet", "caveat", "rollover_note", "label", "not_applied", "if_unsure", "note",
+    "care_signpost", "publisher", "needs", "plan_help", "uncertain",
+})
+
+
 def rule_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     """Every change between two validated rules files, in the words of the domain."""
-    out: list[str] = []
-    out += _fields("meta", old["meta"], new["meta"])
+    return [c.text for c in rule_change_items(old, new)]
+
+
+def rule_change_items(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
+    """Every change between two validated rules files, each with the path it is at."""
+    out: list[Change] = []
+    out += _fields("meta", "meta", old["meta"], new["meta"])
     for section, what in _SECTIONS:
         out += _by_id(section, what, old[section], new[section])
-    out += _keyed("named condition", old["conditions"], new["conditions"])
-    out += _fields("funding rule", old["funding"], new["funding"])
+    out += _keyed("conditions", "named condition", old["conditions"], new["conditions"])
+    out += _fields("funding", "funding rule", old["funding"], new["funding"])
     out += _pay(old["terms"]["pay"], new["terms"]["pay"])
     terms_old = {k: v for k, v in old["terms"].items() if k != "pay"}
     terms_new = {k: v for k, v in new["terms"].items() if k != "pay"}
-    out += _fields("terms", terms_old, terms_new)
+    out += _fields("terms", "terms", terms_old, terms_new)
     out += _hcas_amounts(old["hcas"].get("amounts", []), new["hcas"].get("amounts", []))
-    out += _fields("high cost area supplement",
+    out += _fields("hcas", "high cost area supplement",
                    {k: v for k, v in old["hcas"].items() if k != "amounts"},
                    {k: v for k, v in new["hcas"].items() if k != "amounts"})
-    out += _keyed("source", old["sources"], new["sources"])
+    for section in dict.fromkeys([*old, *new]):
+        if section not in _HANDLED:
+            out += _section(section, old.get(section), new.get(section))
+    out += _keyed("sources", "source", old["sources"], new["sources"])
     return out
+
+
+def _section(section: str, old: Any, new: Any) -> list[Change]:
+    """A section without a diff of its own: by id, by key, or field by field."""
+    what = _OTHER_SECTIONS.get(section, section.replace("_", " "))
+    if old == new:
+        return []
+    if isinstance(old, dict) and isinstance(new, dict) and (_is_condition(old)
+                                                             or _is_condition(new)):
+        return [Change(section, f"{what}: {_condition_change(old, new)}")]
+    items = [x for x in (old, new) if x is not None]
+    if items and all(isinstance(x, list) and all(isinstance(i, dict) and "id" in i for i in x)
+                     for x in items):
+        return _by_id(section, what, old or [], new or [])
+    if items and all(isinstance(x, dict) and all(isinstance(v, dict) for v in x.values())
+                     for x in items) and not any(_is_condition(x) for x in items):
+        return _keyed(section, what, old or {}, new or {})
+    if old is None or new is None:
+        return [Change(section, f"{what} {'added' if old is None else 'removed'}")]
+    return _fields(section, what, old, new)
 
 
 def _by_id(section: str, what: str, old: list[dict[str, Any]],
-           new: list[dict[str, Any]]) -> list[str]:
+           new: list[dict[str, Any]]) -> list[Change]:
     before = {item["id"]: item for item in old}
     after = {item["id"]: item for item in new}
-    out = [f"{what} '{i}' added" for i in after if i not in before]
-    out += [f"{what} '{i}' removed" for i in before if i not in after]
+    out = [Change(f"{section}.{i}", f"{what} '{i}' added") for i in after if i not in before]
+    out += [Change(f"{section}.{i}", f"{what} '{i}' removed") for i in before if i not in after]
     for ident, item in after.items():
         if ident in before:
-            out += _fields(f"{what} '{ident}'", before[ident], item)
+            out += _fields(f"{section}.{ident}", f"{what} '{ident}'", before[ident], item)
     if [i for i in before if i in after] != [i for i in after if i in before]:
-        out.append(f"{section}: order changed")
+        out.append(Change(section, f"{section}: order changed"))
     return out
 
 
-def _keyed(what: str, old: dict[str, Any], new: dict[str, Any]) -> list[str]:
-    out = [f"{what} '{k}' added" for k in new if k not in old]
-    out += [f"{what} '{k}' removed" for k in old if k not in new]
+def _keyed(section: str, what: str, old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
+    out = [Change(f"{section}.{k}", f"{what} '{k}' added") for k in new if k not in old]
+    out += [Change(f"{section}.{k}", f"{what} '{k}' removed") for k in old if k not in new]
     for key, value in new.items():
         if key in old and old[key] != value:
             if isinstance(value, dict) and _is_condition(value):
-                out.append(f"{what} '{key}': {_condition_change(old[key], value)}")
+                out.append(Change(f"{section}.{key}",
+                                  f"{what} '{key}': {_condition_change(old[key], value)}"))
             else:
-                out += _fields(f"{what} '{key}'", old[key], value)
+                out += _fields(f"{section}.{key}", f"{what} '{key}'", old[key], value)
     return out
 
 
-def _fields(owner: str, old: Any, new: Any) -> list[str]:
+def _fields(subject: str, owner: str, old: Any, new: Any) -> list[Change]:
     """Field-by-field changes of one item."""
     if old == new:
         return []
     if not isinstance(old, dict) or not isinstance(new, dict):
-        return [f"{owner}: {_show(old)} -> {_show(new)}"]
-    out: list[str] = []
+        return [Change(subject, f"{owner}: {_show(old)} -> {_show(new)}")]
+    out: list[Change] = []
     for key in dict.fromkeys([*old, *new]):
         a, b = old.get(key), new.get(key)
         if a == b:
             continue
-        name = f"{owner}: {key}"
+        name, at = f"{owner}: {key}", f"{subject}.{key}"
         if a is None:
-            out.append(f"{name} added: {_show(b)}")
+            out.append(Change(at, f"{name} added: {_show(b)}"))
         elif b is None:
-            out.append(f"{name} removed")
+            out.append(Change(at, f"{name} removed"))
         elif key in _TEXT_FIELDS and isinstance(b, str):
-            out.append(f"{name} reworded: {_clip(b)}")
+            out.append(Change(at, f"{name} reworded: {_clip(b)}"))
         elif isinstance(b, dict) and _is_condition(b):
-            out.append(f"{name}: {_condition_change(a, b)}")
+            out.append(Change(at, f"{name}: {_condition_change(a, b)}"))
         elif key == "choices":
-            out += _list_change(name, [c["value"] for c in a], [c["value"] for c in b])
+            values_a, values_b = [c["value"] for c in a], [c["value"] for c in b]
+            if values_a != values_b:  # a relabelled choice alone is not a reorder
+                out += [Change(at, t) for t in _list_change(name, values_a, values_b)]
             labels_a = {c["value"]: c for c in a}
             for choice in b:
                 if choice["value"] in labels_a and labels_a[choice["value"]] != choice:
-                    out.append(f"{name}: '{choice['value']}' relabelled: {_clip(choice['label'])}")
+                    out.append(Change(at, f"{name}: '{choice['value']}' relabelled: "
+                                          f"{_clip(choice['label'])}"))
         elif isinstance(a, list) and isinstance(b, list) and all(
                 not isinstance(x, dict) for x in [*a, *b]):
-            out += _list_change(name, a, b)
+            out += [Change(at, t) for t in _list_change(name, a, b)]
         elif isinstance(a, dict) and isinstance(b, dict):
-            out += _fields(name, a, b)
+            out += _fields(at, name, a, b)
         else:
-            out.append(f"{name}: {_show(a)} -> {_show(b)}")
+            out.append(Change(at, f"{name}: {_show(a)} -> {_show(b)}"))
     return out
 
 
@@ -169,40 +222,43 @@ def _condition_change(old: Any, new: Any) -> str:
     return f"{condition_text(old)} -> {condition_text(new)}"
 
 
-def _pay(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[str]:
+def _pay(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[Change]:
     before = {p["pay_year"]: p for p in old}
     after = {p["pay_year"]: p for p in new}
-    out = [f"pay {y} added (from {p['effective_from']})" for y, p in after.items()
-           if y not in before]
-    out += [f"pay {y} removed" for y in before if y not in after]
+    out = [Change(f"terms.pay.{y}", f"pay {y} added (from {p['effective_from']})")
+           for y, p in after.items() if y not in before]
+    out += [Change(f"terms.pay.{y}", f"pay {y} removed") for y in before if y not in after]
     for year, period in after.items():
         if year not in before:
             continue
         was = before[year]
         bands_old = {b["band"]: b for b in was["bands"]}
         for band in period["bands"]:
+            at = f"terms.pay.{year}.band {band['band']}"
             prior = bands_old.get(band["band"])
             if prior is None:
-                out.append(f"pay {year}: band {band['band']} added")
+                out.append(Change(at, f"pay {year}: band {band['band']} added"))
                 continue
             for point in ("entry", "after_2_years", "top"):
                 if prior[point] != band[point]:
-                    out.append(f"pay {year}: band {band['band']} {point.replace('_', ' ')} "
-                               f"{prior[point]:,} -> {band[point]:,}")
+                    out.append(Change(at, f"pay {year}: band {band['band']} "
+                                          f"{point.replace('_', ' ')} "
+                                          f"{prior[point]:,} -> {band[point]:,}"))
         rest_old = {k: v for k, v in was.items() if k != "bands"}
         rest_new = {k: v for k, v in period.items() if k != "bands"}
-        out += _fields(f"pay {year}", rest_old, rest_new)
+        out += _fields(f"terms.pay.{year}", f"pay {year}", rest_old, rest_new)
     return out
 
 
-def _hcas_amounts(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[str]:
+def _hcas_amounts(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[Change]:
     """Supplement limits added, removed or changed, by pay year and zone."""
     what = "high cost area supplement"
     before = {t["pay_year"]: t for t in old}
     after = {t["pay_year"]: t for t in new}
-    out = [f"{what} {y} amounts added (from {t['effective_from']})" for y, t in after.items()
-           if y not in before]
-    out += [f"{what} {y} amounts removed" for y in before if y not in after]
+    out = [Change(f"hcas.amounts.{y}", f"{what} {y} amounts added (from {t['effective_from']})")
+           for y, t in after.items() if y not in before]
+    out += [Change(f"hcas.amounts.{y}", f"{what} {y} amounts removed")
+            for y in before if y not in after]
     for year, table in after.items():
         if year not in before:
             continue
@@ -212,11 +268,12 @@ def _hcas_amounts(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[
             for bound in ("min", "max"):
                 if prior is None or prior[bound] != zone[bound]:
                     shown = "none" if prior is None else f"{prior[bound]:,}"
-                    out.append(f"{what} {year}: {zone['area']} {bound}imum {shown} -> "
-                               f"{zone[bound]:,}")
+                    out.append(Change(f"hcas.amounts.{year}.{zone['area']}",
+                                      f"{what} {year}: {zone['area']} {bound}imum {shown} -> "
+                                      f"{zone[bound]:,}"))
         rest_old = {k: v for k, v in before[year].items() if k != "limits"}
         rest_new = {k: v for k, v in table.items() if k != "limits"}
-        out += _fields(f"{what} {year}", rest_old, rest_new)
+        out += _fields(f"hcas.amounts.{year}", f"{what} {year}", rest_old, rest_new)
     return out
 
 
