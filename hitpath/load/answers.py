@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any
 
 from hitpath.core.dates import MONTHS, parse_iso
 from hitpath.core.errors import HitpathError, did_you_mean
@@ -58,7 +57,7 @@ def uk_date(text: str) -> str:
     return text
 
 
-def coerce(question: Question, raw: Any) -> tuple[AnswerValue, bool]:
+def coerce(question: Question, raw: object) -> tuple[AnswerValue, bool]:
     """Check one raw value against its question.
 
     Returns (value, month_only), or raises ValueError with a message a person can act on.
@@ -134,7 +133,7 @@ def coerce(question: Question, raw: Any) -> tuple[AnswerValue, bool]:
     raise ValueError(f"unknown question type {kind}")
 
 
-def _choice_text(raw: Any) -> str:
+def _choice_text(raw: object) -> str:
     # YAML 1.1 reads unquoted yes/no as booleans: take them as the choices they spell.
     if isinstance(raw, bool):
         return "yes" if raw else "no"
@@ -159,7 +158,7 @@ def example_answer(rules: Rules, kind: str = "choice") -> tuple[str, str]:
 
 
 def from_mapping(
-    rules: Rules, data: Any, filename: str, lines: LineMap | None = None
+    rules: Rules, data: object, filename: str, lines: LineMap | None = None
 ) -> Answers:
     """Validate a parsed answers file (a mapping of question id to value)."""
     lines = lines or {}

@@ -21,7 +21,7 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from types import FrameType
-from typing import IO, Any, NamedTuple
+from typing import IO, NamedTuple
 
 from hitpath.core.errors import HitpathError
 from hitpath.core.untrusted import for_terminal
@@ -291,7 +291,7 @@ def stops_cleanly() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous: dict[int, Any] = {}
+    previous: dict[int, signal._HANDLER] = {}
     for signum in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
         if signum is not None:
             previous[signum] = signal.signal(signum, on_stop_signal)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -135,7 +136,7 @@ def compiled_is_current() -> bool:
     return _read_compiled(read_input(SHIPPED_RULES, "rules")) is not None
 
 
-def _t(values: Any) -> tuple[Any, ...]:
+def _t(values: Iterable[str] | None) -> tuple[str, ...]:
     return tuple(values or ())
 
 

@@ -8,7 +8,7 @@ pre-validated compiled copy and never imports pydantic.
 from __future__ import annotations
 
 import calendar
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import (
     BaseModel,
@@ -45,7 +45,7 @@ MAX_NUMBER = 10**9
 """The largest threshold or limit a comparison or a number question may state."""
 
 
-def _iso(value: Any) -> str:
+def _iso(value: object) -> str:
     if not isinstance(value, str):
         raise ValueError("expected a date written YYYY-MM-DD")
     day, month_only = parse_iso(value)
@@ -79,7 +79,7 @@ class Compare(_Strict):
 
     @field_validator("before", "on_or_after", mode="before")
     @classmethod
-    def _date(cls, value: Any) -> Any:
+    def _date(cls, value: object) -> str | None:
         return None if value is None else _iso(value)
 
     @model_validator(mode="after")
@@ -96,16 +96,6 @@ class Compare(_Strict):
     def operators(self) -> list[str]:
         """The operator keys this comparison sets."""
         return [op for op in OPERATORS if getattr(self, "in_" if op == "in" else op) is not None]
-
-    @property
-    def op(self) -> str:
-        """The one operator."""
-        return self.operators()[0]
-
-    @property
-    def value(self) -> Any:
-        """The operator's value."""
-        return getattr(self, "in_" if self.op == "in" else self.op)
 
 
 class AllOf(_Strict):
@@ -138,7 +128,7 @@ class RoutesOpen(_Strict):
     routes_open: bool
 
 
-def _condition_kind(value: Any) -> str | None:
+def _condition_kind(value: object) -> str | None:
     if isinstance(value, dict):
         for key in ("all", "any", "not", "ref", "q", "routes_open"):
             if key in value:

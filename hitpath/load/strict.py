@@ -8,9 +8,12 @@ keep dates as text for our own strict date parser, and remember the line of ever
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import TYPE_CHECKING
 
 from hitpath.core.errors import HitpathError
+
+if TYPE_CHECKING:
+    import yaml
 
 MAX_BYTES = 1_000_000
 
@@ -90,22 +93,22 @@ def _decode(raw: bytes, path: str) -> str:
         ) from None
 
 
-def parse_yaml(text: str, filename: str) -> tuple[Any, LineMap]:
+def parse_yaml(text: str, filename: str) -> tuple[object, LineMap]:
     """Parse YAML (JSON is YAML too) into plain data and a map of each key's line number."""
     import yaml
 
     if len(text) > MAX_BYTES:
         raise HitpathError(f"the text is longer than {MAX_BYTES:,} characters", file=filename)
-    loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loader_cls: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     loader = loader_cls(text)
     try:
-        _check_depth(yaml, loader_cls, text, filename)
+        _check_depth(loader_cls, text, filename)
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         # Some libyaml releases stop deep input while scanning, before any event reaches the
         # depth check; the pure-Python parser has no such limit, so ask it whether depth is
         # the real problem and say so in hitpath's own words (error path only).
-        _check_depth(yaml, yaml.SafeLoader, text, filename, quiet=True)
+        _check_depth(yaml.SafeLoader, text, filename, quiet=True)
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or "malformed YAML"
         if exc.context:
@@ -131,12 +134,14 @@ MAX_DEPTH = 64
 """Deeper nesting is refused before composing: libyaml's composer recurses in C."""
 
 
-def _check_depth(yaml: Any, loader_cls: Any, text: str, filename: str,
+def _check_depth(loader_cls: type[yaml.SafeLoader], text: str, filename: str,
                  quiet: bool = False) -> None:
     """Walk the parser's events (no recursion) and refuse absurd nesting with its line.
 
     With ``quiet``, a parse error is left for the caller to report: only depth is judged.
     """
+    import yaml
+
     depth = 0
     starts = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
     ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
@@ -156,7 +161,8 @@ def _check_depth(yaml: Any, loader_cls: Any, text: str, filename: str,
                 mark = event.start_mark
                 raise HitpathError(
                     f"the data is nested more than {MAX_DEPTH} levels deep",
-                    file=filename, line=mark.line + 1, column=mark.column + 1,
+                    file=filename, line=mark.line + 1 if mark else None,
+                    column=mark.column + 1 if mark else None,
                     hint="Answers and rules are shallow mappings and lists.")
         elif isinstance(event, ends):
             depth -= 1
@@ -170,13 +176,13 @@ class _Builder:
         self.lines = lines
         self.seen: set[int] = set()
 
-    def _fail(self, node: Any, message: str, hint: str | None = None) -> HitpathError:
+    def _fail(self, node: yaml.Node, message: str, hint: str | None = None) -> HitpathError:
         mark = node.start_mark
         return HitpathError(
             message, file=self.filename, line=mark.line + 1, column=mark.column + 1, hint=hint
         )
 
-    def build(self, node: Any, path: Path) -> Any:
+    def build(self, node: yaml.Node, path: Path) -> object:
         import yaml
 
         # The C composer hands back the same node object for every use of an anchor.
@@ -191,14 +197,14 @@ class _Builder:
         if isinstance(node, yaml.MappingNode):
             if node.tag != _MAP:
                 raise self._fail(node, f"the tag {_tag(node.tag)} is not allowed in a data file")
-            result: dict[Any, Any] = {}
+            result: dict[str, object] = {}
             for key_node, value_node in node.value:
                 if key_node.tag == "tag:yaml.org,2002:merge":
                     raise self._fail(key_node, "YAML merge keys (<<) are not allowed")
-                key = self.build(key_node, path)
-                if not isinstance(key, (str, int, bool)) or isinstance(key, float):
+                word = self.build(key_node, path)
+                if not isinstance(word, (str, int, bool)):
                     raise self._fail(key_node, "a key must be a plain word")
-                key = _key_text(key)
+                key = _key_text(word)
                 if id(value_node) in self.seen:
                     raise self._fail(
                         key_node,
@@ -224,6 +230,7 @@ class _Builder:
                 f"the tag {_tag(node.tag)} is not allowed: rules and answers are plain data",
                 "Remove the '!' tag.",
             )
+        assert isinstance(node, yaml.ScalarNode)  # mappings and sequences are done above
         return _scalar(node)
 
 
@@ -231,7 +238,7 @@ def _tag(tag: str) -> str:
     return tag.replace("tag:yaml.org,2002:", "!!")
 
 
-def _key_text(key: Any) -> str:
+def _key_text(key: str | int | bool) -> str:
     if isinstance(key, bool):
         return "yes" if key else "no"
     return str(key)
@@ -240,8 +247,9 @@ def _key_text(key: Any) -> str:
 _BOOL = {"yes": True, "true": True, "on": True, "no": False, "false": False, "off": False}
 
 
-def _scalar(node: Any) -> Any:
-    tag, value = node.tag, node.value
+def _scalar(node: yaml.ScalarNode) -> str | int | float | bool | None:
+    tag = node.tag
+    value: str = node.value
     if tag == _STR or tag == "tag:yaml.org,2002:timestamp":
         return value
     if tag == "tag:yaml.org,2002:null":
@@ -273,7 +281,7 @@ def _scalar(node: Any) -> Any:
         return value
 
 
-def load_file(path: str, what: str) -> tuple[Any, LineMap]:
+def load_file(path: str, what: str) -> tuple[object, LineMap]:
     """Read and parse one YAML or JSON file strictly."""
     return parse_yaml(read_input(path, what), path)
 

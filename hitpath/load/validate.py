@@ -6,14 +6,23 @@ name exists, a 'did you mean'.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from hitpath.core.conditions import leaf_parts, parts
 from hitpath.core.errors import HitpathError, did_you_mean
 from hitpath.load.strict import LineMap, Path, line_of
 
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
-def validate_rules(data: Any, lines: LineMap, filename: str) -> dict[str, Any]:
-    """Return the rules as validated plain data (JSON-ready), or raise HitpathError."""
+    from hitpath.core.model import Condition
+
+
+def validate_rules(data: object, lines: LineMap, filename: str) -> dict[str, Any]:
+    """Return the rules as validated plain data (JSON-ready), or raise HitpathError.
+
+    The loader's boundary: the schema has checked every key and type of this data, which
+    the type checker cannot follow into plain mappings."""
     from pydantic import ValidationError
 
     from hitpath.load.schema import RulesFile
@@ -33,12 +42,12 @@ def validate_rules(data: Any, lines: LineMap, filename: str) -> dict[str, Any]:
     return plain
 
 
-def _kind(data: Any) -> str:
+def _kind(data: object) -> str:
     names = {list: "list", str: "text", type(None): "empty file"}
     return names.get(type(data), type(data).__name__)
 
 
-def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[Path, str]:
+def _data_path(data: object, loc: tuple[str | int, ...]) -> tuple[Path, str]:
     """Map a pydantic error location to a path in the data (dropping union tags)."""
     path: list[str | int] = []
     node = data
@@ -58,7 +67,8 @@ def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[Path, str]:
     return tuple(path), last
 
 
-def _from_pydantic(exc: Any, data: Any, lines: LineMap, filename: str) -> HitpathError:
+def _from_pydantic(exc: ValidationError, data: object, lines: LineMap, filename: str
+                   ) -> HitpathError:
     errors = exc.errors()
     # An unknown key usually explains a 'missing' one (a typo), so name it first.
     order = {"extra_forbidden": 0, "union_tag_invalid": 1}
@@ -93,7 +103,7 @@ def _from_pydantic(exc: Any, data: Any, lines: LineMap, filename: str) -> Hitpat
     return HitpathError(message, file=filename, line=line_of(lines, path), key=key, hint=hint)
 
 
-def _key_name(data: Any, path: Path) -> str:
+def _key_name(data: object, path: Path) -> str:
     """A path as a person reads it: list items named by their id where they have one."""
     parts: list[str] = []
     node = data
@@ -108,7 +118,7 @@ def _key_name(data: Any, path: Path) -> str:
     return ".".join(parts)
 
 
-def _schema_fields(data: Any, path: Path) -> list[str]:
+def _schema_fields(data: object, path: Path) -> list[str]:
     """The keys allowed at ``path``, for a 'did you mean' (found by walking the schema)."""
     import typing
 
@@ -119,7 +129,7 @@ def _schema_fields(data: Any, path: Path) -> list[str]:
     condition_keys = sorted({f.alias or n for n, f in schema.Compare.model_fields.items()}
                             | {"all", "any", "not", "ref", "routes_open"})
 
-    def models_in(annotation: Any) -> list[type[BaseModel]]:
+    def models_in(annotation: object) -> list[type[BaseModel]]:
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
             return [annotation]
         found: list[type[BaseModel]] = []
@@ -188,7 +198,6 @@ class _Checker:
         self._condition_bounds()  # first: what follows follows named conditions
         for name, cond in rules["conditions"].items():
             self.condition(cond, ("conditions", name), None)
-        self._no_cycles()
         for i, q in enumerate(rules["questions"]):
             if "when" in q:
                 # A question may only depend on questions asked before it.
@@ -289,7 +298,7 @@ class _Checker:
                     self.condition(item["when"], (section, i, "when"), None, verdicts=True)
                 self.sources(item["sources"], (section, i, "sources"))
         self.sources(rules["meta"].get("care_sources", []), ("meta", "care_sources"))
-        self._trainings(requirements)
+        self._trainings()
 
     def _choice_value(self, qid: str, value: str, path: Path, wanted: str | None) -> None:
         question = self.question_ref(qid, path, wanted)
@@ -298,7 +307,7 @@ class _Checker:
             raise self.fail(path, f"'{value}' is not a choice of '{qid}'",
                             did_you_mean(value, values) or f"Choices: {', '.join(values)}.")
 
-    def _trainings(self, requirements: dict[str, Any]) -> None:
+    def _trainings(self) -> None:
         """Trainings, experience roles and signposts: references, sources, conditions."""
         rules = self.rules
         trainings = rules.get("trainings", {})
@@ -406,13 +415,13 @@ class _Checker:
         return dict(question)
 
     def condition(
-        self, node: dict[str, Any], path: Path, allowed: set[str] | None, verdicts: bool = False
+        self, node: Condition, path: Path, allowed: set[str] | None, verdicts: bool = False
     ) -> None:
         from hitpath.load.schema import OPERATORS
 
         if "all" in node or "any" in node:
             key = "all" if "all" in node else "any"
-            for i, part in enumerate(node[key]):
+            for i, part in enumerate(parts(node)):
                 self.condition(part, (*path, key, i), allowed, verdicts)
         elif "not" in node:
             self.condition(node["not"], (*path, "not"), allowed, verdicts)
@@ -434,18 +443,17 @@ class _Checker:
             if allowed is not None and qid not in allowed:
                 raise self.fail((*path, "q"), f"'{qid}' is not asked before this question",
                                 "A question's 'when' may only use earlier questions.")
-            op = next(k for k in node if k != "q")
+            _, op, value = leaf_parts(node)
             if question["type"] not in OPERATORS[op]:
                 fits = [o for o, types in OPERATORS.items() if question["type"] in types]
                 raise self.fail((*path, op),
                                 f"'{op}' does not fit the {question['type']} question '{qid}'",
                                 f"Use one of: {', '.join(fits)}.")
-            value = node[op]
             if question["type"] in ("choice", "multi") and op != "answered":
                 allowed_values = [c["value"] for c in question["choices"]]
                 if question.get("unsure_allowed"):
                     allowed_values.append("not_sure")
-                for item in value if isinstance(value, list) else [value]:
+                for item in value if isinstance(value, tuple) else [value]:
                     if item not in allowed_values:
                         raise self.fail((*path, op),
                                         f"'{item}' is not a choice of '{qid}'",
@@ -454,15 +462,13 @@ class _Checker:
             if question["type"] == "number" and op != "answered" and not isinstance(value, int):
                 raise self.fail((*path, op), f"'{qid}' is a number; expected a whole number")
 
-    def _questions_in(self, node: dict[str, Any]) -> list[str]:
-        if "all" in node or "any" in node:
-            parts = node.get("all") or node.get("any") or []
-            return [q for p in parts for q in self._questions_in(p)]
-        if "not" in node:
-            return self._questions_in(node["not"])
+    def _questions_in(self, node: Condition) -> list[str]:
         if "ref" in node:
-            return self._questions_in(self.rules["conditions"].get(node["ref"], {}))
-        return [node["q"]] if "q" in node else []
+            named = self.rules["conditions"].get(node["ref"])
+            return [] if named is None else self._questions_in(named)
+        if "q" in node:
+            return [node["q"]]
+        return [q for p in parts(node) for q in self._questions_in(p)]
 
     def _condition_bounds(self) -> None:
         """Refuse named conditions that refer in a circle, or that written out in full would
@@ -519,27 +525,6 @@ class _Checker:
                             "allowed", "A condition used more than once in another one "
                             "multiplies it; simplify.")
 
-    def _no_cycles(self) -> None:
-        named = self.rules["conditions"]
-
-        def refs(node: dict[str, Any]) -> list[str]:
-            if "all" in node or "any" in node:
-                return [r for p in node.get("all") or node.get("any") or [] for r in refs(p)]
-            if "not" in node:
-                return refs(node["not"])
-            return [node["ref"]] if "ref" in node else []
-
-        def visit(name: str, stack: list[str]) -> None:
-            if name in stack:
-                chain = " -> ".join([*stack[stack.index(name):], name])
-                raise self.fail(("conditions", name),
-                                f"named conditions refer in a circle: {chain}")
-            for ref in refs(named.get(name, {})):
-                visit(ref, [*stack, name])
-
-        for name in named:
-            visit(name, [])
-
 
 MAX_CONDITION_DEPTH = 40
 """Levels of all/any/not/ref in one condition once named conditions are written out."""
@@ -552,7 +537,7 @@ MAX_CONDITION_TOTAL = 20_000
 _CONNECTIVES = ("all", "any", "not", "ref", "q", "routes_open")
 
 
-def _children(node: Any) -> list[Any]:
+def _children(node: object) -> list[object]:
     if not isinstance(node, dict):
         return []
     if "all" in node or "any" in node:
@@ -563,7 +548,7 @@ def _children(node: Any) -> list[Any]:
     return []
 
 
-def _refs_in(node: Any) -> list[str]:
+def _refs_in(node: object) -> list[str]:
     """The named conditions a condition refers to directly (not through others)."""
     found: list[str] = []
     stack = [node]
@@ -575,7 +560,7 @@ def _refs_in(node: Any) -> list[str]:
     return found
 
 
-def _measure(node: Any, depth: dict[str, int], size: dict[str, int]) -> tuple[int, int]:
+def _measure(node: object, depth: dict[str, int], size: dict[str, int]) -> tuple[int, int]:
     """(depth, parts) of a condition with named ones written out, from their known measures."""
     deepest = total = 0
     stack = [(node, 1)]
@@ -591,11 +576,11 @@ def _measure(node: Any, depth: dict[str, int], size: dict[str, int]) -> tuple[in
     return deepest, total
 
 
-def _conditions_outside(rules: dict[str, Any]) -> list[tuple[Path, Any]]:
+def _conditions_outside(rules: dict[str, object]) -> list[tuple[Path, object]]:
     """Every condition outside the named table, found wherever it sits: a mapping whose
     value under a key ending in 'when' is a condition (when, applies_when, met_when...)."""
-    found: list[tuple[Path, Any]] = []
-    stack: list[tuple[Path, Any]] = [((k,), v) for k, v in rules.items() if k != "conditions"]
+    found: list[tuple[Path, object]] = []
+    stack: list[tuple[Path, object]] = [((k,), v) for k, v in rules.items() if k != "conditions"]
     while stack:
         path, node = stack.pop()
         if isinstance(node, dict):
