@@ -8,7 +8,7 @@ tests use a scripted fake and the CLI uses questionary (prompts.py).
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any, Protocol
+from typing import Protocol
 
 from hitpath.core.conditions import (
     Operand,
@@ -28,12 +28,14 @@ MAX_PROBES = 4096
 """Above this many combinations of a multi question's groups, probe singles and pairs only."""
 
 
-class _Back:
+class Back:
+    """The type of BACK."""
+
     def __repr__(self) -> str:
         return "BACK"
 
 
-BACK: Any = _Back()
+BACK = Back()
 """A reply meaning: go back to the previous question."""
 
 
@@ -42,6 +44,10 @@ class MonthOnly:
 
     def __init__(self, day: date) -> None:
         self.day = day
+
+
+Reply = AnswerValue | MonthOnly | None | Back
+"""What a prompt gives back: an answer, None (left unanswered) or BACK."""
 
 
 class Progress:
@@ -62,7 +68,7 @@ class Prompter(Protocol):
 
     def ask(self, question: Question, default: AnswerValue | MonthOnly | None,
             progress: Progress,
-            can_go_back: bool) -> AnswerValue | MonthOnly | None | _Back:
+            can_go_back: bool) -> Reply:
         """Ask one question; return the answer, None to leave it unanswered, or BACK."""
 
     def notice(self, text: str) -> None:
@@ -279,7 +285,7 @@ class Interview:
             progress = self.progress(question)
             reply = prompter.ask(question, self.shown(question), progress,
                                  can_go_back=self.can_go_back(question))
-            if isinstance(reply, _Back):
+            if isinstance(reply, Back):
                 if self.back(question):
                     self.redo.append(question.id)
                 else:
@@ -322,10 +328,10 @@ class Interview:
     def change(self, prompter: Prompter, question: Question) -> Answers:
         """Change one answer, then ask only what that change brings onto the path."""
         reply = prompter.ask(question, self.shown(question), Progress(0, 0), can_go_back=False)
-        while not isinstance(reply, _Back) and self.refuse(prompter, question, reply):
+        while not isinstance(reply, Back) and self.refuse(prompter, question, reply):
             reply = prompter.ask(question, self.shown(question), Progress(0, 0),
                                  can_go_back=False)
-        if not isinstance(reply, _Back):
+        if not isinstance(reply, Back):
             self.record(question, reply)
         self.stopped_early = False
         self.ask_all = False  # after a change, only what it brings onto the path is asked

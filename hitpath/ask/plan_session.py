@@ -18,7 +18,6 @@ from hitpath.core.conditions import questions_in
 from hitpath.core.errors import HitpathError
 from hitpath.core.model import Answers, Condition, Rules
 from hitpath.core.planner import plan
-from hitpath.load.output import write_atomic
 from hitpath.report import plain_wanted
 
 if TYPE_CHECKING:
@@ -159,22 +158,8 @@ class PlanSession(Session):
             if choice == "goal":
                 goal = pick_goal(self.rules, self.prompter)
                 self.ask_for(goal)
-            elif choice == "save":
-                path = self.ask_path("Save your answers to:", self.save_default())
-                if path:
-                    from hitpath.ask.session import save_answers
-
-                    self.write(lambda p: save_answers(self.answers, self.rules, p), path)
             else:
-                ending = "md" if choice == "markdown" else "html"
-                path = self.ask_path("Write the plans to:", f"hitpath-plans.{ending}")
-                if path:
-                    self.write(partial(_write_text, render_plans(plans, self.rules, choice)),
-                               path)
-
-
-def _write_text(text: str, path: str) -> None:
-    write_atomic(path, text, mode=0o600)
+                self.save_or_export(choice, "plans", partial(render_plans, plans, self.rules))
 
 
 def plan_from_results(session: Session) -> None:

@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import os
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
-from hitpath.ask.flow import BACK, MonthOnly, Progress
+from hitpath.ask.flow import BACK, MonthOnly, Progress, Reply
 from hitpath.core.conditions import describe_answer
 from hitpath.core.model import UNSURE, AnswerValue, Question
 from hitpath.core.untrusted import echo, for_terminal
 from hitpath.load.answers import coerce
+
+if TYPE_CHECKING:
+    from prompt_toolkit.key_binding import KeyBindings
+    from questionary import Question as Prompt
 
 BACK_LABEL = "← Back"
 PLAIN_BACK_LABEL = "Back to the previous question"
@@ -26,7 +30,7 @@ UNSURE_WORDS = {"?", "not sure", "not_sure", "unsure"}
 class QuestionaryPrompter:
     """Asks with questionary; ``plain`` uses numbered choices and no symbols or colour."""
 
-    def __init__(self, plain: bool = False, output: Any = None) -> None:
+    def __init__(self, plain: bool = False) -> None:
         if plain:
             # Monochrome prompts: prompt_toolkit reads this when each prompt starts.
             os.environ["PROMPT_TOOLKIT_COLOR_DEPTH"] = "DEPTH_1_BIT"
@@ -34,7 +38,6 @@ class QuestionaryPrompter:
 
         self.q = questionary
         self.plain = plain
-        self.output = output
         self.planning = False  # a plan is asking: questions show their plan_help if any
         self.style = None if plain else questionary.Style([("qmark", "bold"), ("question", "bold")])
 
@@ -47,7 +50,7 @@ class QuestionaryPrompter:
 
     def ask(self, question: Question, default: AnswerValue | MonthOnly | None,
             progress: Progress,
-            can_go_back: bool) -> AnswerValue | None | Any:
+            can_go_back: bool) -> Reply:
         """Ask one question; returns the answer, None (left empty) or BACK."""
         self._print("")
         self._print(str(progress))
@@ -64,7 +67,7 @@ class QuestionaryPrompter:
         return PLAIN_BACK_LABEL if self.plain else BACK_LABEL
 
     def _choice(self, question: Question, default: AnswerValue | MonthOnly | None,
-                can_go_back: bool) -> Any:
+                can_go_back: bool) -> Reply:
         choices = [self.q.Choice(for_terminal(c.label), value=c.value) for c in question.choices]
         if can_go_back:
             choices.append(self.q.Choice(self._back_label(), value="__back__"))
@@ -77,14 +80,15 @@ class QuestionaryPrompter:
                                    qmark="?", style=self.style,
                                    instruction="(arrow keys, then Enter)")
         reply = self._ask_echoed(prompt, question)
+        assert isinstance(reply, str)  # a select gives one value
         return BACK if reply == "__back__" else reply
 
-    def _ask_echoed(self, prompt: Any, question: Question) -> Any:
+    def _ask_echoed(self, prompt: Prompt, question: Question) -> str | list[str]:
         """Ask a list prompt, then echo the question and the labels chosen ourselves,
         wrapped on word boundaries: the prompt library's own echo splits words at the
         terminal's edge and sums up several choices as a count."""
         prompt.application.erase_when_done = True
-        reply = prompt.unsafe_ask()
+        reply: str | list[str] = prompt.unsafe_ask()
         picked = reply if isinstance(reply, list) else [reply]
         labels = [c.label for c in question.choices if c.value in picked]
         answer = "; ".join(labels) if labels else ("Back" if "__back__" in picked else "none")
@@ -148,14 +152,14 @@ class QuestionaryPrompter:
         return parse(reply)
 
     def _choice_plain(self, question: Question, selected: str | None,
-                      can_go_back: bool) -> Any:
+                      can_go_back: bool) -> Reply:
         values = list(question.values)
         index = self._numbered(question.text, [c.label for c in question.choices],
                                values.index(selected) if selected else None, can_go_back)
         return BACK if index is None else values[index]
 
     def _multi(self, question: Question, default: AnswerValue | MonthOnly | None,
-               can_go_back: bool) -> Any:
+               can_go_back: bool) -> Reply:
         chosen = set(default) if isinstance(default, tuple) else set()
         if self.plain:
             return self._multi_plain(question, chosen, can_go_back)
@@ -183,7 +187,7 @@ class QuestionaryPrompter:
             return BACK
         return coerce(question, reply)[0]
 
-    def _multi_plain(self, question: Question, chosen: set[str], can_go_back: bool) -> Any:
+    def _multi_plain(self, question: Question, chosen: set[str], can_go_back: bool) -> Reply:
         lines = [f"  {i}. {c.label}" for i, c in enumerate(question.choices, 1)]
         self._print("\n".join(lines))
         hint = "Type the numbers that apply, separated by commas"
@@ -191,7 +195,7 @@ class QuestionaryPrompter:
             hint += ", or 'back'"
         default = ",".join(str(i) for i, c in enumerate(question.choices, 1) if c.value in chosen)
 
-        def parse(text: str) -> Any:
+        def parse(text: str) -> Reply:
             text = text.strip().lower()
             if can_go_back and text in BACK_WORDS:
                 return BACK
@@ -218,7 +222,7 @@ class QuestionaryPrompter:
         return parse(reply)
 
     def _typed(self, question: Question, default: AnswerValue | MonthOnly | None,
-               can_go_back: bool) -> Any:
+               can_go_back: bool) -> Reply:
         if question.type == "date":
             hint = "a date YYYY-MM-DD or DD/MM/YYYY, e.g. 2023-07-14"
         else:
@@ -238,7 +242,7 @@ class QuestionaryPrompter:
             shown = "?" if default == UNSURE else (
                 default.isoformat() if isinstance(default, date) else str(default))
 
-        def parse(text: str) -> Any:
+        def parse(text: str) -> Reply:
             text = text.strip()
             if can_go_back and text.lower() in BACK_WORDS:
                 return BACK
@@ -286,7 +290,7 @@ class QuestionaryPrompter:
                                    style=self.style).unsafe_ask())
 
 
-def _cleared_when_refused() -> Any:
+def _cleared_when_refused() -> KeyBindings:
     """Enter on a refused reply shows why (the message quotes the reply) and empties the
     field, so the retry is not typed onto the end of the refused text."""
     from prompt_toolkit.buffer import ValidationState

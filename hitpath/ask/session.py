@@ -1,6 +1,6 @@
 """`hitpath` / `hitpath ask`: the questionnaire, the review, the results and what-ifs.
 
-Ties the pure flow (interview.py) to the terminal (prompts.py) and the reports. Nothing is
+Ties the pure flow (flow.py) to the terminal (prompts.py) and the reports. Nothing is
 written unless the person asks (--save, or a save or export from the menus); Ctrl-C keeps the
 answers so far, offers to save them, and exits with status 130.
 """
@@ -250,26 +250,31 @@ class Session:
 
                 plan_from_results(self)
                 assessment = self.show()
-            elif choice == "save":
-                path = self.ask_path("Save your answers to:", self.save_default())
-                if path:
-                    self.write(lambda p: save_answers(self.answers, self.rules, p), path)
             else:
-                ending = "md" if choice == "markdown" else "html"
-                path = self.ask_path("Write the summary to:", f"hitpath-summary.{ending}")
-                if path:
-                    self.write(partial(self.export, assessment, choice), path)
+                self.save_or_export(choice, "summary", partial(self.summary, assessment))
 
-    def export(self, assessment: Assessment, fmt: str, path: str) -> None:
+    def summary(self, assessment: Assessment, fmt: str) -> str:
+        """The results as Markdown or HTML, for an export."""
         if fmt == "markdown":
             from hitpath.report.markdown import render as render_md
 
-            text = render_md(assessment, self.rules, full=self.full)
-        else:
-            from hitpath.report.html import render as render_html
+            return render_md(assessment, self.rules, full=self.full)
+        from hitpath.report.html import render as render_html
 
-            text = render_html(assessment, self.rules, full=self.full)
-        write_atomic(path, text, mode=0o600)
+        return render_html(assessment, self.rules, full=self.full)
+
+    def save_or_export(self, choice: str, what: str, render: Callable[[str], str]) -> None:
+        """A menu's save of the answers (``choice`` "save") or export of ``what`` ("markdown"
+        or "html", written by ``render``): ask where, then write it and say how that went."""
+        if choice == "save":
+            path = self.ask_path("Save your answers to:", self.save_default())
+            if path:
+                self.write(partial(save_answers, self.answers, self.rules), path)
+            return
+        ending = "md" if choice == "markdown" else "html"
+        path = self.ask_path(f"Write the {what} to:", f"hitpath-{what}.{ending}")
+        if path:
+            self.write(lambda p: write_atomic(p, render(choice), mode=0o600), path)
 
     def write(self, action: Callable[[str], None], path: str) -> None:
         try:
