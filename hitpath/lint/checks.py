@@ -27,7 +27,7 @@ from hitpath.core.conditions import (
     refs_in,
 )
 from hitpath.core.dates import MONTHS, add_months, long_date
-from hitpath.core.model import UNSURE, BandPay, Compare, Condition, Rules
+from hitpath.core.model import UNSURE, BandPay, Compare, Condition, PayPeriod, Rules
 from hitpath.core.untrusted import visible
 from hitpath.lint.walk import engine_reads
 from hitpath.load.strict import LineMap, Path, line_of
@@ -279,7 +279,7 @@ def pay_periods(loaded: Loaded, as_of: date) -> list[Finding]:
                 f"Add the table for {missing} (with its source) before this one.",
                 (*path, "effective_from")))
         starts.append(first)
-        found += _uplift(loaded, i, periods)
+        found += _uplift(loaded, i, loaded.rules.terms.pay)
     reviewed = date.fromisoformat(data["meta"]["reviewed"])
     first_day = date.fromisoformat(periods[0]["effective_from"])
     last = periods[-1]
@@ -302,25 +302,25 @@ def pay_periods(loaded: Loaded, as_of: date) -> list[Finding]:
     return found
 
 
-def _uplift(loaded: Loaded, index: int, periods: list[dict[str, Any]]) -> list[Finding]:
+def _uplift(loaded: Loaded, index: int, periods: tuple[PayPeriod, ...]) -> list[Finding]:
     """Each figure should follow the previous year's by the stated uplift (catches typos)."""
     if index == 0:
         return []
-    before = {b["band"]: b for b in periods[index - 1]["bands"]}
     period = periods[index]
-    rate = 1 + period["uplift_percent"] / 100
+    rate = 1 + period.uplift_percent / 100
     found = []
-    for j, band in enumerate(period["bands"]):
-        old = before.get(band["band"])
+    for j, band in enumerate(period.bands):
+        old = periods[index - 1].band(band.band)
         if old is None:
             continue
-        for point in BandPay._fields[1:]:  # every pay point of the table, after the band
-            expected = old[point] * rate
-            if abs(band[point] - expected) > max(2.0, expected * 0.005):
+        # every pay point of the table, after the band
+        for point, was, now in zip(BandPay._fields[1:], old[1:], band[1:], strict=True):
+            expected = was * rate
+            if abs(now - expected) > max(2.0, expected * 0.005):
                 found.append(loaded.finding(
-                    "pay-figure", WARNING, f"pay table {period['pay_year']}",
-                    f"band {band['band']} {point.replace('_', ' ')} is {band[point]:,}; "
-                    f"{old[point]:,} plus {period['uplift_percent']:g}% is about "
+                    "pay-figure", WARNING, f"pay table {period.pay_year}",
+                    f"band {band.band} {point.replace('_', ' ')} is {now:,}; "
+                    f"{was:,} plus {period.uplift_percent:g}% is about "
                     f"{round(expected):,}",
                     "Check the figure against the source, and 'uplift_percent' against the pay "
                     "award.", ("terms", "pay", index, "bands", j, point)))
@@ -529,10 +529,10 @@ _SCHEME = re.compile(r"\b(?!https://)[A-Za-z][A-Za-z0-9+.-]*:(?://|[^\s:]*\()|"
                      r"\b(?:javascript|vbscript|data|file):", re.IGNORECASE)
 
 
-def _strings(data: Any) -> Iterator[tuple[Path, str]]:
+def _strings(data: object) -> Iterator[tuple[Path, str]]:
     """Every string in the rules (keys' values and list items) with its path, without
     recursion: a crafted file cannot drive it deep."""
-    stack: list[tuple[Path, Any]] = [((), data)]
+    stack: list[tuple[Path, object]] = [((), data)]
     while stack:
         path, node = stack.pop()
         if isinstance(node, str):

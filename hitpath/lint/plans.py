@@ -10,16 +10,17 @@ from __future__ import annotations
 
 from datetime import date
 from itertools import islice, product
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from hitpath.core.conditions import (
+    Operand,
     comparisons_in,
     compile_condition,
     edge_values,
     multi_answers,
     questions_in,
 )
-from hitpath.core.model import Answers, Rules
+from hitpath.core.model import Answers, Compare, Condition, Rules
 from hitpath.core.planner import plan
 from hitpath.lint.checks import ERROR, WARNING, Finding, Loaded
 from hitpath.lint.walk import WalkResult
@@ -38,7 +39,7 @@ class PlanWalk(NamedTuple):
     both_ways: int
 
 
-def _values(rules: Rules, qid: str, leaves: list[Any]) -> list[Any]:
+def _values(rules: Rules, qid: str, leaves: list[Compare]) -> list[Operand]:
     question = rules.question_by_id[qid]
     mine = [leaf for leaf in leaves if leaf["q"] == qid]
     if question.type == "choice":
@@ -48,13 +49,14 @@ def _values(rules: Rules, qid: str, leaves: list[Any]) -> list[Any]:
     return list(edge_values(mine)) or [0]
 
 
-def _both_ways(rules: Rules, node: Any) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+def _both_ways(rules: Rules, node: Condition
+               ) -> tuple[dict[str, Operand] | None, dict[str, Operand] | None]:
     """Answers that make ``node`` true, and answers that make it false (None: none found)."""
     qids = sorted(questions_in(rules, node))
     leaves = list(comparisons_in(rules.conditions, node))
     check = compile_condition(rules, node)
-    opened: dict[str, Any] | None = None
-    closed: dict[str, Any] | None = None
+    opened: dict[str, Operand] | None = None
+    closed: dict[str, Operand] | None = None
     for combo in islice(product(*(_values(rules, q, leaves) for q in qids)), MAX_TRIES):
         answers = dict(zip(qids, combo, strict=True))
         got = check(answers)

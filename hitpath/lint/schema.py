@@ -10,14 +10,13 @@ keeps them current. They ship inside the package, so the comment holds once inst
 from __future__ import annotations
 
 import re
-from typing import Any
 
-from hitpath.core.model import UNSURE, Question, Rules
+from hitpath.core.model import UNSURE, Json, Question, Rules
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
 
-def rules_schema() -> dict[str, Any]:
+def rules_schema() -> dict[str, Json]:
     """The JSON Schema of a rules file, generated from the pydantic models."""
     from hitpath.load.schema import RulesFile
 
@@ -42,9 +41,9 @@ def rules_schema() -> dict[str, Any]:
     }
 
 
-def _choice_schema(question: Question) -> dict[str, Any]:
+def _choice_schema(question: Question) -> dict[str, Json]:
     values = list(question.values)
-    options: list[dict[str, Any]] = [{"enum": values}]
+    options: list[dict[str, Json]] = [{"enum": values}]
     # YAML 1.1 reads unquoted yes/no as true/false; hitpath takes them as the choices.
     if "yes" in values:
         options.append({"const": True})
@@ -53,10 +52,10 @@ def _choice_schema(question: Question) -> dict[str, Any]:
     return options[0] if len(options) == 1 else {"anyOf": options}
 
 
-def _answer_schema(question: Question) -> dict[str, Any]:
+def _answer_schema(question: Question) -> dict[str, Json]:
     """One answer's schema, accepting exactly what hitpath.load.answers.coerce accepts."""
-    described: dict[str, Any] = {"description": question.text}
-    options: list[dict[str, Any]]
+    text = f"{question.text} ({question.unit})" if question.unit else question.text
+    options: list[dict[str, Json]]
     if question.type == "choice":
         options = [_choice_schema(question)]
     elif question.type == "multi":
@@ -67,7 +66,7 @@ def _answer_schema(question: Question) -> dict[str, Any]:
             {"type": "string", "pattern": listed},
         ]
     elif question.type == "number":
-        number: dict[str, Any] = {"type": "integer"}
+        number: dict[str, Json] = {"type": "integer"}
         if question.min is not None:
             number["minimum"] = question.min
         if question.max is not None:
@@ -82,14 +81,12 @@ def _answer_schema(question: Question) -> dict[str, Any]:
     if question.unsure_allowed and question.type in ("number", "date"):
         options.append({"const": UNSURE})
     options.append({"type": "null"})  # an empty value means: not answered
-    if question.unit:
-        described["description"] += f" ({question.unit})"
     if len(options) == 1:
-        return {**described, **options[0]}
-    return {**described, "anyOf": options}
+        return {"description": text, **options[0]}
+    return {"description": text, "anyOf": options}
 
 
-def answers_schema(rules: Rules) -> dict[str, Any]:
+def answers_schema(rules: Rules) -> dict[str, Json]:
     """The JSON Schema of an answers file for these rules: every key optional, none unknown."""
     return {
         "$schema": DRAFT,
