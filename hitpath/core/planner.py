@@ -15,13 +15,13 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from functools import lru_cache
 from itertools import permutations
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from hitpath.core import dates
 from hitpath.core.conditions import compile_condition, evaluate, explain
 from hitpath.core.dates import MONTHS, long_date
 from hitpath.core.intakes import Applications, applications, intake_starts
-from hitpath.core.model import UNSURE, Answers, Programme, Rules, Verdict
+from hitpath.core.model import UNSURE, Answers, AnswerValue, Programme, Rules, Verdict
 from hitpath.core.plans import Binding, Plan, Plans, PlanStep, RuleReach
 from hitpath.core.verdicts import Day, route_judge
 
@@ -80,19 +80,24 @@ class _Blocked(NamedTuple):
     reason: str
 
 
+def _holds(answer: AnswerValue | None, choice: str) -> bool:
+    """Whether a multi question's answer includes ``choice``."""
+    return isinstance(answer, tuple) and choice in answer
+
+
 class Planner:
     """One person's planning: answers and as-of date fixed, schedules memoised by sequence."""
 
     def __init__(self, rules: Rules, answers: Answers, as_of: date) -> None:
         self.rules = rules
         self.answers = answers
-        self.values: dict[str, Any] = dict(answers.values)
+        self.values: dict[str, AnswerValue] = dict(answers.values)
         self.as_of = as_of
         self.horizon = add_months(as_of, HORIZON_YEARS * 12)
         self.schedules: dict[tuple[tuple[str, date | None], ...], _Step | _Blocked] = {}
-        self.entry_memo: dict[tuple[Any, ...], tuple[bool | None, str | None]] = {}
+        self.entry_memo: dict[tuple[object, ...], tuple[bool | None, str]] = {}
         self.plans_made: dict[tuple[tuple[str, date], ...], Plan] = {}
-        self.histories: dict[tuple[Any, ...], tuple[_Step, ...]] = {}
+        self.histories: dict[tuple[tuple[str | None, date], ...], tuple[_Step, ...]] = {}
         requirement = rules.funding.requirement
         self.gap_months = requirement.plus_years * 12 + requirement.plus_months
         self.gap_words = (f"{requirement.plus_years} years" if not requirement.plus_months
@@ -132,7 +137,7 @@ class Planner:
     # Answers as they will stand on a day --------------------------------------------------
 
     def project(self, history: tuple[_Step, ...], day: date,
-                counted: bool = True, grow: bool = True) -> dict[str, Any]:
+                counted: bool = True, grow: bool = True) -> dict[str, AnswerValue]:
         """The answers as they will stand on ``day`` after ``history``: experience grown, the
         qualifications gained, and the latest funded training as the earlier one. With
         ``counted``, the experience answer also takes the other answers that count towards it
@@ -188,9 +193,10 @@ class Planner:
         if found is None:
             found = self.entry_memo[key] = self.entry(
                 t, self.project(history, day, not t.routes), day)
-        return found  # type: ignore[return-value]
+        return found
 
-    def entry(self, t: Programme, values: dict[str, Any], day: date) -> tuple[bool | None, str]:
+    def entry(self, t: Programme, values: dict[str, AnswerValue], day: date
+              ) -> tuple[bool | None, str]:
         """Whether ``t``'s entry holds on ``day`` for these answers, and by which route (or
         the assumption it rests on)."""
         opened, route = self._entry_plain(t, values, day)
@@ -204,7 +210,7 @@ class Planner:
             return True, "assumes:" + (route or "")
         return opened, route or ""
 
-    def _entry_plain(self, t: Programme, values: dict[str, Any],
+    def _entry_plain(self, t: Programme, values: dict[str, AnswerValue],
                      day: date) -> tuple[bool | None, str | None]:
         unknown = False
         if t.routes:
@@ -490,7 +496,7 @@ class Planner:
         done_before = held.get(between.programme_question) if between else None
         others = [t for t in self.rules.trainings.values() if t.id != goal.id and not (
             t.qualifies_question and t.qualifies_adds
-            and t.qualifies_adds in (held.get(t.qualifies_question) or ())) and not (
+            and _holds(held.get(t.qualifies_question), t.qualifies_adds)) and not (
             done_before is not None and t.previous_training_value == done_before)]
         for size in range(MAX_TRAININGS):
             for prefix in permutations(others, size):
