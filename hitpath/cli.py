@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from datetime import date
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn, overload
+from typing import TYPE_CHECKING, Annotated, NoReturn, TextIO, overload
 
 import typer
 
@@ -727,21 +727,21 @@ def _options_in_place(args: list[str]) -> list[str]:
         return args
     command = args[index]
     import typer.main
+    from typer.core import TyperGroup
 
-    if command in _SINGLE:
-        head, rest = [command], args[index + 1:]
-        target: Any = typer.main.get_command(_app_for(command))
-    else:
-        group: Any = typer.main.get_command(app)
-        target = group.commands.get(command)
-        head, rest = [command], args[index + 1:]
-        if isinstance(getattr(target, "commands", None), dict) and rest:
+    head, rest = [command], args[index + 1:]
+    target = typer.main.get_command(_app_for(command) if command in _SINGLE else app)
+    if command not in _SINGLE:
+        assert isinstance(target, TyperGroup)
+        found = target.commands.get(command)
+        if isinstance(found, TyperGroup) and rest:
             head, rest = [command, rest[0]], rest[1:]
-            target = target.commands.get(head[1])
-        if target is None or getattr(target, "commands", None) is not None:
+            found = found.commands.get(head[1])
+        if found is None or isinstance(found, TyperGroup):
             return args  # the framework names the unknown command
+        target = found
     where = "hitpath " + " ".join(head)
-    takes = {opt for param in target.params for opt in getattr(param, "opts", ())}
+    takes = {opt for param in target.params for opt in param.opts}
     for token in leading:
         name = token.partition("=")[0]
         if name.startswith("-") and name not in takes:
@@ -785,12 +785,12 @@ class _StdoutFailed(Exception):
 class _GuardedStdout:
     """Standard output that reports a failed write as _StdoutFailed, once, to main."""
 
-    def __init__(self, stream: Any) -> None:
+    def __init__(self, stream: TextIO) -> None:
         self._stream = stream
 
     def write(self, text: str) -> int:
         try:
-            return int(self._stream.write(text))
+            return self._stream.write(text)
         except OSError as exc:
             raise _StdoutFailed(exc) from None
 
@@ -800,7 +800,7 @@ class _GuardedStdout:
         except OSError as exc:
             raise _StdoutFailed(exc) from None
 
-    def __getattr__(self, name: str) -> Any:
+    def __getattr__(self, name: str) -> object:
         return getattr(self._stream, name)
 
 

@@ -6,7 +6,11 @@ committed copy is what the app says now, so the reference cannot drift from the 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typer import Context
+    from typer.core import TyperCommand, TyperGroup
 
 WIDTH = 80
 
@@ -19,28 +23,36 @@ in this folder.
 """
 
 
-def _help(command: Any, path: list[str], parent: Any) -> tuple[str, Any]:
+def _help(command: TyperCommand | TyperGroup, path: list[str], parent: Context | None
+          ) -> tuple[str, Context]:
+    import typer
+
     settings = {**(command.context_settings or {}), "terminal_width": WIDTH,
                 "max_content_width": WIDTH}
-    ctx = command.context_class(command, info_name=path[-1], parent=parent, **settings)
+    ctx = typer.Context(command, info_name=path[-1], parent=parent, **settings)
     return command.get_help(ctx), ctx
 
 
 def render() -> str:
     """The reference page, as Markdown."""
     import typer.main
+    from typer.core import TyperCommand, TyperGroup
 
     from hitpath.cli import _plain_placeholders, app
 
     _plain_placeholders()
     root = typer.main.get_command(app)
+    assert isinstance(root, TyperGroup)
     sections: list[str] = [HEAD]
 
-    def walk(command: Any, path: list[str], parent: Any) -> None:
+    def walk(command: TyperCommand | TyperGroup, path: list[str], parent: Context | None
+             ) -> None:
         text, ctx = _help(command, path, parent)
         sections.append(f"## {' '.join(path)}\n\n```text\n{text.rstrip()}\n```\n")
-        for name in getattr(command, "commands", {}):
-            walk(command.commands[name], [*path, name], ctx)
+        if isinstance(command, TyperGroup):
+            for name, sub in command.commands.items():
+                assert isinstance(sub, (TyperCommand, TyperGroup))  # typer made every one
+                walk(sub, [*path, name], ctx)
 
     walk(root, ["hitpath"], None)
     return "\n".join(sections)

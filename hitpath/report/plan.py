@@ -6,10 +6,9 @@ from __future__ import annotations
 import html
 import json
 from datetime import date
-from typing import Any
 
 from hitpath.core.dates import MONTHS, long_date, months_between
-from hitpath.core.model import Rules
+from hitpath.core.model import Json, Rules
 from hitpath.core.plans import Plan, Plans, PlanStep
 from hitpath.core.untrusted import (
     for_json,
@@ -319,7 +318,7 @@ def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def _step_json(step: PlanStep) -> dict[str, Any]:
+def _step_json(step: PlanStep) -> dict[str, Json]:
     return {
         "kind": step.kind, "training": step.training, "title": step.title,
         "start": step.start.isoformat(), "end": step.end.isoformat(),
@@ -333,7 +332,7 @@ def _step_json(step: PlanStep) -> dict[str, Any]:
     }
 
 
-def _plan_json(p: Plan) -> dict[str, Any]:
+def _plan_json(p: Plan) -> dict[str, Json]:
     return {
         "trainings": list(p.trainings), "steps": [_step_json(s) for s in p.steps],
         "goal_start": p.goal_start.isoformat(), "qualified": p.qualified.isoformat(),
@@ -342,7 +341,7 @@ def _plan_json(p: Plan) -> dict[str, Any]:
     }
 
 
-def to_json(plans: Plans, rules: Rules) -> dict[str, Any]:
+def to_json(plans: Plans, rules: Rules) -> dict[str, Json]:
     """The JSON contract: as_of, goal, plans (best first), via, notes, sources, and more."""
     return {
         "as_of": plans.as_of.isoformat(), "goal": plans.goal, "goal_title": plans.goal_title,
