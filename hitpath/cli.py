@@ -669,7 +669,6 @@ _whole_short_helps(app, rules_app)
 
 
 _SINGLE = ("check", "ask", "questions", "sources", "batch", "recheck", "plan")
-GLOBAL_OPTIONS = ("--version", "-h", "--help", "--install-completion", "--show-completion")
 # The questionnaire's options bare 'hitpath' takes, and whether each takes a value.
 ROOT_OPTIONS = {"--answers": True, "--save": True, "--as-of": True, "--rules": True,
                 "--plain": False, "--ask-all": False}

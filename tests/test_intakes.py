@@ -13,7 +13,6 @@ from hitpath.core.intakes import (
     Intake,
     applications,
     first_intake,
-    intake_in,
     intake_starts,
 )
 
@@ -84,10 +83,6 @@ def test_year_wraps_to_january() -> None:
 def test_empty_calendar_has_no_intake() -> None:
     assert first_intake(Calendar(()), date(2027, 1, 1)) is None
 
-
-def test_intake_in_names_the_month() -> None:
-    assert intake_in(ADVERTS, date(2027, 9, 1)) == Intake(9, 6, 3)
-    assert intake_in(ADVERTS, date(2027, 10, 1)) is None
 
 
 def test_window_closing_day_is_clamped_to_the_month() -> None:

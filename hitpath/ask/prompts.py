@@ -22,7 +22,6 @@ if TYPE_CHECKING:
 
 BACK_LABEL = "← Back"
 PLAIN_BACK_LABEL = "Back to the previous question"
-NOT_SURE_LABEL = "Not sure"
 BACK_WORDS = {"<", "back", "b"}
 UNSURE_WORDS = {"?", "not sure", "not_sure", "unsure"}
 

@@ -313,12 +313,6 @@ def condition_sites(rules: Rules, *, plans: bool = True) -> list[Site]:
     return found
 
 
-def comparisons(rules: Rules) -> list[tuple[str, str, Operand]]:
-    """Every comparison (question id, operator, value) anywhere in the rules."""
-    return [leaf_parts(leaf) for site in condition_sites(rules)
-            for leaf in comparisons_in({}, site.node)]
-
-
 # The one compiler ---------------------------------------------------------------------------
 
 Check = Callable[[C], Tri]

@@ -40,11 +40,6 @@ def add_months(start: date, months: int) -> date:
     return date(year, month + 1, 1)
 
 
-def add_years(start: date, years: int) -> date:
-    """``start`` plus whole years; 29 February maps to 1 March in a common year."""
-    return add_months(start, years * 12)
-
-
 def rolled(start: date, months: int) -> bool:
     """Whether adding ``months`` to ``start`` had to roll a missing day forward."""
     index = start.year * 12 + (start.month - 1) + months

@@ -133,11 +133,3 @@ def first_intake(
             continue
         return FirstIntake(start, possible, apps.opens, apps.closes, intake, closed)
     return None
-
-
-def intake_in(cal: Calendar, month: date) -> Intake | None:
-    """The intake that starts in ``month``'s month, if the calendar has one."""
-    for intake in cal.intakes:
-        if intake.month == month.month:
-            return intake
-    return None

@@ -35,7 +35,6 @@ from hitpath.core.conditions import (
     condition_sites,
     edge_values,
     evaluate,
-    leaf_parts,
     multi_answers,
     parts,
     questions_in,
@@ -161,11 +160,6 @@ def walk(rules: Rules, as_of: date, budget: int = DEFAULT_BUDGET) -> WalkResult:
 def _leaves(node: Condition | None, rules: Rules, out: list[Compare]) -> None:
     """Every comparison in a condition, with named conditions expanded."""
     out.extend(comparisons_in(rules.conditions, node))
-
-
-def _operator(leaf: Compare) -> tuple[str, Operand]:
-    _, op, value = leaf_parts(leaf)
-    return op, value
 
 
 class _Walker:

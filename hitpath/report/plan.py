@@ -12,11 +12,11 @@ from hitpath.core.model import Json, Rules
 from hitpath.core.plans import Plan, Plans, PlanStep
 from hitpath.core.untrusted import (
     for_json,
-    for_markdown,
     for_terminal,
     markdown_link,
     visible,
 )
+from hitpath.core.untrusted import for_markdown as _md  # rules text shown as text
 from hitpath.report.html import inset, page, sources_list
 
 WIDTH = 60
@@ -237,11 +237,6 @@ def render_markdown(plans: Plans, rules: Rules) -> str:
         source = rules.sources[sid]
         out.append(f"- {sid}: {markdown_link(source.title, source.url)}")
     return "\n".join(out) + "\n"
-
-
-def _md(text: str) -> str:
-    """Text from the rules, shown as text in Markdown (no markup)."""
-    return for_markdown(text)
 
 
 _KIND_COLOUR = {"work": "#b1b4b6", "training": "#1d70b8"}
