@@ -32,6 +32,7 @@ from hitpath.core.model import (
     Hcas,
     HcasAmounts,
     HcasZone,
+    Json,
     Kind,
     Meta,
     NextStep,
@@ -87,7 +88,7 @@ def load_rules(path: str | None = None) -> Rules:
     return build_rules(validate_text(text, path), path)
 
 
-def validate_text(text: str, path: str) -> dict[str, Any]:
+def validate_text(text: str, path: str) -> dict[str, Json]:
     """Parse and fully validate rules YAML; returns the validated plain data."""
     from hitpath.load.strict import parse_yaml
     from hitpath.load.validate import validate_rules
@@ -96,7 +97,7 @@ def validate_text(text: str, path: str) -> dict[str, Any]:
     return validate_rules(data, lines, path)
 
 
-def _read_compiled(text: str) -> dict[str, Any] | None:
+def _read_compiled(text: str) -> dict[str, Json] | None:
     try:
         with open(COMPILED_RULES, encoding="utf-8") as handle:
             stored = json.load(handle)
@@ -140,20 +141,16 @@ def _t(values: Iterable[str] | None) -> tuple[str, ...]:
     return tuple(values or ())
 
 
-def _requirement(data: dict[str, Any]) -> Requirement:
-    return Requirement(
-        id=data["id"], kind=Kind(data["kind"]), title=data["title"], met=data["met"],
-        unmet=data["unmet"], how_to_meet=data["how_to_meet"], sources=_t(data["sources"]),
-        applies_when=data.get("applies_when"), met_when=data.get("met_when"),
-        question=data.get("question"), at_least=data.get("at_least", 0),
-        plus_years=data.get("plus_years", 0), plus_months=data.get("plus_months", 0),
-        caveat=data.get("caveat"), rollover_note=data.get("rollover_note"),
-        counts_on=data.get("counts_on"),
-    )
+CONFLICT_QUESTIONS = {"date_order": ("earlier", "later"), "months_within": ("months", "since"),
+                      "not_before_check": ("date",), "not_after_check": ("date",)}
+"""The fields of each kind of conflict that name questions, in the order the kind reads them."""
 
 
 def build_rules(data: dict[str, Any], origin: str) -> Rules:
-    """Build the runtime rules from validated plain data."""
+    """Build the runtime rules from validated plain data.
+
+    The loader's boundary: the schema (or the compiled twin it wrote) vouches for every key
+    and type read here, which the type checker cannot follow into plain mappings."""
     try:
         return _build(data, origin)
     except (KeyError, TypeError, ValueError) as exc:  # only if the compiled twin is corrupt
@@ -162,7 +159,16 @@ def build_rules(data: dict[str, Any], origin: str) -> Rules:
 
 def _build(data: dict[str, Any], origin: str) -> Rules:
     meta = data["meta"]
-    requirements = {r["id"]: _requirement(r) for r in data["requirements"]}
+    requirements = {
+        r["id"]: Requirement(
+            id=r["id"], kind=Kind(r["kind"]), title=r["title"], met=r["met"],
+            unmet=r["unmet"], how_to_meet=r["how_to_meet"], sources=_t(r["sources"]),
+            applies_when=r.get("applies_when"), met_when=r.get("met_when"),
+            question=r.get("question"), at_least=r.get("at_least", 0),
+            plus_years=r.get("plus_years", 0), plus_months=r.get("plus_months", 0),
+            caveat=r.get("caveat"), rollover_note=r.get("rollover_note"),
+            counts_on=r.get("counts_on"))
+        for r in data["requirements"]}
     terms = data["terms"]
     return Rules(
         meta=Meta(
@@ -274,51 +280,33 @@ def _build(data: dict[str, Any], origin: str) -> Rules:
                            when=r.get("when"), band=r.get("band"))
             for r in data.get("experience_roles", [])
         ),
-        experience=_experience(data.get("experience")),
-        between=_between(data["funding"].get("between_trainings")),
+        experience=None if (exp := data.get("experience")) is None else Experience(
+            question=exp["question"], also_counts=_t(exp.get("also_counts")), text=exp["text"],
+            sources=_t(exp["sources"])),
+        between=None if (b := data["funding"].get("between_trainings")) is None else (
+            BetweenTrainings(
+                text=b["text"], same_occupation=b["same_occupation"],
+                earlier_question=b["earlier_question"], earlier_value=b["earlier_value"],
+                programme_question=b["programme_question"],
+                started_question=b["started_question"], sources=_t(b["sources"]))),
         signposts=tuple(
             Signpost(id=sid, title=s["title"], needs=s["needs"], funding_rule=s["funding_rule"],
                      confidence=s["confidence"], sources=_t(s["sources"]))
             for sid, s in sorted(data.get("signposts", {}).items())
         ),
-        conflicts=tuple(_conflict(c) for c in data.get("conflicts", [])),
+        conflicts=tuple(
+            ConflictRule(
+                id=c["id"], kind=c["kind"],
+                questions=tuple(c[key] for key in CONFLICT_QUESTIONS[c["kind"]]),
+                text=c["text"], when=c.get("when"), margin_months=c.get("margin_months", 0))
+            for c in data.get("conflicts", [])),
     )
 
 
-CONFLICT_QUESTIONS = {"date_order": ("earlier", "later"), "months_within": ("months", "since"),
-                      "not_before_check": ("date",), "not_after_check": ("date",)}
-"""The fields of each kind of conflict that name questions, in the order the kind reads them."""
-
-
-def _conflict(data: dict[str, Any]) -> ConflictRule:
-    return ConflictRule(
-        id=data["id"], kind=data["kind"],
-        questions=tuple(data[key] for key in CONFLICT_QUESTIONS[data["kind"]]),
-        text=data["text"], when=data.get("when"), margin_months=data.get("margin_months", 0))
-
-
-def _sourced(data: dict[str, Any] | None, text_key: str = "text") -> Sourced | None:
+def _sourced(data: dict[str, Any] | None) -> Sourced | None:
     if data is None:
         return None
-    return Sourced(data.get(text_key) or "", _t(data["sources"]))
-
-
-def _experience(data: dict[str, Any] | None) -> Experience | None:
-    if data is None:
-        return None
-    return Experience(question=data["question"], also_counts=_t(data.get("also_counts")),
-                      text=data["text"], sources=_t(data["sources"]))
-
-
-def _between(data: dict[str, Any] | None) -> BetweenTrainings | None:
-    if data is None:
-        return None
-    return BetweenTrainings(
-        text=data["text"], same_occupation=data["same_occupation"],
-        earlier_question=data["earlier_question"], earlier_value=data["earlier_value"],
-        programme_question=data["programme_question"],
-        started_question=data["started_question"], sources=_t(data["sources"]),
-    )
+    return Sourced(data.get("text") or "", _t(data["sources"]))
 
 
 def _programme(tid: str, data: dict[str, Any], terms: dict[str, Any]) -> Programme:

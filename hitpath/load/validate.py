@@ -15,14 +15,14 @@ from hitpath.load.strict import LineMap, Path, line_of
 if TYPE_CHECKING:
     from pydantic import ValidationError
 
-    from hitpath.core.model import Condition
+    from hitpath.core.model import Condition, Json
 
 
-def validate_rules(data: object, lines: LineMap, filename: str) -> dict[str, Any]:
+def validate_rules(data: object, lines: LineMap, filename: str) -> dict[str, Json]:
     """Return the rules as validated plain data (JSON-ready), or raise HitpathError.
 
-    The loader's boundary: the schema has checked every key and type of this data, which
-    the type checker cannot follow into plain mappings."""
+    The schema has checked every key and type of this data; the cross-checks below read
+    it as plain mappings (the loader's boundary)."""
     from pydantic import ValidationError
 
     from hitpath.load.schema import RulesFile
@@ -258,8 +258,7 @@ class _Checker:
             self.condition(rules["scope_when"], ("scope_when",), None)
         area_question = rules["hcas"].get("question")
         if area_question:
-            chosen = self.question_ref(area_question, ("hcas", "question"), "choice")
-            areas = [c["value"] for c in chosen["choices"]]
+            areas = self.question_ref(area_question, ("hcas", "question"), "choice")
             for i, zone in enumerate(rules["hcas"]["zones"]):
                 if zone["area"] not in areas:
                     raise self.fail(("hcas", "zones", i, "area"),
@@ -301,8 +300,7 @@ class _Checker:
         self._trainings()
 
     def _choice_value(self, qid: str, value: str, path: Path, wanted: str | None) -> None:
-        question = self.question_ref(qid, path, wanted)
-        values = [c["value"] for c in question["choices"]]
+        values = self.question_ref(qid, path, wanted)
         if value not in values:
             raise self.fail(path, f"'{value}' is not a choice of '{qid}'",
                             did_you_mean(value, values) or f"Choices: {', '.join(values)}.")
@@ -406,13 +404,15 @@ class _Checker:
                 raise self.fail((*path, i), f"no source '{sid}' in the sources section",
                                 did_you_mean(sid, list(known)))
 
-    def question_ref(self, qid: str, path: Path, wanted: str | None) -> dict[str, Any]:
+    def question_ref(self, qid: str, path: Path, wanted: str | None) -> list[str]:
+        """Refuse a reference to no question, or to one of another type than ``wanted``;
+        returns the question's choices (none for a number or a date)."""
         question = self.questions.get(qid)
         if question is None:
             raise self.fail(path, f"no question '{qid}'", did_you_mean(qid, self.order))
         if wanted and question["type"] != wanted:
             raise self.fail(path, f"'{qid}' is a {question['type']} question; expected {wanted}")
-        return dict(question)
+        return [c["value"] for c in question.get("choices", [])]
 
     def condition(
         self, node: Condition, path: Path, allowed: set[str] | None, verdicts: bool = False
@@ -439,7 +439,8 @@ class _Checker:
                 raise self.fail(path, "routes_open can only be used in advice and next steps")
         else:
             qid = node["q"]
-            question = self.question_ref(qid, (*path, "q"), None)
+            allowed_values = self.question_ref(qid, (*path, "q"), None)
+            question = self.questions[qid]
             if allowed is not None and qid not in allowed:
                 raise self.fail((*path, "q"), f"'{qid}' is not asked before this question",
                                 "A question's 'when' may only use earlier questions.")
@@ -450,7 +451,6 @@ class _Checker:
                                 f"'{op}' does not fit the {question['type']} question '{qid}'",
                                 f"Use one of: {', '.join(fits)}.")
             if question["type"] in ("choice", "multi") and op != "answered":
-                allowed_values = [c["value"] for c in question["choices"]]
                 if question.get("unsure_allowed"):
                     allowed_values.append("not_sure")
                 for item in value if isinstance(value, tuple) else [value]:
