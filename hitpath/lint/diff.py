@@ -8,11 +8,12 @@ outcome the exhaustive walk of either file reaches.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any, NamedTuple, cast
 
 from hitpath.core.errors import HitpathError
-from hitpath.core.model import Answers, Condition, Rules
+from hitpath.core.model import Answers, Condition, Json, Rules
 from hitpath.lint.checks import Loaded, display_path
 
 MAX_SHOWN = 40
@@ -24,7 +25,8 @@ def diff_rules(
 ) -> tuple[list[str], bool]:
     """The report as lines, and whether anything differs."""
     old, new = before.data, after.data
-    lines = [f"Rules: {before.path} ({_version(old)}) -> {after.path} ({_version(new)})", ""]
+    lines = [f"Rules: {before.path} ({_version(before.rules)}) -> {after.path} "
+             f"({_version(after.rules)})", ""]
     changes = rule_changes(old, new)
     lines.append("What changed in the rules:")
     lines += [f"  {c}" for c in changes] or ["  nothing"]
@@ -39,9 +41,9 @@ def diff_rules(
     return lines, bool(changes) or moved
 
 
-def _version(data: dict[str, Any]) -> str:
-    meta = data["meta"]
-    return f"version {meta['rules_version']}, reviewed {meta['reviewed']}"
+def _version(rules: Rules) -> str:
+    meta = rules.meta
+    return f"version {meta.rules_version}, reviewed {meta.reviewed.isoformat()}"
 
 
 # What changed in the rules -------------------------------------------------------------
@@ -106,7 +108,11 @@ def rule_change_items(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     return out
 
 
-def _section(section: str, old: Any, new: Any) -> list[Change]:
+_Items = Sequence[Mapping[str, object]]
+_Keyed = Mapping[str, object]
+
+
+def _section(section: str, old: object, new: object) -> list[Change]:
     """A section without a diff of its own: by id, by key, or field by field."""
     what = _OTHER_SECTIONS.get(section, section.replace("_", " "))
     if old == new:
@@ -117,17 +123,16 @@ def _section(section: str, old: Any, new: Any) -> list[Change]:
     items = [x for x in (old, new) if x is not None]
     if items and all(isinstance(x, list) and all(isinstance(i, dict) and "id" in i for i in x)
                      for x in items):
-        return _by_id(section, what, old or [], new or [])
+        return _by_id(section, what, cast(_Items, old or []), cast(_Items, new or []))
     if items and all(isinstance(x, dict) and all(isinstance(v, dict) for v in x.values())
                      for x in items) and not any(_is_condition(x) for x in items):
-        return _keyed(section, what, old or {}, new or {})
+        return _keyed(section, what, cast(_Keyed, old or {}), cast(_Keyed, new or {}))
     if old is None or new is None:
         return [Change(section, f"{what} {'added' if old is None else 'removed'}")]
     return _fields(section, what, old, new)
 
 
-def _by_id(section: str, what: str, old: list[dict[str, Any]],
-           new: list[dict[str, Any]]) -> list[Change]:
+def _by_id(section: str, what: str, old: _Items, new: _Items) -> list[Change]:
     before = {item["id"]: item for item in old}
     after = {item["id"]: item for item in new}
     out = [Change(f"{section}.{i}", f"{what} '{i}' added") for i in after if i not in before]
@@ -140,7 +145,7 @@ def _by_id(section: str, what: str, old: list[dict[str, Any]],
     return out
 
 
-def _keyed(section: str, what: str, old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
+def _keyed(section: str, what: str, old: _Keyed, new: _Keyed) -> list[Change]:
     out = [Change(f"{section}.{k}", f"{what} '{k}' added") for k in new if k not in old]
     out += [Change(f"{section}.{k}", f"{what} '{k}' removed") for k in old if k not in new]
     for key, value in new.items():
@@ -153,7 +158,7 @@ def _keyed(section: str, what: str, old: dict[str, Any], new: dict[str, Any]) ->
     return out
 
 
-def _fields(subject: str, owner: str, old: Any, new: Any) -> list[Change]:
+def _fields(subject: str, owner: str, old: object, new: object) -> list[Change]:
     """Field-by-field changes of one item."""
     if old == new:
         return []
@@ -192,7 +197,7 @@ def _fields(subject: str, owner: str, old: Any, new: Any) -> list[Change]:
     return out
 
 
-def _list_change(name: str, old: list[Any], new: list[Any]) -> list[str]:
+def _list_change(name: str, old: list[object], new: list[object]) -> list[str]:
     added = [x for x in new if x not in old]
     removed = [x for x in old if x not in new]
     out = []
@@ -205,11 +210,12 @@ def _list_change(name: str, old: list[Any], new: list[Any]) -> list[str]:
     return out
 
 
-def _is_condition(node: dict[str, Any]) -> bool:
-    return bool({"all", "any", "not", "ref", "q", "routes_open"} & set(node))
+def _is_condition(node: object) -> bool:
+    return isinstance(node, dict) and bool({"all", "any", "not", "ref", "q", "routes_open"}
+                                           & set(node))
 
 
-def _condition_change(old: Any, new: Any) -> str:
+def _condition_change(old: object, new: object) -> str:
     """A changed condition: the values added or removed when only a list changed."""
     from hitpath.report.listing import condition_text
 
@@ -219,7 +225,7 @@ def _condition_change(old: Any, new: Any) -> str:
         if isinstance(old[op], list) and isinstance(new[op], list):
             parts = _list_change(f"{new['q']} {op.replace('_', ' ')}", old[op], new[op])
             return "; ".join(parts)
-    return f"{condition_text(old)} -> {condition_text(new)}"
+    return f"{condition_text(cast('Condition', old))} -> {condition_text(cast('Condition', new))}"
 
 
 def _pay(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[Change]:
@@ -277,7 +283,7 @@ def _hcas_amounts(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[
     return out
 
 
-def _show(value: Any) -> str:
+def _show(value: object) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(_show(v) for v in value) + "]"
     if isinstance(value, dict):
@@ -293,7 +299,8 @@ def _clip(text: str, width: int = 70) -> str:
 
 # What moves for people ------------------------------------------------------------------
 
-Outcome = tuple[Any, ...]
+Outcome = tuple[tuple[str, str, date | None], ...]
+"""Each route's id, verdict and date, then the funding rule's."""
 
 
 def _outcome(rules: Rules, answers: Answers, as_of: date) -> Outcome:
@@ -355,7 +362,7 @@ def _walk_moves(old_rules: Rules, new_rules: Rules, as_of: date, lines: list[str
     from hitpath.core.model import to_plain
     from hitpath.lint.walk import DEFAULT_BUDGET, format_answer, walk
 
-    people: dict[str, dict[str, Any]] = {}
+    people: dict[str, dict[str, Json]] = {}
     for rules in (old_rules, new_rules):
         for item in walk(rules, as_of, budget or DEFAULT_BUDGET).classes.values():
             plain = to_plain(Answers(dict(item.answers)), rules)
@@ -369,7 +376,7 @@ def _walk_moves(old_rules: Rules, new_rules: Rules, as_of: date, lines: list[str
                     variant = {**plain, key: [value] if isinstance(plain[key], list) else value}
                     people.setdefault(repr(sorted(variant.items())), variant)
     # People whose outcome moves the same way are shown once, with one of them as the example.
-    patterns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    patterns: dict[tuple[str, ...], list[dict[str, Json]]] = {}
     for plain in people.values():
         before = _outcome(old_rules, _fit(old_rules, plain), as_of)
         after = _outcome(new_rules, _fit(new_rules, plain), as_of)
@@ -403,7 +410,7 @@ def _new_choices(old: Rules, new: Rules) -> dict[str, list[str]]:
     return found
 
 
-def _fit(rules: Rules, plain: dict[str, Any]) -> Answers:
+def _fit(rules: Rules, plain: Mapping[str, Json]) -> Answers:
     """Answers valid for ``rules``: keys or values the rules do not know are left out."""
     from hitpath.load.answers import coerce
 
