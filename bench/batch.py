@@ -6,7 +6,8 @@ included and peak memory (ru_maxrss of that process alone, from os.wait4) is hon
 - hitpath batch on a generated cohort of 200,000 rows, CSV in and out;
 - the floor: the same file read and written again by Python's csv module and nothing else;
 - how time grows from 2,000 to 20,000 to 200,000 rows;
-- where the time goes, measured in process: reading and checking answers, assessing, writing.
+- where the time goes, measured in process: reading and checking answers, assessing (each row
+  in full, and by outcome class as batch does), the whole run.
 """
 
 from __future__ import annotations
@@ -134,7 +135,8 @@ def _stages(path: str) -> list[str]:
 
     rules = load_rules()
     as_of = day.fromisoformat(AS_OF)
-    assess = compile_rules(rules).assessor(as_of)
+    fast = compile_rules(rules)
+    assess = fast.assessor(as_of)
     columns = batch._Columns(tuple(r.id for r in rules.routes))
     with open(path, newline="", encoding="utf-8") as handle:
         count = sum(1 for _ in handle) - 1
@@ -161,7 +163,7 @@ def _stages(path: str) -> list[str]:
             names, delimiter, header, number = batch._header(lines, rules, path)
             reader = csv.reader(itertools.chain([header], lines), delimiter=delimiter)
             next(reader)
-            blank = assess({})
+            blank = fast.classes(as_of)({})
             for _ in batch._csv_rows(reader, names, rules,
                                      lambda v: people.append(v) or blank, columns, source,
                                      batch._Tally(), None, number):
@@ -171,6 +173,11 @@ def _stages(path: str) -> list[str]:
         for values in people:
             assess(values)
 
+    def classes_all() -> None:
+        classes = fast.classes(as_of)  # made afresh, as each run does
+        for values in people:
+            classes(values)
+
     def whole() -> None:
         with tempfile.TemporaryDirectory() as folder, \
                 contextlib.redirect_stderr(io.StringIO()):
@@ -179,12 +186,14 @@ def _stages(path: str) -> list[str]:
     floor_us = best(floor)
     check_us = best(read_and_check)
     assess_us = best(assess_all)
+    classes_us = best(classes_all)
     whole_us = best(whole)
     return [
         f"Where the time goes ({count:,} rows, in process, CPU µs per row):",
         f"  plain csv read + write (floor)               {floor_us:6.1f}",
         f"  read and check every answer                  {check_us:6.1f}",
-        f"  assess with the compiled rules               {assess_us:6.1f}",
+        f"  assess every row in full                     {assess_us:6.1f}",
+        f"  assess by outcome class (as batch does)      {classes_us:6.1f}",
         f"  whole run: read, check, assess, write         {whole_us:6.1f}",
     ]
 

@@ -86,7 +86,7 @@ def test_a_gigabyte_stream_is_read_a_chunk_at_a_time() -> None:
     next(reader)
     columns = _Columns(tuple(r.id for r in rules.routes))
     tally = _Tally()
-    rows = _csv_rows(reader, names, rules, compile_rules(rules).assessor(date(2026, 5, 1)),
+    rows = _csv_rows(reader, names, rules, compile_rules(rules).classes(date(2026, 5, 1)),
                      columns, source, tally, None, number)
     taken = list(itertools.islice(rows, 20_000))
     assert len(taken) == 20_000 and tally.failed == 0
@@ -213,15 +213,15 @@ def test_interrupt_in_process_removes_the_temporary_file(
     src = tmp_path / "cohort.csv"
     BENCH.write_cohort(str(src), 5_000)
     seen = {"rows": 0}
-    real = batch._Columns.csv_tail
+    real = batch._Columns.csv_line
 
-    def interrupting(self: batch._Columns, outcome: object) -> list[str]:
-        seen["rows"] += 1
+    def interrupting(self: batch._Columns, row: int, ref: str, known: object) -> str:
+        seen["rows"] += 1  # once per assessed row
         if seen["rows"] == 2_500:
             raise KeyboardInterrupt
-        return real(self, outcome)
+        return real(self, row, ref, known)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(batch._Columns, "csv_tail", interrupting)
+    monkeypatch.setattr(batch._Columns, "csv_line", interrupting)
     code = batch.run_batch(str(src), str(tmp_path / "out.csv"), date(2026, 5, 1), None, "csv")
     assert code == 130
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cohort.csv"]

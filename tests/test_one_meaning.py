@@ -1,7 +1,7 @@
 """One meaning for every face: on every outcome class the exhaustive walk finds, the engine,
-batch's compiled fast path and the walk agree (verdicts, dates, the funding rule, the best
-route and what is missing), and the report's summary, the JSON summary and batch's best_route
-name the same route."""
+batch's compiled fast path (plain and through its remembered outcome classes) and the walk
+agree (verdicts, dates, the funding rule, the best route and what is missing), and the
+report's summary, the JSON summary and batch's best_route name the same route."""
 
 from __future__ import annotations
 
@@ -37,12 +37,15 @@ def test_engine_fast_path_and_walk_agree_on_every_walked_outcome(
 ) -> None:
     as_of = walked.as_of
     fast = compile_rules(rules).assessor(as_of)
+    # Batch's outcome classes, shared by every walked class in turn.
+    classes = compile_rules(rules).classes(as_of)
     assert len(walked.classes) > 100
     for outcome, found in walked.classes.items():
         assessment = assess(rules, Answers(dict(found.answers)), as_of)
         # The walk's outcome is the engine's.
         assert _outcome(assessment) == outcome, found.answers
         got = fast(dict(found.answers))
+        assert classes(dict(found.answers)).outcome == got, found.answers
         routes = assessment.routes
         assert got.verdicts == tuple(r.verdict for r in routes), found.answers
         assert got.dates == tuple(r.eligible_from for r in routes), found.answers

@@ -11,11 +11,13 @@ interrupted run never leaves a file that looks complete. A bad row is reported i
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import itertools
 import json
 import operator
 import os
+import re
 import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -35,7 +37,7 @@ from hitpath.load.output import (
 )
 
 if TYPE_CHECKING:
-    from hitpath.cohort.fastpath import Outcome
+    from hitpath.cohort.fastpath import Outcome, OutcomeClass
 
 REF = "ref"
 """The one input column that is not an answer key: the adviser's own reference, kept as is."""
@@ -258,8 +260,26 @@ class _Tally:
         return "\n".join(lines) + self.conflict_line()
 
 
-Assess = Callable[[dict[str, object]], "Outcome"]
+Assess = Callable[[dict[str, object]], "OutcomeClass"]
+"""One row's outcome class (``fastpath.OutcomeClasses``): rows of a class share their cells."""
 Progress = Callable[[], None] | None
+Emit = Callable[[int, Any, "OutcomeClass"], Any]
+Refuse = Callable[[int, Any, str], Any]
+
+_QUOTED = re.compile(r'[,"\r\n]')
+
+
+def _csv_cell(text: str) -> str:
+    """A cell as Python's csv writer writes it: quoted only when it must be."""
+    if _QUOTED.search(text) is None:
+        return text
+    return '"' + text.replace('"', '""') + '"'
+
+
+def csv_line(cells: list[str]) -> str:
+    """One CSV line with CSV's own \\r\\n ending, as Python's csv writer writes it: then a \\r
+    inside a cell (a ref is kept as given) is quoted too, so no reader splits the row there."""
+    return ",".join(map(_csv_cell, cells)) + "\r\n"
 
 
 class _Columns:
@@ -278,27 +298,57 @@ class _Columns:
         self.names += ["two_year_rule", "nhs_funding_from", "best_route", "best_route_from",
                        "main_unmet", "undecided_by", "reason", "not_before", "conflicts", "error"]
         self.blank = [""] * (len(self.names) - 3)
-        self._tails: dict[Outcome, list[str]] = {}
-        self._json_tails: dict[Outcome, str] = {}
 
-    # A ref is written as given, except that one a spreadsheet would run as a formula
+    def emitters(self, fmt: str) -> tuple[Emit, Refuse]:
+        """How an assessed row and a refused row are written in ``fmt``: CSV text lines,
+        JSON lines, or (for the tables people read) lists of cells as given."""
+        if fmt == "csv":
+            return self.csv_line, self.csv_refused_line
+        if fmt == "jsonl":
+            return self.json_row, self.json_refused
+        return self.table_row, self.table_refused
+
+    def header_line(self) -> str:
+        """The CSV header line."""
+        return csv_line(self.names)
+
+    # In CSV, a ref is written as given, except that one a spreadsheet would run as a formula
     # (=, +, -, @, tab or carriage return first) gets a leading ' that makes it text.
 
-    def csv_row(self, row: int, ref: str, outcome: Outcome) -> list[str]:
-        """A CSV result row."""
+    def csv_line(self, row: int, ref: str, known: OutcomeClass) -> str:
+        """A CSV result line, as Python's csv writer writes it (the outcome's cells are
+        encoded once per outcome class)."""
         if ref[:1] in FORMULA_STARTS:
             ref = "'" + ref
-        return [str(row), ref, *self.csv_tail(outcome)]
+        text = known.text
+        if text is None:
+            text = known.text = csv_line(self.csv_tail(known))
+        return f"{row},{_csv_cell(ref)},{text}"
 
-    def csv_refused(self, row: int, ref: str, reason: str) -> list[str]:
-        """A CSV row for a row that could not be assessed."""
-        return [str(row), spreadsheet_text(ref), *self.blank, spreadsheet_text(reason)]
+    def csv_refused_line(self, row: int, ref: str, reason: str) -> str:
+        """A CSV line for a row that could not be assessed."""
+        return csv_line([str(row), spreadsheet_text(ref), *self.blank,
+                         spreadsheet_text(reason)])
 
-    def json_row(self, row: int, ref: object, outcome: Outcome) -> str:
+    def csv_row(self, row: int, ref: str, known: OutcomeClass) -> list[str]:
+        """A CSV result row's cells."""
+        if ref[:1] in FORMULA_STARTS:
+            ref = "'" + ref
+        return [str(row), ref, *self.csv_tail(known)]
+
+    def table_row(self, row: int, ref: str, known: OutcomeClass) -> list[str]:
+        """A result row's cells for a table people read: the ref exactly as given."""
+        return [str(row), ref, *self.csv_tail(known)]
+
+    def table_refused(self, row: int, ref: str, reason: str) -> list[str]:
+        """A table row for a row that could not be assessed."""
+        return [str(row), ref, *self.blank, reason]
+
+    def json_row(self, row: int, ref: object, known: OutcomeClass) -> str:
         """A JSON result line (an empty CSV ref becomes null)."""
         if isinstance(ref, str) and ref[:1] in FORMULA_STARTS:
             ref = "'" + ref
-        return self.json_line(row, ref if ref != "" else None, outcome, None)
+        return self.json_line(row, ref if ref != "" else None, known, None)
 
     def json_refused(self, row: int, ref: object, reason: str) -> str:
         """A JSON line for a row that could not be assessed."""
@@ -312,10 +362,11 @@ class _Columns:
             return "", ""
         return self.reasons.describe(outcome)
 
-    def csv_tail(self, outcome: Outcome) -> list[str]:
-        """Everything after row and ref, for one outcome (cached: cohorts repeat)."""
-        tail = self._tails.get(outcome)
+    def csv_tail(self, known: OutcomeClass) -> list[str]:
+        """Everything after row and ref, made once per outcome class (cohorts repeat)."""
+        tail = known.row
         if tail is None:
+            outcome = known.outcome
             verdicts, dates, rule, funding_from, best, main, undecided, firm, clash = outcome
             best_from, reason = self._extra(outcome)
             tail = []
@@ -324,24 +375,23 @@ class _Columns:
             tail += (rule, funding_from.isoformat() if funding_from else "", best, best_from,
                      main, ";".join(undecided), reason, firm.isoformat() if firm else "",
                      ";".join(clash), "")
-            if len(self._tails) >= CACHE_LIMIT:
-                self._tails.clear()
-            self._tails[outcome] = tail
+            known.row = tail
         return tail
 
-    def json_line(self, row: int, ref: object, outcome: Outcome | None, error: str | None
+    def json_line(self, row: int, ref: object, known: OutcomeClass | None, error: str | None
                   ) -> str:
-        """One JSON line: row and ref, then the outcome (cached as text: cohorts repeat)."""
+        """One JSON line: row and ref, then the outcome (made once per outcome class)."""
         head = f'{{"row": {row}, "ref": {json.dumps(ref)}, '
-        if outcome is None:
+        if known is None:
             record: dict[str, Any] = dict(routes=None, two_year_rule=None,
                                           nhs_funding_from=None, best_route=None,
                                           best_route_from=None, main_unmet=None,
                                           undecided_by=None, reason=None, not_before=None,
                                           conflicts=None, error=error)
             return head + json.dumps(record)[1:] + "\n"
-        rest = self._json_tails.get(outcome)
+        rest = known.line
         if rest is None:
+            outcome = known.outcome
             verdicts, dates, rule, funding_from, best, main, undecided, firm, clash = outcome
             best_from, reason = self._extra(outcome)
             record = {
@@ -358,10 +408,7 @@ class _Columns:
                 "not_before": firm.isoformat() if firm else None, "conflicts": list(clash),
                 "error": None,
             }
-            rest = json.dumps(record, ensure_ascii=False)[1:] + "\n"
-            if len(self._json_tails) >= CACHE_LIMIT:
-                self._json_tails.clear()
-            self._json_tails[outcome] = rest
+            rest = known.line = json.dumps(record, ensure_ascii=False)[1:] + "\n"
         return head + rest
 
 
@@ -512,7 +559,7 @@ class _CellReader:
 def _csv_rows(
     reader: Any, names: list[str], rules: Rules, assess: Assess, columns: _Columns,
     source: _LineSource, tally: _Tally, progress: Progress, header_number: int,
-    as_csv: bool = True,
+    fmt: str = "csv",
 ) -> Iterator[Any]:
     """Output rows (CSV lists or JSON lines) for every input record; bad records become rows
     with an error."""
@@ -524,8 +571,7 @@ def _csv_rows(
     unknown_columns = [(i, n) for i, n in enumerate(names) if n not in rules.question_by_id
                        and n != REF]
     ref_index = names.index(REF) if REF in names else -1
-    emit = columns.csv_row if as_csv else columns.json_row
-    refused = columns.csv_refused if as_csv else columns.json_refused
+    emit, refused = columns.emitters(fmt)
     bad_lines = source.bad_lines
     # Rows are numbered as a spreadsheet shows them: the header is row 1 (after any blank
     # lines above it); the reader counts lines from the header, the source from the top.
@@ -574,10 +620,10 @@ def _csv_rows(
                     tally.refuse(reason)
                     yield refused(row_number, ref, reason)
                     continue
-                outcome = assess(values)
-                if outcome.conflicts:
+                known = assess(values)
+                if known.outcome.conflicts:
                     tally.conflicted(row_number)
-                result = emit(row_number, ref, outcome)
+                result = emit(row_number, ref, known)
                 tally.assessed += 1
                 yield result
             return
@@ -591,14 +637,13 @@ def _csv_rows(
 
 def _jsonl_rows(
     lines: Iterator[str], rules: Rules, assess: Assess, columns: _Columns,
-    source: _LineSource, tally: _Tally, progress: Progress, as_csv: bool,
+    source: _LineSource, tally: _Tally, progress: Progress, fmt: str,
 ) -> Iterator[Any]:
-    """Output rows (CSV lists or JSON lines) for every JSONL line."""
+    """Output rows (in ``fmt``, see ``_Columns.emitters``) for every JSONL line."""
     questions = rules.question_by_id
     caches: dict[str, dict[Any, Any]] = {key: {} for key in questions}
     bad_lines = source.bad_lines
-    emit = columns.csv_row if as_csv else columns.json_row
-    refuse_row = columns.csv_refused if as_csv else columns.json_refused
+    emit, refuse_row = columns.emitters(fmt)
 
     def refused(number: int, ref: str, reason: str) -> Any:
         tally.refuse(reason)
@@ -654,10 +699,10 @@ def _jsonl_rows(
         if problems:
             yield refused(number, ref, f"row {number}: " + "; ".join(problems))
             continue
-        outcome = assess(values)
-        if outcome[8]:
+        known = assess(values)
+        if known.outcome.conflicts:
             tally.conflicted(number)
-        result = emit(number, ref, outcome)
+        result = emit(number, ref, known)
         tally.assessed += 1
         yield result
 
@@ -743,7 +788,7 @@ def run_batch(
         raise HitpathError("standard input can be read only once; give the cohort or the "
                            "rules as a file", file=STDIO)
     rules = load_rules(rules_path)
-    assess = compile_rules(rules).assessor(as_of)
+    assess = compile_rules(rules).classes(as_of)
     columns = _Columns(tuple(r.id for r in rules.routes), Reasons(rules, as_of))
     tally = _Tally()
     folder = os.path.isdir(input_path)
@@ -757,7 +802,10 @@ def run_batch(
     previous_handler: Any = None
     on_main_thread = threading_is_main()
     sink: AtomicOutput | None = None
-    as_lists = fmt != "jsonl"
+    # Rows make only short-lived objects and the caches are bounded, so the cycle collector
+    # is asked to look less often (it costs about 5% of a run at its usual pace).
+    collecting = gc.get_threshold()
+    gc.set_threshold(100_000, 50, 100)
     try:
         if on_main_thread:  # before any file is made, so a kill never strands one
             # SIGTERM stops like Ctrl-C, removing any temporary file, even one made a
@@ -784,22 +832,21 @@ def run_batch(
                 reader = csv.reader(itertools.chain([header_line], lines), delimiter=delimiter)
                 next(reader)
                 rows: Iterator[Any] = _csv_rows(reader, names, rules, assess, columns, source,
-                                                tally, progress, header_number,
-                                                as_csv=as_lists)
+                                                tally, progress, header_number, fmt)
             elif in_format == "folder":
-                rows = _folder_rows(files, input_path, rules, assess, columns, tally, as_lists)
+                rows = _folder_rows(files, input_path, rules, assess, columns, tally, fmt)
             else:
-                rows = _jsonl_rows(lines, rules, assess, columns, source, tally, progress,
-                                   as_csv=as_lists)
+                rows = _jsonl_rows(lines, rules, assess, columns, source, tally, progress, fmt)
             try:
-                if fmt == "csv":
-                    # CSV's own \r\n line ends: then a \r inside a cell (a ref is kept as
-                    # given) is quoted too, so no reader splits the row there.
-                    writer = csv.writer(out, lineterminator="\r\n")
-                    writer.writerow(columns.names)
-                    writer.writerows(rows)
-                elif fmt == "jsonl":
-                    out.writelines(rows)
+                if fmt in ("csv", "jsonl"):
+                    if fmt == "csv":
+                        out.write(columns.header_line())
+                    if sink is not None:
+                        out.writelines(rows)
+                    else:  # line by line, through the CLI's guard on standard output
+                        write = out.write
+                        for line in rows:
+                            write(line)
                 else:
                     from hitpath.cohort.table import write_table
 
@@ -824,6 +871,7 @@ def run_batch(
             sink.discard()
         if handle is not None:
             handle.close()
+        gc.set_threshold(*collecting)
         if on_main_thread and previous_handler is not None:
             signal.signal(signal.SIGTERM, previous_handler)
     sys.stderr.write(for_terminal(f"hitpath: {tally.summary()}\n"))
@@ -834,13 +882,12 @@ def run_batch(
 
 def _folder_rows(
     files: list[str], folder: str, rules: Rules, assess: Assess, columns: _Columns,
-    tally: _Tally, as_csv: bool,
+    tally: _Tally, fmt: str,
 ) -> Iterator[Any]:
     """One output row per saved answers file (in name order); its ref is the file's name."""
     from hitpath.load.answers import load_answers
 
-    emit = columns.csv_row if as_csv else columns.json_row
-    refuse = columns.csv_refused if as_csv else columns.json_refused
+    emit, refuse = columns.emitters(fmt)
     for number, path in enumerate(files, start=1):
         ref = os.path.relpath(path, folder)
         try:

@@ -15,22 +15,62 @@ from hitpath.core.conditions import compiler, evaluate, questions_in
 from hitpath.core.dates import months_between
 from hitpath.core.model import Conflict, ConflictRule, Route, Rules
 
+_CACHE_LIMIT = 20_000
+"""Remembered date arithmetic is cleared past this size, so memory stays flat."""
 
-def _clash(rule: ConflictRule, values: Mapping[str, object], as_of: date) -> bool:
-    found = [values.get(q) for q in rule.questions]
+
+ClashCheck = Callable[[Mapping[str, object]], bool]
+
+
+def clash_check(rule: ConflictRule, as_of: date) -> ClashCheck:
+    """Whether the answers fall into ``rule`` (its ``when`` aside), compiled once per date: the
+    one definition of each kind's comparison, for the engine and for a cohort's rows."""
+    questions = rule.questions
     if rule.kind == "date_order":
-        earlier, later = found
-        return isinstance(earlier, date) and isinstance(later, date) and later < earlier
+        earlier_q, later_q = questions
+
+        def date_order(values: Mapping[str, object]) -> bool:
+            later = values.get(later_q)
+            if not isinstance(later, date):
+                return False
+            earlier = values.get(earlier_q)
+            return isinstance(earlier, date) and later < earlier
+
+        return date_order
     if rule.kind == "months_within":
-        months, since = found
-        if not isinstance(months, int) or isinstance(months, bool) or not isinstance(since, date):
-            return False
-        passed = months_between(since, as_of) if since <= as_of else 0
-        return months > passed + rule.margin_months
-    (day,) = found
-    if not isinstance(day, date):
-        return False
-    return day < as_of if rule.kind == "not_before_check" else day > as_of
+        months_q, since_q = questions
+        margin = rule.margin_months
+        passed_since: dict[date, int] = {}  # a cohort repeats the same few dates
+
+        def months_within(values: Mapping[str, object]) -> bool:
+            months = values.get(months_q)
+            if not isinstance(months, int) or isinstance(months, bool):
+                return False
+            since = values.get(since_q)
+            if not isinstance(since, date):
+                return False
+            passed = passed_since.get(since)
+            if passed is None:
+                if len(passed_since) > _CACHE_LIMIT:
+                    passed_since.clear()
+                passed = passed_since[since] = (months_between(since, as_of)
+                                                if since <= as_of else 0)
+            return months > passed + margin
+
+        return months_within
+    (day_q,) = questions
+    if rule.kind == "not_before_check":
+        def not_before_check(values: Mapping[str, object]) -> bool:
+            day = values.get(day_q)
+            return isinstance(day, date) and day < as_of
+
+        return not_before_check
+
+    def not_after_check(values: Mapping[str, object]) -> bool:
+        day = values.get(day_q)
+        return isinstance(day, date) and day > as_of
+
+    return not_after_check
 
 
 def find(rules: Rules, values: Mapping[str, object], as_of: date) -> list[Conflict]:
@@ -39,7 +79,7 @@ def find(rules: Rules, values: Mapping[str, object], as_of: date) -> list[Confli
     for rule in rules.conflicts:
         if rule.when is not None and evaluate(rules, rule.when, dict(values)) is not True:
             continue
-        if _clash(rule, values, as_of):
+        if clash_check(rule, as_of)(values):
             found.append(Conflict(rule.id, rule.questions, rule.text))
     return found
 
@@ -51,17 +91,15 @@ def conflict_test(
     when the rules declare none)."""
     if not rules.conflicts:
         return None
-    checks = [(compiler(rules).check(rule.when) if rule.when is not None else None, rule)
-              for rule in rules.conflicts]
+    conditions = compiler(rules)
+    checks = tuple((clash_check(rule, as_of),
+                    conditions.check(rule.when) if rule.when is not None else None, rule)
+                   for rule in rules.conflicts)
 
     def test(values: Mapping[str, object]) -> list[ConflictRule]:
-        found = []
-        for when, rule in checks:
-            if not any(q in values for q in rule.questions):
-                continue
-            if _clash(rule, values, as_of) and (when is None or when(values) is True):
-                found.append(rule)
-        return found
+        # The comparison first: it is cheap, and most rows fall into no conflict.
+        return [rule for clash, when, rule in checks
+                if clash(values) and (when is None or when(values) is True)]
 
     return test
 

@@ -1,0 +1,116 @@
+"""Batch remembers outcomes by class (``fastpath.OutcomeClasses``): every row's class must
+carry exactly the outcome the plain fast path gives that row (which a property test holds to
+the engine), however many rows came before it and in whatever order."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from hitpath.cohort import fastpath
+from hitpath.cohort.batch import _CellReader, csv_line
+from hitpath.cohort.fastpath import compile_rules
+from hitpath.core.model import Rules
+from tests.test_batch_streaming import BENCH
+from tests.test_fastpath import AS_OF, SHIPPED, _every_operator_rules, answers_for
+
+
+def check_cohort(rules: Rules, people: list[dict[str, Any]], as_of: date) -> int:
+    """Every person through one set of classes, each against the plain fast path; returns
+    how many rows found their class already made (so the test knows classes were shared)."""
+    fast = compile_rules(rules)
+    plain = fast.assessor(as_of)
+    classes = fast.classes(as_of)
+    shared = 0
+    seen: set[int] = set()
+    for values in people:
+        known = classes(dict(values))
+        assert known.outcome == plain(dict(values)), (values, as_of)
+        shared += id(known) in seen
+        seen.add(id(known))
+    return shared
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), as_of=AS_OF)
+def test_classes_equal_the_fast_path_on_shipped_rules(data: st.DataObject, as_of: date) -> None:
+    people = data.draw(st.lists(answers_for(SHIPPED), min_size=1, max_size=30))
+    check_cohort(SHIPPED, people, as_of)
+
+
+@pytest.fixture(scope="module")
+def every_operator(tmp_path_factory: pytest.TempPathFactory) -> Rules:
+    return _every_operator_rules(str(tmp_path_factory.mktemp("rules")))
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[
+    HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(data=st.data(), as_of=AS_OF)
+def test_classes_equal_the_fast_path_for_every_operator(
+    every_operator: Rules, data: st.DataObject, as_of: date
+) -> None:
+    # Here the dated requirements count from two different dates, so none is carried.
+    people = data.draw(st.lists(answers_for(every_operator), min_size=1, max_size=30))
+    check_cohort(every_operator, people, as_of)
+
+
+def _cohort(count: int) -> list[dict[str, Any]]:
+    """The benchmark's cohort as answer values, as batch reads them."""
+    rows = [BENCH.COLUMNS, *BENCH.cohort_rows(count, seed=11)]
+    reader = _CellReader(rows[0], SHIPPED)
+    people = []
+    for row in rows[1:]:
+        values, problems = reader.slow(reader.pick(row))
+        assert not problems
+        people.append(dict(zip(reader.keys, values, strict=True)))
+    return people
+
+
+# Judged late (course starts in the past: conflicts), early (course starts still to come: the
+# reference date counts experience on) and between; the carried exam board date moves in all.
+@pytest.mark.parametrize("as_of", [date(2026, 5, 1), date(2020, 1, 10), date(2023, 2, 28)],
+                         ids=str)
+def test_classes_equal_the_fast_path_on_a_cohort(as_of: date) -> None:
+    people = _cohort(6_000)
+    shared = check_cohort(SHIPPED, people, as_of)
+    assert shared > len(people) // 4  # classes are shared, so sharing is what is tested
+
+
+def test_classes_start_afresh_past_their_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Memory stays flat: past the limit the tree is dropped, and outcomes stay right."""
+    monkeypatch.setattr(fastpath, "CLASS_LIMIT", 50)
+    people = _cohort(2_000)
+    classes = compile_rules(SHIPPED).classes(date(2026, 5, 1))
+    plain = compile_rules(SHIPPED).assessor(date(2026, 5, 1))
+    for values in people:
+        assert classes(dict(values)).outcome == plain(dict(values))
+        assert classes.size <= 50
+
+
+def test_a_list_answer_is_judged_alone() -> None:
+    """A value that cannot be remembered (a list) is judged on its own, rightly."""
+    values: dict[str, Any] = {"nation": "england", "professions": ["pwp"],
+                              "pwp_employment_months": 30, "degree": "yes",
+                              "ksa_portfolio": "complete"}
+    as_of = date(2026, 5, 1)
+    got = compile_rules(SHIPPED).classes(as_of)(dict(values))
+    assert got.outcome == compile_rules(SHIPPED).assessor(as_of)(dict(values))
+    assert got.outcome.best_route == "pwp"
+
+
+CELLS = st.lists(st.text(st.characters(codec="utf-8"), max_size=12), min_size=2, max_size=6)
+
+
+@settings(max_examples=400, deadline=None)
+@given(cells=CELLS)
+def test_csv_lines_are_what_the_csv_writer_writes(cells: list[str]) -> None:
+    out = io.StringIO(newline="")
+    csv.writer(out, lineterminator="\r\n").writerow(cells)
+    assert csv_line(cells) == out.getvalue()
+    assert next(csv.reader(io.StringIO(csv_line(cells), newline=""))) == cells
