@@ -228,7 +228,7 @@ def _condition_change(old: object, new: object) -> str:
     return f"{condition_text(cast('Condition', old))} -> {condition_text(cast('Condition', new))}"
 
 
-def _pay(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[Change]:
+def _pay(old: _Items, new: _Items) -> list[Change]:
     before = {p["pay_year"]: p for p in old}
     after = {p["pay_year"]: p for p in new}
     out = [Change(f"terms.pay.{y}", f"pay {y} added (from {p['effective_from']})")
@@ -238,8 +238,8 @@ def _pay(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[Change]:
         if year not in before:
             continue
         was = before[year]
-        bands_old = {b["band"]: b for b in was["bands"]}
-        for band in period["bands"]:
+        bands_old = {b["band"]: b for b in cast(_Items, was["bands"])}
+        for band in cast(_Items, period["bands"]):
             at = f"terms.pay.{year}.band {band['band']}"
             prior = bands_old.get(band["band"])
             if prior is None:
@@ -256,7 +256,7 @@ def _pay(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[Change]:
     return out
 
 
-def _hcas_amounts(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[Change]:
+def _hcas_amounts(old: _Items, new: _Items) -> list[Change]:
     """Supplement limits added, removed or changed, by pay year and zone."""
     what = "high cost area supplement"
     before = {t["pay_year"]: t for t in old}
@@ -268,8 +268,8 @@ def _hcas_amounts(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[
     for year, table in after.items():
         if year not in before:
             continue
-        was = {z["area"]: z for z in before[year]["limits"]}
-        for zone in table["limits"]:
+        was = {z["area"]: z for z in cast(_Items, before[year]["limits"])}
+        for zone in cast(_Items, table["limits"]):
             prior = was.get(zone["area"])
             for bound in ("min", "max"):
                 if prior is None or prior[bound] != zone[bound]:
