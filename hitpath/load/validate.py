@@ -6,7 +6,7 @@ name exists, a 'did you mean'.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from hitpath.core.conditions import leaf_parts, parts
 from hitpath.core.errors import HitpathError, did_you_mean
@@ -537,49 +537,37 @@ MAX_CONDITION_TOTAL = 20_000
 _CONNECTIVES = ("all", "any", "not", "ref", "q", "routes_open")
 
 
-def _children(node: object) -> list[object]:
-    if not isinstance(node, dict):
-        return []
-    if "all" in node or "any" in node:
-        parts = node.get("all") or node.get("any") or []
-        return parts if isinstance(parts, list) else []
-    if "not" in node:
-        return [node["not"]]
-    return []
-
-
-def _refs_in(node: object) -> list[str]:
+def _refs_in(node: Condition) -> list[str]:
     """The named conditions a condition refers to directly (not through others)."""
     found: list[str] = []
     stack = [node]
     while stack:
         part = stack.pop()
-        if isinstance(part, dict) and isinstance(part.get("ref"), str):
+        if "ref" in part:
             found.append(part["ref"])
-        stack.extend(_children(part))
+        stack.extend(parts(part))
     return found
 
 
-def _measure(node: object, depth: dict[str, int], size: dict[str, int]) -> tuple[int, int]:
+def _measure(node: Condition, depth: dict[str, int], size: dict[str, int]) -> tuple[int, int]:
     """(depth, parts) of a condition with named ones written out, from their known measures."""
     deepest = total = 0
     stack = [(node, 1)]
     while stack:
         part, level = stack.pop()
         total += 1
-        name = part.get("ref") if isinstance(part, dict) else None
-        if isinstance(name, str):
-            total += size.get(name, 0)
-            level += depth.get(name, 0)
+        if "ref" in part:
+            total += size.get(part["ref"], 0)
+            level += depth.get(part["ref"], 0)
         deepest = max(deepest, level)
-        stack.extend((child, level + 1) for child in _children(part))
+        stack.extend((child, level + 1) for child in parts(part))
     return deepest, total
 
 
-def _conditions_outside(rules: dict[str, object]) -> list[tuple[Path, object]]:
+def _conditions_outside(rules: dict[str, Json]) -> list[tuple[Path, Condition]]:
     """Every condition outside the named table, found wherever it sits: a mapping whose
     value under a key ending in 'when' is a condition (when, applies_when, met_when...)."""
-    found: list[tuple[Path, object]] = []
+    found: list[tuple[Path, Condition]] = []
     stack: list[tuple[Path, object]] = [((k,), v) for k, v in rules.items() if k != "conditions"]
     while stack:
         path, node = stack.pop()
@@ -587,7 +575,7 @@ def _conditions_outside(rules: dict[str, object]) -> list[tuple[Path, object]]:
             for key, value in node.items():
                 if (isinstance(key, str) and key.endswith("when") and isinstance(value, dict)
                         and any(k in value for k in _CONNECTIVES)):
-                    found.append(((*path, key), value))
+                    found.append(((*path, key), cast("Condition", value)))
                 else:
                     stack.append(((*path, key), value))
         elif isinstance(node, list):
