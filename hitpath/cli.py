@@ -16,7 +16,7 @@ from hitpath import __version__
 from hitpath.core.errors import HitpathError, did_you_mean
 
 if TYPE_CHECKING:  # imported when needed, for start-up speed
-    from hitpath.core.model import Assessment, Rules
+    from hitpath.core.model import Answers, Assessment, Rules
 
 HELP_OPTIONS = {"help_option_names": ["-h", "--help"]}
 
@@ -81,6 +81,13 @@ AsOfOpt = Annotated[
 ReportFormatOpt = Annotated[str | None, typer.Option(
     "--format", metavar="text|markdown|json|html",
     help="Report format (default: from --output's ending, else text).")]
+AnswersFileOpt = Annotated[str | None, typer.Option(
+    "--answers", metavar="FILE", help="A YAML or JSON answers file.")]
+SetOpt = Annotated[list[str] | None, typer.Option(
+    "--set", metavar="KEY=VALUE",
+    help="Set or override one answer (repeatable; lists comma-separated).")]
+ForceOpt = Annotated[bool, typer.Option(
+    "--force", help="Replace --output even when it is not a file hitpath wrote.")]
 ReportOutputOpt = Annotated[str | None, typer.Option(
     "--output", metavar="FILE",
     help="Write the report here (atomically) instead of to the screen.")]
@@ -208,10 +215,8 @@ def ask(
     exits="0 done; 2 bad input, or --output names a file hitpath did not write (add "
           "--force to replace it); 130 stopped (Ctrl-C)."))
 def check(
-    answers: Annotated[str | None, typer.Option("--answers", metavar="FILE",
-                       help="A YAML or JSON answers file.")] = None,
-    set_: Annotated[list[str] | None, typer.Option("--set", metavar="KEY=VALUE",
-                    help="Set or override one answer (repeatable; lists comma-separated).")] = None,
+    answers: AnswersFileOpt = None,
+    set_: SetOpt = None,
     as_of: AsOfOpt = None,
     format_: ReportFormatOpt = None,
     output: ReportOutputOpt = None,
@@ -219,34 +224,23 @@ def check(
     full: Annotated[bool, typer.Option(
         "--full", help="Everything: reasons, funding rule, pay, timeline, all advice, sources "
         "(default: the one-page answer; JSON always has everything).")] = False,
-    force: Annotated[bool, typer.Option(
-        "--force", help="Replace --output even when it is not a file hitpath wrote.")] = False,
+    force: ForceOpt = False,
     rules: RulesOpt = None,
 ) -> None:
     """Assess an answers file without questions: for careers staff and scripts."""
     answers, output, rules = _home(answers), _home(output), _home(rules)
     day = parse_as_of(as_of)
     from hitpath.core.engine import assess
-    from hitpath.core.model import Answers
-    from hitpath.load.answers import apply_sets, load_answers
     from hitpath.load.ruleset import load_rules
 
     if answers == "-" and rules == "-":
         raise HitpathError("standard input can be read only once; give the answers or the "
                            "rules as a file", file="-")
     if output:
-        from hitpath.load.output import check_target
-
-        check_target(output, (answers, rules))
-        if not force:
-            from hitpath.load.output import refuse_foreign
-
-            refuse_foreign(output)
+        _may_write(output, (answers, rules), force)
     fmt = report_format(format_, output)  # after the input check: its refusal says more
     ruleset = load_rules(rules)
-    given = load_answers(ruleset, answers) if answers else Answers()
-    if set_:
-        given = apply_sets(ruleset, given, set_)
+    given = _given(ruleset, answers, set_)
     if not given.values:
         sys.stderr.write(f"hitpath: {_no_answers(answers)}, so every route depends on them; "
                          f"{_give_answers(answers)} (see 'hitpath questions').\n")
@@ -266,10 +260,8 @@ def check(
 def plan(
     goal: Annotated[str | None, typer.Option(
         "--goal", metavar="GOAL", help="The training to reach, by id (see --list).")] = None,
-    answers: Annotated[str | None, typer.Option("--answers", metavar="FILE",
-                       help="A YAML or JSON answers file.")] = None,
-    set_: Annotated[list[str] | None, typer.Option("--set", metavar="KEY=VALUE",
-                    help="Set or override one answer (repeatable; lists comma-separated).")] = None,
+    answers: AnswersFileOpt = None,
+    set_: SetOpt = None,
     via: Annotated[str | None, typer.Option(
         "--via", metavar="TRAINING[@YYYY-MM]",
         help="Also show the plan through this training (from that intake), and its cost.")] = None,
@@ -283,8 +275,7 @@ def plan(
     list_: Annotated[bool, typer.Option("--list", help="List the trainings and exit.")] = False,
     plain: PlainOpt = False,
     save: SaveOpt = None,
-    force: Annotated[bool, typer.Option(
-        "--force", help="Replace --output even when it is not a file hitpath wrote.")] = False,
+    force: ForceOpt = False,
     rules: RulesOpt = None,
 ) -> None:
     """Plan the order of trainings that reaches a goal soonest, across the psychological
@@ -300,10 +291,8 @@ def plan(
         return
     fmt = report_format(format_, output)
     day = parse_as_of(as_of)
-    from hitpath.core.model import Answers
     from hitpath.core.planner import PlanError, check_training, parse_via
     from hitpath.core.planner import plan as make_plan
-    from hitpath.load.answers import apply_sets, load_answers
 
     try:
         if goal is not None:
@@ -315,16 +304,8 @@ def plan(
                            not in ruleset.trainings
                            else "--via") from None
     if output:
-        from hitpath.load.output import check_target
-
-        check_target(output, tuple(p for p in (answers, rules) if p))
-        if not force:
-            from hitpath.load.output import refuse_foreign
-
-            refuse_foreign(output)
-    given = load_answers(ruleset, answers) if answers else Answers()
-    if set_:
-        given = apply_sets(ruleset, given, set_)
+        _may_write(output, (answers, rules), force)
+    given = _given(ruleset, answers, set_)
     terminal = sys.stdin.isatty() and sys.stdout.isatty()
     if goal is None and not terminal:
         raise HitpathError("which goal? pass --goal GOAL",
@@ -346,12 +327,36 @@ def plan(
 
     text = render_plans(plans, ruleset, fmt)
     if output:
-        from hitpath.load.output import stamp, write_atomic
-
-        write_atomic(output, stamp(text, fmt), mode=0o600)
-        sys.stderr.write(f"Wrote {output}\n")
+        _write_report(output, text, fmt, (answers, rules))
     else:
         sys.stdout.write(text)
+
+
+def _given(ruleset: Rules, answers: str | None, sets: list[str] | None) -> Answers:
+    """The answers from ``--answers`` (none without it), with the ``--set`` overrides."""
+    from hitpath.core.model import Answers
+    from hitpath.load.answers import apply_sets, load_answers
+
+    given = load_answers(ruleset, answers) if answers else Answers()
+    return apply_sets(ruleset, given, sets) if sets else given
+
+
+def _may_write(output: str, inputs: tuple[str | None, ...], force: bool) -> None:
+    """Refuse ``output`` before any work when it cannot be written, is an input, or (without
+    ``--force``) is a file hitpath did not write."""
+    from hitpath.load.output import check_target, refuse_foreign
+
+    check_target(output, inputs)
+    if not force:
+        refuse_foreign(output)
+
+
+def _write_report(output: str, text: str, fmt: str, inputs: tuple[str | None, ...]) -> None:
+    """Write a report atomically, readable only by its owner, and say so."""
+    from hitpath.load.output import stamp, write_atomic
+
+    write_atomic(output, stamp(text, fmt), mode=0o600, inputs=inputs)
+    sys.stderr.write(f"Wrote {output}\n")
 
 
 def _no_answers(answers: str | None) -> str:
@@ -434,10 +439,7 @@ def emit_report(assessment: Assessment, ruleset: Rules, fmt: str, output: str | 
         render_text(assessment, ruleset, file=buffer, plain=True, full=full)
         text = buffer.getvalue()
     if output:
-        from hitpath.load.output import stamp, write_atomic
-
-        write_atomic(output, stamp(text, fmt), mode=0o600, inputs=inputs)
-        sys.stderr.write(f"Wrote {output}\n")
+        _write_report(output, text, fmt, inputs)
     else:
         from hitpath.core.untrusted import for_terminal
 
