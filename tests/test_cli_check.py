@@ -349,6 +349,27 @@ def test_outside_england_every_route_says_england_only(run_hitpath: Run) -> None
     for route in json.loads(done.stdout)["routes"]:
         assert route["reason"].startswith("NHS Talking Therapies and its trainee posts are in "
                                           "England only"), route
+    terms = json.loads(done.stdout)["terms"]
+    assert (terms["jurisdiction"], terms["applies"]) == ("England", False)
+    done = run_hitpath("check", "--set", "nation=england", "--format", "json")
+    assert json.loads(done.stdout)["terms"]["applies"] is True
+
+
+def test_outside_england_the_installed_command_gives_the_short_report(run_hitpath: Run,
+                                                                      tmp_path: Path) -> None:
+    done = run_hitpath("check", "--set", "nation=wales", "--as-of", "2026-11-30")
+    assert done.returncode == 0, done.stderr
+    assert "Who to contact" in done.stdout
+    assert "Health Education and Improvement Wales (HEIW)" in done.stdout
+    assert "https://heiw.nhs.wales/" in done.stdout
+    for england_only in ("Agenda for Change", "not answered", "Routes", "NES", "--full"):
+        assert england_only not in done.stdout, england_only
+    page = tmp_path / "wales.html"
+    done = run_hitpath("check", "--set", "nation=wales", "--full", "--output", str(page))
+    assert done.returncode == 0, done.stderr
+    html = page.read_text(encoding="utf-8")
+    assert 'href="https://heiw.nhs.wales/about-us/background/"' in html
+    assert "Agenda for Change" not in html and "Trainee terms and pay" not in html
 
 
 def test_a_route_resting_on_an_unsettled_point_says_so(run_hitpath: Run) -> None:

@@ -58,11 +58,38 @@ def test_one_page_leads_with_the_answer_and_full_has_the_rest(rules: Rules,
     full = _plain(rules, persona, None, full=True)
     first = short.splitlines()[:6]
     assert "Your answer" in first
+    if not _assess(rules, persona).in_scope:
+        return  # the short report outside England: see the test below
     for heading in ("Why", "Trainee terms and pay", "Your answers", "Sources"):
         assert heading in full.splitlines()
         assert heading not in short.splitlines()
     assert "hitpath check --full" in short and "hitpath check --full" not in full
     assert "[ ]" not in short + full, "steps are numbered, not drawn as empty brackets"
+
+
+@pytest.mark.parametrize("nation", ["scotland", "wales", "northern_ireland"])
+def test_outside_england_the_report_is_short_and_names_the_body_to_contact(
+        rules: Rules, nation: str) -> None:
+    from hitpath.core.model import Answers
+    from hitpath.report import html, markdown
+
+    assessment = assess(rules, Answers({"nation": nation}), date(2026, 11, 30))
+    body = {"scotland": "NHS Education for Scotland", "wales": "Health Education and "
+            "Improvement Wales", "northern_ireland": "Department of Health NI"}[nation]
+    link = {"scotland": "https://nes.scot.nhs.uk/", "wales": "https://heiw.nhs.wales/",
+            "northern_ireland": "https://hscboard.hscni.net/"}[nation]
+    others = [b for n, b in (("scotland", "NES"), ("wales", "HEIW"),
+                             ("northern_ireland", "HSC")) if n != nation]
+    for full in (False, True):
+        buffer = io.StringIO()
+        text.render(assessment, rules, file=buffer, plain=True, width=100, full=full)
+        for shown in (buffer.getvalue(), markdown.render(assessment, rules, full=full),
+                      html.render(assessment, rules, full=full)):
+            assert "Who to contact" in shown and body in shown and link in shown
+            # Nothing of England's routes, pay or the questions only England asks.
+            for word in ("Agenda for Change", "£", "band 6", "not answered", "Not for you",
+                         "Routes", "--full", *others):
+                assert word not in shown, (nation, full, word)
 
 
 def _words(shown: str) -> set[str]:
@@ -76,7 +103,10 @@ def test_terminal_never_cuts_a_word_in_two(rules: Rules, persona: str, width: in
     # column edge ("answer|s") would leave pieces that are not.
     whole = _words(_plain(rules, persona, None))
     shown = _rich(rules, persona, width)
-    assert max(len(line.rstrip()) for line in shown.splitlines()) <= width
+    # A source's URL stands whole on a line of its own, however narrow the terminal: cut, it
+    # could not be clicked (the short report outside England shows its links on one page).
+    assert max(len(line.rstrip()) for line in shown.splitlines()
+               if not line.strip().startswith("https://")) <= width
     pieces = _words(shown) - whole
     assert not pieces, f"{persona} at {width} columns: cut words {sorted(pieces)[:10]}"
     plain_pieces = _words(_plain(rules, persona, width)) - whole

@@ -259,10 +259,16 @@ def test_plain_mode_numbered_choices(tmp_path: Path, children: list[pexpect.spaw
     key(child, "\x15" + "2" + ENTER)  # Scotland
     expect(child, "Check your answers:")
     key(child, "1" + ENTER)  # show my results
-    expect(child, "This tool covers England; see the advice below")
-    expect(child, "[-] Core profession route")
+    # Outside England, the short report: the body to contact with its link, no routes.
+    expect(child, "This tool covers England only")
+    expect(child, "Who to contact")
+    expect(child, "NHS Education for Scotland (NES)")
+    expect(child, "https://nes.scot.nhs.uk/")
     expect(child, "What would you like to do?")
-    key(child, "7" + ENTER)  # quit
+    expect(child, "(type a number from 1 to 6)")  # no "Show everything": there is no more
+    shown = child.before or ""
+    assert "Core profession route" not in shown and "Show everything" not in shown
+    key(child, "6" + ENTER)  # quit
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0

@@ -117,6 +117,8 @@ def test_rule_case(rules: Rules, filename: str, case: dict[str, Any],
     steps = {s.id: s for s in result.next_steps}
     for item in expect.get("next_steps_include", []):
         assert item in steps, f"next step {item} missing; got {sorted(steps)}"
+    for item in expect.get("next_steps_exclude", []):
+        assert item not in steps, f"next step {item} should not show"
     for item, when in expect.get("next_step_dates", {}).items():
         assert _iso(steps[item].date) == when
 

@@ -232,9 +232,10 @@ class Session:
                 ("Export a Markdown summary", "markdown"),
                 ("Export an HTML summary", "html"),
                 ("Save my answers to a file", "save"),
-                ("Show the short answer again", "short") if self.full else
-                ("Show everything: reasons, funding rule, pay, timeline, advice, sources",
-                 "full"),
+                *([] if not assessment.in_scope else  # outside England there is no more
+                  [("Show the short answer again", "short") if self.full else
+                   ("Show everything: reasons, funding rule, pay, timeline, advice, sources",
+                    "full")]),
                 ("Plan a path to another profession", "plan"),
                 ("Quit", "quit"),
             ])

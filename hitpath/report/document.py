@@ -122,6 +122,8 @@ def build(assessment: Assessment, rules: Rules, full: bool = False) -> list[Bloc
             f"{rules.meta.review_every_months} months before this check. Pay and policy may "
             "have changed since; check the sources.")))
     doc.append(Block("answer", headline(a, rules)))
+    if not a.in_scope:
+        return _outside(doc, a, rules, line, used)
 
     doc.append(Block("heading", "Routes"))
     doc.append(Block("routes", rows=[_route_row(r, rules) for r in a.routes]))
@@ -169,6 +171,28 @@ def build(assessment: Assessment, rules: Rules, full: bool = False) -> list[Bloc
     if full and rules.meta.does_not_cover:
         doc.append(Block("heading", "What this does not cover"))
         doc.append(Block("items", items=[Line(t) for t in rules.meta.does_not_cover]))
+    if rules.meta.care_signpost:
+        doc.append(Block("para", rules.meta.care_signpost))
+    return doc
+
+
+OUTSIDE_HEADING = "Who to contact"
+OUTSIDE_NO_BODY = "Where you want to work"
+
+
+def _outside(doc: list[Block], a: Assessment, rules: Rules, line: _Cite,
+             used: list[str]) -> list[Block]:
+    """The short report for someone the rules do not cover (outside England): the body to
+    contact, with its link and source, and nothing about routes, pay or questions that only
+    apply inside; the same with or without ``full``, as there is nothing more to show."""
+    doc.append(Block("heading", OUTSIDE_HEADING if a.next_steps else OUTSIDE_NO_BODY))
+    doc.append(Block("items", items=[
+        *(line(s.text, s.sources) for s in a.next_steps),
+        *(line(item.text, item.sources) for item in a.advice if item.topic == "scope")]))
+    # The links are the point here, so the sources show even on one page in a terminal.
+    doc.append(Block("sources", SOURCES_HEADING, links=[
+        (sid, rules.sources[sid].title, rules.sources[sid].url) for sid in used
+        if sid in rules.sources]))
     if rules.meta.care_signpost:
         doc.append(Block("para", rules.meta.care_signpost))
     return doc

@@ -113,6 +113,8 @@ def to_dict(assessment: Assessment, rules: Rules) -> dict[str, Json]:
             "caveat": a.funding.caveat,
         },
         "terms": {
+            # The terms and pay are the jurisdiction's; outside it they do not apply.
+            "jurisdiction": rules.meta.jurisdiction, "applies": a.in_scope,
             "trainee_band": t.trainee_band, "qualified_band": t.qualified_band,
             "hours_per_week": t.hours_per_week, "pay_year": t.pay_year,
             "pay_from": _iso(t.pay_from), "pay_note": t.pay_note,

@@ -87,7 +87,8 @@ def _headline(assessment: Assessment, rules: Rules) -> str:
     routes = assessment.routes
     if not assessment.in_scope:
         place = rules.meta.jurisdiction
-        return f"This tool covers {place}; see the advice below for where you want to work."
+        return (f"This tool covers {place} only, where these trainee posts are; it gives no "
+                "verdict for where you want to work.")
     best = best_of(routes)
     if best is None:
         return "No route is open on these answers; see the other roles worth a look."
