@@ -265,10 +265,10 @@ def test_plain_mode_numbered_choices(tmp_path: Path, children: list[pexpect.spaw
     expect(child, "NHS Education for Scotland (NES)")
     expect(child, "https://nes.scot.nhs.uk/")
     expect(child, "What would you like to do?")
-    expect(child, "(type a number from 1 to 6)")  # no "Show everything": there is no more
+    expect(child, "(type a number from 1 to 5)")  # no "Show everything" and no England plans
     shown = child.before or ""
     assert "Core profession route" not in shown and "Show everything" not in shown
-    key(child, "6" + ENTER)  # quit
+    key(child, "5" + ENTER)  # quit
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0

@@ -257,3 +257,10 @@ def test_the_command_shows_checks_and_refuses(run_hitpath: Run, tmp_path: Path) 
         done = run_hitpath("rules", "changes", *args)
         assert done.returncode == 2 and message in done.stderr, done.stderr
         assert "Traceback" not in done.stderr
+
+
+def test_the_text_fits_the_terminal_and_says_where_sources_are(run_hitpath: Run) -> None:
+    done = run_hitpath("rules", "changes", env={"COLUMNS": "60"})
+    assert done.returncode == 0, done.stderr
+    assert max(len(line) for line in done.stdout.splitlines()) <= 60
+    assert "'hitpath sources' gives its title" in " ".join(done.stdout.split())

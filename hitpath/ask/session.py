@@ -232,11 +232,12 @@ class Session:
                 ("Export a Markdown summary", "markdown"),
                 ("Export an HTML summary", "html"),
                 ("Save my answers to a file", "save"),
-                *([] if not assessment.in_scope else  # outside England there is no more
-                  [("Show the short answer again", "short") if self.full else
-                   ("Show everything: reasons, funding rule, pay, timeline, advice, sources",
-                    "full")]),
-                ("Plan a path to another profession", "plan"),
+                # Outside England the short report is all there is, and plans are England's.
+                *([] if not assessment.in_scope else [
+                    ("Show the short answer again", "short") if self.full else
+                    ("Show everything: reasons, funding rule, pay, timeline, advice, sources",
+                     "full"),
+                    ("Plan a path to another profession", "plan")]),
                 ("Quit", "quit"),
             ])
             if choice == "quit":

@@ -210,21 +210,29 @@ def _cites(ids: tuple[str, ...]) -> str:
     return f" [{', '.join(ids)}]" if ids else ""
 
 
-def render_text(versions: list[Version], after: str | None = None) -> str:
+SOURCES_NOTE = "Each [ID] is a source: 'hitpath sources' gives its title, publisher and link."
+
+
+def render_text(versions: list[Version], after: str | None = None, width: int = WIDTH) -> str:
     """The changelog as plain text, for a terminal (text from the file shown as text)."""
-    out = ["What changed in the advice hitpath gives, and from when, newest first."]
+    out = textwrap.wrap("What changed in the advice hitpath gives, and from when, newest "
+                        "first.", width)
     if not versions:
         out.append(f"No rules version is newer than {after}." if after
                    else "No rules changes are recorded.")
     for v in versions:
-        out += ["", f"Rules {v.version}, reviewed {long_date(v.reviewed)} (data as of "
-                    f"{_month(v.data_as_of)})"]
-        out += textwrap.wrap(v.summary, WIDTH, initial_indent="  ", subsequent_indent="  ")
+        out += ["", *textwrap.wrap(f"Rules {v.version}, reviewed {long_date(v.reviewed)} "
+                                   f"(data as of {_month(v.data_as_of)})", width)]
+        out += textwrap.wrap(v.summary, width, initial_indent="  ", subsequent_indent="  ")
         for entry in v.changes:
             out.append("")
-            out.append(f"  {entry.title}: from {long_date(entry.applies_from)}")
-            out += textwrap.wrap(entry.text + _cites(entry.sources), WIDTH,
-                                 initial_indent="    ", subsequent_indent="    ")
+            out += textwrap.wrap(f"{entry.title}: from {long_date(entry.applies_from)}", width,
+                                 initial_indent="  ", subsequent_indent="  ")
+            out += textwrap.wrap(entry.text + _cites(entry.sources), width,
+                                 initial_indent="    ", subsequent_indent="    ",
+                                 break_long_words=False, break_on_hyphens=False)
+    if any(e.sources for v in versions for e in v.changes):
+        out += ["", *textwrap.wrap(SOURCES_NOTE, width)]
     return for_terminal("\n".join(out) + "\n")
 
 
@@ -355,7 +363,11 @@ def run_changes(fmt: str, after: str | None, check_old: str | None, rules_path: 
                                           f"{for_markdown(after or '')}.\n")
         sys.stdout.write(title + body)
     else:
-        sys.stdout.write(render_text(shown, after))
+        import shutil
+
+        # As wide as the terminal, up to the reports' 100 columns.
+        width = max(40, min(WIDTH, shutil.get_terminal_size((WIDTH, 24)).columns))
+        sys.stdout.write(render_text(shown, after, width))
     return 0
 
 
