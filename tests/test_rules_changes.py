@@ -253,7 +253,10 @@ def test_the_command_shows_checks_and_refuses(run_hitpath: Run, tmp_path: Path) 
 
     for args, message in ((("--since", "latest"), "'latest' is not a rules version"),
                           (("--format", "html"), "'html' is not a format"),
-                          (("--changes", str(tmp_path / "none.yaml")), "does not exist")):
+                          (("--changes", str(tmp_path / "none.yaml")), "does not exist"),
+                          (("--rules", SHIPPED_RULES), "--rules is for --check"),
+                          (("--since", "2026.03.1", "--check", str(PREVIOUS)),
+                           "give --since or --check, not both")):
         done = run_hitpath("rules", "changes", *args)
         assert done.returncode == 2 and message in done.stderr, done.stderr
         assert "Traceback" not in done.stderr
