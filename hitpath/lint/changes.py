@@ -17,13 +17,21 @@ import sys
 import textwrap
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from hitpath.core.dates import long_date, parse_iso
 from hitpath.core.errors import HitpathError, did_you_mean
 from hitpath.core.model import Json
 from hitpath.core.untrusted import for_markdown, for_terminal
 from hitpath.lint.checks import display_path
+
+Where = tuple[str | int, ...]
+
+
+class _Fail(Protocol):
+    """The error for a place in the changelog file."""
+
+    def __call__(self, where: Where, message: str, hint: str | None = None) -> HitpathError: ...
 
 SHIPPED_CHANGES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                                "rules_changes.yaml")
@@ -103,7 +111,7 @@ def load_changes(path: str | None = None) -> Changelog:
     data, lines = parse_yaml(read_input(path, "rules changes"), shown)
     log = Changelog(shown, [], dict(lines))
 
-    def fail(where: tuple[str | int, ...], message: str, hint: str | None = None) -> HitpathError:
+    def fail(where: Where, message: str, hint: str | None = None) -> HitpathError:
         key = ".".join(str(p) for p in where) or None
         return HitpathError(message, file=shown, line=log.line(where), key=key, hint=hint)
 
@@ -122,8 +130,8 @@ def load_changes(path: str | None = None) -> Changelog:
     return log
 
 
-def _mapping(raw: Any, where: tuple[str | int, ...], keys: tuple[str, ...],
-             required: tuple[str, ...], fail: Any) -> dict[str, Any]:
+def _mapping(raw: object, where: Where, keys: tuple[str, ...], required: tuple[str, ...],
+             fail: _Fail) -> dict[str, object]:
     if not isinstance(raw, dict):
         raise fail(where, f"expected a mapping with {', '.join(keys)}")
     for key in raw:
@@ -136,14 +144,14 @@ def _mapping(raw: Any, where: tuple[str | int, ...], keys: tuple[str, ...],
     return raw
 
 
-def _text(raw: dict[str, Any], key: str, where: tuple[str | int, ...], fail: Any) -> str:
+def _text(raw: dict[str, object], key: str, where: Where, fail: _Fail) -> str:
     value = raw[key]
     if not isinstance(value, str) or not value.strip():
         raise fail((*where, key), "expected text")
     return " ".join(value.split())
 
 
-def _date(raw: dict[str, Any], key: str, where: tuple[str | int, ...], fail: Any) -> date:
+def _date(raw: dict[str, object], key: str, where: Where, fail: _Fail) -> date:
     value = raw[key]
     try:
         day, month_only = parse_iso(str(value))
@@ -154,16 +162,15 @@ def _date(raw: dict[str, Any], key: str, where: tuple[str | int, ...], fail: Any
     return day
 
 
-def _ids(raw: dict[str, Any], key: str, where: tuple[str | int, ...], fail: Any
-         ) -> tuple[str, ...]:
+def _ids(raw: dict[str, object], key: str, where: Where, fail: _Fail) -> tuple[str, ...]:
     value = raw.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
         raise fail((*where, key), "expected a list of names, for example [HEE-2022]")
     return tuple(value)
 
 
-def _version(raw: Any, where: tuple[str | int, ...], fail: Any) -> Version:
-    raw = _mapping(raw, where, _VERSION_KEYS, _VERSION_KEYS, fail)
+def _version(given: object, where: Where, fail: _Fail) -> Version:
+    raw = _mapping(given, where, _VERSION_KEYS, _VERSION_KEYS, fail)
     version = raw["version"]
     if not isinstance(version, str) or not VERSION_RE.fullmatch(version):
         raise fail((*where, "version"), "expected a rules version in quotes, for example "
@@ -177,10 +184,11 @@ def _version(raw: Any, where: tuple[str | int, ...], fail: Any) -> Version:
     entries = []
     for j, item in enumerate(changes):
         at = (*where, "changes", j)
-        item = _mapping(item, at, _ENTRY_KEYS, ("title", "applies_from", "text"), fail)
-        entries.append(Entry(_text(item, "title", at, fail), _date(item, "applies_from", at, fail),
-                             _text(item, "text", at, fail), _ids(item, "sources", at, fail),
-                             _ids(item, "covers", at, fail), at))
+        entry = _mapping(item, at, _ENTRY_KEYS, ("title", "applies_from", "text"), fail)
+        entries.append(Entry(_text(entry, "title", at, fail),
+                             _date(entry, "applies_from", at, fail),
+                             _text(entry, "text", at, fail), _ids(entry, "sources", at, fail),
+                             _ids(entry, "covers", at, fail), at))
         for k, cover in enumerate(entries[-1].covers):
             if cover.startswith("*") or any(not part for part in cover.split(".")):
                 raise fail((*at, "covers", k), f"'{cover}' is not a place in the rules; expected "
