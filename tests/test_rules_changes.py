@@ -267,3 +267,21 @@ def test_the_text_fits_the_terminal_and_says_where_sources_are(run_hitpath: Run)
     assert done.returncode == 0, done.stderr
     assert max(len(line) for line in done.stdout.splitlines()) <= 60
     assert "'hitpath sources' gives its title" in " ".join(done.stdout.split())
+
+
+def test_rules_check_names_a_version_the_changelog_lacks() -> None:
+    import dataclasses
+
+    from hitpath.lint.commands import changelog_findings, load_for_lint
+
+    loaded = load_for_lint(None)
+    assert changelog_findings(loaded) == []
+    meta = loaded.data["meta"]
+    bumped = dataclasses.replace(loaded, data={**loaded.data, "meta": {
+        **meta, "rules_version": "2027.05.1"}})
+    (finding,) = changelog_findings(bumped)
+    assert (finding.code, finding.severity) == ("changelog-missing", "warning")
+    assert finding.line is not None and "rules changes --check" in finding.hint
+    moved = dataclasses.replace(loaded, data={**loaded.data, "meta": {
+        **meta, "reviewed": "2026-12-01"}})
+    assert [f.code for f in changelog_findings(moved)] == ["changelog-date"]

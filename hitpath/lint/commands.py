@@ -138,6 +138,29 @@ def check(loaded: Loaded, as_of: date, budget: int = DEFAULT_BUDGET
     return findings, result
 
 
+def changelog_findings(loaded: Loaded) -> list[Finding]:
+    """Whether the rules changelog shipped beside these rules has their version, reviewed on
+    the same day (that it covers every change needs the previous rules: rules changes --check)."""
+    from hitpath.lint.changes import load_changes
+
+    log = load_changes()
+    meta = loaded.data["meta"]
+    entry = next((v for v in log.versions if v.version == meta["rules_version"]), None)
+    if entry is None:
+        return [loaded.finding(
+            "changelog-missing", WARNING, f"rules {meta['rules_version']}",
+            f"the rules changelog ({log.path}) has no entry for this version",
+            "Write what changed for people, and from which date, as its first version; then "
+            "check it with: hitpath rules changes --check PREVIOUS-RULES-FILE",
+            ("meta", "rules_version"))]
+    if entry.reviewed.isoformat() != str(meta["reviewed"]):
+        return [loaded.finding(
+            "changelog-date", WARNING, f"rules {meta['rules_version']}",
+            f"the rules changelog says reviewed {entry.reviewed.isoformat()}, the rules "
+            f"{meta['reviewed']}", "Give both the same review date.", ("meta", "reviewed"))]
+    return []
+
+
 def walk_summary(result: WalkResult, loaded: Loaded) -> list[str]:
     """The walk's coverage figures, as lines of text."""
     rules = loaded.rules
@@ -187,6 +210,8 @@ def run_check(rules_path: str | None, fmt: str, as_of: date,
     """``hitpath rules check``: 0 sound, 1 findings; unreadable files raise (exit 2)."""
     loaded = load_for_lint(rules_path)
     findings, result = check(loaded, as_of, budget)
+    if rules_path is None:  # the changelog ships with the shipped rules only
+        findings += changelog_findings(loaded)
     errors = sum(f.severity == ERROR for f in findings)
     warnings = sum(f.severity == WARNING for f in findings)
     if fmt == "json":
