@@ -267,11 +267,9 @@ class _Walker:
         """The course start: the day before, on and after each date the answers so far give."""
         targets: set[date] = set()
         for req in self.rules.requirements.values():
-            raw = answers.get(req.question or "")
-            if req.kind == "months" and isinstance(raw, int) and raw < req.at_least:
-                targets.add(add_months(self.as_of, req.at_least - raw))
-            elif req.kind == "date" and isinstance(raw, date):
-                targets.add(add_months(raw, req.plus_years * 12 + req.plus_months))
+            target = _met_on(req, answers.get(req.question or ""), self.as_of)
+            if target is not None:
+                targets.add(target)
         values: list[Value] = [None] if q.optional else []
         for target in sorted(targets):
             values += [target - timedelta(days=1), target, target + timedelta(days=1)]
@@ -570,12 +568,20 @@ class _InPlay:
                 continue
             if walker.position.get(req.question or "", -1) >= self.index:
                 return None
-            raw = self.answers.get(req.question or "")
-            if req.kind == "months" and isinstance(raw, int) and raw < req.at_least:
-                targets.add(add_months(walker.as_of, req.at_least - raw))
-            elif req.kind == "date" and isinstance(raw, date):
-                targets.add(add_months(raw, req.plus_years * 12 + req.plus_months))
+            target = _met_on(req, self.answers.get(req.question or ""), walker.as_of)
+            if target is not None:
+                targets.add(target)
         return sorted(targets)
+
+
+def _met_on(req: Requirement, raw: object, as_of: date) -> date | None:
+    """The day a dated requirement is met from its answer: experience short on ``as_of``
+    grown by working on, or the fixed time after a date; None for anything else."""
+    if req.kind == "months" and isinstance(raw, int) and raw < req.at_least:
+        return add_months(as_of, req.at_least - raw)
+    if req.kind == "date" and isinstance(raw, date):
+        return add_months(raw, req.plus_years * 12 + req.plus_months)
+    return None
 
 
 def _dated_feature(req: Requirement, value: Value) -> object:
