@@ -49,11 +49,13 @@ def test_csv_in_csv_out_on_stdout(run_hitpath: Run, tmp_path: Path) -> None:
     done = run_hitpath("batch", str(src), "--as-of", AS_OF)
     assert done.returncode == 0, done.stderr
     rows = read_csv(done.stdout)
+    per_route = [f"{route}_{column}"
+                 for route in ("core_profession", "pwp", "ksa", "counselling")
+                 for column in ("verdict", "from", "first_intake", "qualified_by")]
     assert list(rows[0]) == [
-        "row", "ref", "core_profession_verdict", "core_profession_from", "pwp_verdict",
-        "pwp_from", "ksa_verdict", "ksa_from", "counselling_verdict", "counselling_from",
-        "two_year_rule", "nhs_funding_from", "best_route", "best_route_from", "main_unmet",
-        "undecided_by", "reason", "not_before", "conflicts", "error"]
+        "row", "ref", *per_route, "two_year_rule", "nhs_funding_from", "best_route",
+        "best_route_from", "main_unmet", "undecided_by", "reason", "not_before", "conflicts",
+        "error"]
     by_ref = {r["ref"]: r for r in rows}
     assert [r["row"] for r in rows] == ["2", "3", "4", "5"]
     pwp = by_ref["pwp-open"]
@@ -117,9 +119,13 @@ def test_jsonl_in_and_out(run_hitpath: Run, tmp_path: Path) -> None:
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [line["row"] for line in lines] == [1, 2]
     assert lines[0]["ref"] == "a" and lines[1]["ref"] == "7"
-    assert lines[0]["routes"]["pwp"] == {"verdict": "eligible", "from": None}
-    assert lines[1]["routes"]["core_profession"] == {"verdict": "eligible_from",
-                                                     "from": "2026-09-01"}
+    # Open now: the September intake, and qualified a year later (the JSON contract's months).
+    assert lines[0]["routes"]["pwp"] == {"verdict": "eligible", "from": None,
+                                         "first_intake": "2026-09", "qualified_by": "2027-09"}
+    # Ready on the 1st of September: that month's intake is made (as check says).
+    assert lines[1]["routes"]["core_profession"] == {
+        "verdict": "eligible_from", "from": "2026-09-01", "first_intake": "2026-09",
+        "qualified_by": "2027-09"}
     assert lines[1]["main_unmet"] == "core_experience"
     assert lines[0]["error"] is None
     # The same input as CSV on stdout.

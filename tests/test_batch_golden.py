@@ -51,6 +51,8 @@ def expected_row(report: dict[str, Any], rules: Rules) -> dict[str, str]:
     for route in routes:
         row[f"{route['id']}_verdict"] = route["verdict"]
         row[f"{route['id']}_from"] = route["eligible_from"] or ""
+        row[f"{route['id']}_first_intake"] = route["first_intake"] or ""
+        row[f"{route['id']}_qualified_by"] = route["qualified_by"] or ""
     row["two_year_rule"] = report["funding"]["two_year_rule"]
     row["nhs_funding_from"] = report["funding"]["nhs_funding_from"] or ""
 
@@ -88,6 +90,12 @@ def expected_row(report: dict[str, Any], rules: Rules) -> dict[str, str]:
     row["main_unmet"] = main if applies else ""
     row["undecided_by"] = ";".join(undecided) if applies else ""
     row["reason"] = expected_reason(best, row, rules) if applies else row_reason_unjudged(routes)
+    if report["conflicts"]:
+        # Answers that cannot both be true come first, in the words the summary opens with.
+        first = ("Check your answers first: " + " ".join(c["text"] for c in report["conflicts"])
+                 + " Until then: ")
+        assert summary["text"].startswith(first), summary["text"]
+        row["reason"] = first + row["reason"]
     row["not_before"] = report["summary"]["not_before"] or ""
     row["conflicts"] = ";".join(c["id"] for c in report["conflicts"])
     row["error"] = ""

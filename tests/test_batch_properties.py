@@ -85,11 +85,16 @@ def test_every_row_gives_one_result_and_good_rows_equal_the_engine(
             assert got["error"].startswith(f"row {got['row']}: "), got
             continue
         assert got["error"] == "", (given_row, got["error"])
-        expected = outcome_of(assess(RULES, parsed, AS_OF, detail=False), RULES)
-        verdicts, dates, rule, funding_from, best, main, undecided, firm, clash = expected
-        for route, verdict, when in zip(RULES.routes, verdicts, dates, strict=True):
+        # The full assessment, as check makes it: its first intakes too.
+        expected = outcome_of(assess(RULES, parsed, AS_OF), RULES)
+        (verdicts, dates, rule, funding_from, best, main, undecided, firm, clash, first,
+         ends) = expected
+        for route, verdict, when, intake, end in zip(RULES.routes, verdicts, dates, first,
+                                                     ends, strict=True):
             assert got[f"{route.id}_verdict"] == verdict
             assert got[f"{route.id}_from"] == (when.isoformat() if when else "")
+            assert got[f"{route.id}_first_intake"] == (intake.isoformat()[:7] if intake else "")
+            assert got[f"{route.id}_qualified_by"] == (end.isoformat()[:7] if end else "")
         assert (got["two_year_rule"], got["nhs_funding_from"]) == (
             rule, funding_from.isoformat() if funding_from else "")
         assert (got["best_route"], got["main_unmet"], got["undecided_by"]) == (

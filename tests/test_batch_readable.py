@@ -147,10 +147,10 @@ def test_html_table_to_read_and_print(run_hitpath: Run, tmp_path: Path) -> None:
     parser = _Table()
     parser.feed(out.read_text(encoding="utf-8"))
     head, *body = parser.rows
-    assert head[:5] == ["Row", "Ref", "In short", "Best route", "Open from"]
+    assert head[:6] == ["Row", "Ref", "In short", "Best route", "Open from", "First intake"]
     assert len(body) == 3
-    assert body[0][:5] == ["2", HOSTILE_REF, "Eligible now by the PWP route.", "PWP route",
-                           "1 May 2026"]
+    assert body[0][:6] == ["2", HOSTILE_REF, "Eligible now by the PWP route.", "PWP route",
+                           "1 May 2026", "September 2026"]
     assert "b" not in parser.tags, "text from the file is shown as text"
     assert body[2][-1].startswith("row 4: degree: 'maybe' is not a choice")
     assert "<script" not in out.read_text()
@@ -164,5 +164,28 @@ def test_markdown_table_escapes_cells(run_hitpath: Run, tmp_path: Path) -> None:
     table = [line for line in done.stdout.splitlines() if line.startswith("|")]
     assert len(table) == 2 + 2
     widths = {line.replace("\\|", "").count("|") for line in table}
-    assert widths == {8}, "no cell breaks the table"
+    assert widths == {9}, "no cell breaks the table"
     assert "\\<b\\>x\\</b\\> \\| \\*y\\* \\[z\\](http://e)" in table[2]
+
+
+FORMULA_REF = '=HYPERLINK("https://example.org")'
+
+
+@pytest.mark.parametrize("fmt", ["html", "markdown"])
+def test_tables_show_refs_as_given(run_hitpath: Run, tmp_path: Path, fmt: str) -> None:
+    """The ' that keeps a spreadsheet from running a ref as a formula belongs to CSV cells;
+    a table to read shows the ref as given (escaped as text), refused rows' refs too."""
+    rows = [dict(PWP_OPEN, ref=FORMULA_REF), dict(PWP_OPEN, ref="-2+3", degree="maybe")]
+    done = run_hitpath("batch", str(write_csv(tmp_path / "c.csv", rows)), "--format", fmt,
+                       "--as-of", AS_OF)
+    assert done.returncode == 1
+    if fmt == "html":
+        parser = _Table()
+        parser.feed(done.stdout)
+        refs = [row[1] for row in parser.rows[1:]]
+        assert refs == [FORMULA_REF, "-2+3"]
+    else:
+        table = [line for line in done.stdout.splitlines() if line.startswith("| ")][1:]
+        assert [line.split(" | ")[1] for line in table] == [
+            '=HYPERLINK("https://example.org")', "-2+3"]
+    assert "'=" not in done.stdout and "'-" not in done.stdout

@@ -49,6 +49,9 @@ def test_engine_fast_path_and_walk_agree_on_every_walked_outcome(
         routes = assessment.routes
         assert got.verdicts == tuple(r.verdict for r in routes), found.answers
         assert got.dates == tuple(r.eligible_from for r in routes), found.answers
+        assert got.first_intakes == tuple(r.first_intake.certain if r.first_intake else None
+                                          for r in routes), found.answers
+        assert got.qualified_by == tuple(r.qualified_by for r in routes), found.answers
         assert (got.two_year_rule, got.nhs_funding_from) == (
             assessment.funding.two_year_rule, assessment.funding.nhs_funding_from)
         # What is missing, checked against the engine's own explanation of the route.

@@ -20,7 +20,7 @@ import os
 import re
 import signal
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from datetime import date
 from typing import IO, TYPE_CHECKING, Any
 
@@ -294,7 +294,8 @@ class _Columns:
         self.reasons = reasons
         self.names = ["row", REF]
         for route_id in route_ids:
-            self.names += [f"{route_id}_verdict", f"{route_id}_from"]
+            self.names += [f"{route_id}_verdict", f"{route_id}_from",
+                           f"{route_id}_first_intake", f"{route_id}_qualified_by"]
         self.names += ["two_year_rule", "nhs_funding_from", "best_route", "best_route_from",
                        "main_unmet", "undecided_by", "reason", "not_before", "conflicts", "error"]
         self.blank = [""] * (len(self.names) - 3)
@@ -367,11 +368,12 @@ class _Columns:
         tail = known.row
         if tail is None:
             outcome = known.outcome
-            verdicts, dates, rule, funding_from, best, main, undecided, firm, clash = outcome
+            (verdicts, dates, rule, funding_from, best, main, undecided, firm, clash, first,
+             ends) = outcome
             best_from, reason = self._extra(outcome)
             tail = []
-            for verdict, when in zip(verdicts, dates, strict=True):
-                tail += (verdict, when.isoformat() if when else "")
+            for verdict, when, intake, end in zip(verdicts, dates, first, ends, strict=True):
+                tail += (verdict, when.isoformat() if when else "", _month(intake), _month(end))
             tail += (rule, funding_from.isoformat() if funding_from else "", best, best_from,
                      main, ";".join(undecided), reason, firm.isoformat() if firm else "",
                      ";".join(clash), "")
@@ -392,13 +394,16 @@ class _Columns:
         rest = known.line
         if rest is None:
             outcome = known.outcome
-            verdicts, dates, rule, funding_from, best, main, undecided, firm, clash = outcome
+            (verdicts, dates, rule, funding_from, best, main, undecided, firm, clash, first,
+             ends) = outcome
             best_from, reason = self._extra(outcome)
             record = {
                 "routes": {
-                    route_id: {"verdict": verdict, "from": when.isoformat() if when else None}
-                    for route_id, verdict, when in zip(self.route_ids, verdicts, dates,
-                                                       strict=True)
+                    route_id: {"verdict": verdict, "from": when.isoformat() if when else None,
+                               "first_intake": _month(intake) or None,
+                               "qualified_by": _month(end) or None}
+                    for route_id, verdict, when, intake, end in zip(
+                        self.route_ids, verdicts, dates, first, ends, strict=True)
                 },
                 "two_year_rule": rule,
                 "nhs_funding_from": funding_from.isoformat() if funding_from else None,
@@ -421,20 +426,22 @@ class Reasons:
         self.route_ids = tuple(r.id for r in rules.routes)
         self.requirements = rules.requirements
         self.questions = rules.question_by_id
+        self.conflicts = {c.id: c.text for c in rules.conflicts}
         self.index = {route_id: i for i, route_id in enumerate(self.route_ids)}
-        self._said: dict[Any, tuple[str, str]] = {}
+        self._said: dict[Hashable, tuple[str, str]] = {}
 
-    def describe(self, outcome: Any) -> tuple[str, str]:
+    def describe(self, outcome: Outcome) -> tuple[str, str]:
         """The best route's open-from date (ISO) and the reason, remembered by the few parts
         of the outcome they depend on (far fewer kinds than whole outcomes)."""
-        # By position: fields added after these leave the reason as it is.
-        verdicts, dates, best, main, undecided = (outcome[0], outcome[1], outcome[4],
-                                                  outcome[5], outcome[6])
+        verdicts, best, main, undecided = (outcome.verdicts, outcome.best_route,
+                                           outcome.main_unmet, outcome.undecided_by)
+        key: Hashable
         if best:
             index = self.index[best]
-            key: Any = (best, verdicts[index], dates[index], main, undecided)
+            key = (best, verdicts[index], outcome.dates[index], main, undecided,
+                   outcome.conflicts)
         else:
-            key = ("unsure" in verdicts, main)
+            key = ("unsure" in verdicts, main, outcome.conflicts)
         said = self._said.get(key)
         if said is None:
             when = self.best_from(outcome)
@@ -446,7 +453,7 @@ class Reasons:
 
     def best_from(self, outcome: Outcome) -> date | None:
         """When the best route is open: the judging date if now, its date if later."""
-        verdicts, dates, best = outcome[0], outcome[1], outcome[4]
+        verdicts, dates, best = outcome.verdicts, outcome.dates, outcome.best_route
         if not best:
             return None
         index = self.route_ids.index(best)
@@ -455,11 +462,21 @@ class Reasons:
         return dates[index] if verdicts[index] == "eligible_from" else None
 
     def reason(self, outcome: Outcome) -> str:
-        """One sentence or two: the verdict on the best route, and what decides it."""
+        """One sentence or two: the verdict on the best route, and what decides it; answers
+        that cannot both be true first, as the report's summary names them."""
+        line = self._verdict_reason(outcome)
+        if outcome.conflicts:
+            texts = " ".join(self.conflicts[c] for c in outcome.conflicts
+                             if c in self.conflicts)
+            return f"Check your answers first: {texts} Until then: {line}"
+        return line
+
+    def _verdict_reason(self, outcome: Outcome) -> str:
         from hitpath.report.words import verdict_text
 
-        verdicts, dates, best, main, undecided = (outcome[0], outcome[1], outcome[4],
-                                                  outcome[5], outcome[6])
+        verdicts, dates, best, main, undecided = (outcome.verdicts, outcome.dates,
+                                                  outcome.best_route, outcome.main_unmet,
+                                                  outcome.undecided_by)
         title = self.requirements[main].title if main in self.requirements else ""
         if not best:
             if main:
@@ -480,6 +497,11 @@ class Reasons:
         if verdict == "not_yet" and title:
             return f"{head} Missing: {title}."
         return head
+
+
+def _month(day: date | None) -> str:
+    """A month as YYYY-MM, as the JSON report gives it ('' for none)."""
+    return day.isoformat()[:7] if day else ""
 
 
 def _join(items: list[str]) -> str:

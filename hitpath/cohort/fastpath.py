@@ -25,6 +25,7 @@ from hitpath.core.conditions import (
     leaf_parts,
 )
 from hitpath.core.conflicts import conflict_test, questions_in_conflict, route_reads
+from hitpath.core.engine import route_intake
 from hitpath.core.model import (
     UNSURE,
     Assessment,
@@ -62,9 +63,13 @@ class Outcome(NamedTuple):
     undecided_by: tuple[str, ...]  # the answers that would decide it, when undecided
     not_before: date | None = None  # no route can open before it, whatever is unknown
     conflicts: tuple[str, ...] = ()  # ids of the conflicts in the answers
+    first_intakes: tuple[date | None, ...] = ()  # each open route's first intake (its 1st)
+    qualified_by: tuple[date | None, ...] = ()  # and the month its training would end
 
 
 ConflictTest = Callable[[Values], list[ConflictRule]]
+Intakes = Callable[[tuple[Verdict, ...], tuple["date | None", ...], "date | None"],
+                  tuple[tuple["date | None", ...], tuple["date | None", ...]]]
 Judging = Callable[[Values, "list[ConflictRule] | None", "dict[str, RequirementState]"],
                   Outcome]
 
@@ -91,6 +96,32 @@ class FastRules:
         self.funding_applies = conditions.check(funding.applies_when)
         self.funding_question = funding.question or ""
         self.funding_later = later_by(funding.plus_years * 12 + funding.plus_months)
+
+    def intakes(self, as_of: date) -> Intakes:
+        """Each route's first intake and the month its training would end, from the routes'
+        verdicts and dates and the course start the person has in mind (as the engine)."""
+        rules = self.rules
+        route_ids = self.route_ids
+        found: dict[tuple[tuple[Verdict, ...], tuple[date | None, ...], date | None],
+                    tuple[tuple[date | None, ...], tuple[date | None, ...]]] = {}
+
+        def intakes(verdicts: tuple[Verdict, ...], dates: tuple[date | None, ...],
+                    chosen: date | None) -> tuple[tuple[date | None, ...],
+                                                  tuple[date | None, ...]]:
+            key = (verdicts, dates, chosen)
+            got = found.get(key)
+            if got is None:
+                each = [route_intake(rules, route_id, verdict, when, as_of, chosen)
+                        for route_id, verdict, when in zip(route_ids, verdicts, dates,
+                                                           strict=True)]
+                got = (tuple(i[0].certain if i else None for i in each),
+                       tuple(i[1] if i else None for i in each))
+                if len(found) >= CLASS_LIMIT:
+                    found.clear()
+                found[key] = got
+            return got
+
+        return intakes
 
     def assessor(self, as_of: date) -> Callable[[Values], Outcome]:
         """A function from one person's answer values to their Outcome, judged on ``as_of``."""
@@ -122,6 +153,7 @@ class FastRules:
         reference_question = self.rules.reference_question or ""
         in_conflict = conflict_test(self.rules, as_of)
         reads = self.reads
+        intakes = self.intakes(as_of)
 
         def judge_all(values: Values, clash: list[ConflictRule] | None,
                       states: dict[str, RequirementState]) -> Outcome:
@@ -149,8 +181,10 @@ class FastRules:
             index = main_route(judged)
             firm = _not_before(judged, requirements, states, reference)
             ids = tuple(c.id for c in clash) if clash else ()
+            first, ends = intakes(verdicts, dates, start if isinstance(start, date) else None)
             if index is None:
-                return _new(Outcome, (verdicts, dates, rule, funding_from, "", "", (), firm, ids))
+                return _new(Outcome, (verdicts, dates, rule, funding_from, "", "", (), firm, ids,
+                                      first, ends))
             best = judged[index]
             main = main_unmet(best.verdict, best.eligible_from, best.deciding, (
                 (req_id, kind, state) for req_id, kind in requirements[index]
@@ -158,7 +192,7 @@ class FastRules:
             # No route is for this person: name no route, but keep what rules them out.
             best_id = "" if best.verdict is _NOT_ELIGIBLE else route_ids[index]
             return _new(Outcome, (verdicts, dates, rule, funding_from, best_id, main,
-                                  best.deciding, firm, ids))
+                                  best.deciding, firm, ids, first, ends))
 
         return in_conflict, judge_all
 
@@ -223,14 +257,17 @@ def outcome_of(assessment: Assessment, rules: Rules) -> Outcome:
     dates = tuple(r.eligible_from for r in routes)
     index = main_route([standing(r) for r in routes])
     conflicts = tuple(c.id for c in assessment.conflicts)
+    first = tuple(r.first_intake.certain if r.first_intake else None for r in routes)
+    ends = tuple(r.qualified_by for r in routes)
     if index is None:
         return Outcome(verdicts, dates, funding.two_year_rule, funding.nhs_funding_from,
-                       "", "", (), assessment.not_before, conflicts)
+                       "", "", (), assessment.not_before, conflicts, first, ends)
     route = routes[index]
     undecided = tuple(route.unknown) if route.verdict == Verdict.UNSURE else ()
     best_id = "" if route.verdict == Verdict.NOT_ELIGIBLE else route.id
     return Outcome(verdicts, dates, funding.two_year_rule, funding.nhs_funding_from, best_id,
-                   main_unmet_of(route, rules), undecided, assessment.not_before, conflicts)
+                   main_unmet_of(route, rules), undecided, assessment.not_before, conflicts,
+                   first, ends)
 
 
 # Outcome classes ------------------------------------------------------------------------------
@@ -332,6 +369,7 @@ class OutcomeClasses:
         self.in_conflict, self.judge_all = fast.judging(as_of)
         self.reference_question = rules.reference_question or ""
         self.later = fast.funding_later
+        self.intakes = fast.intakes(as_of)
         self.roots: dict[tuple[tuple[str, ...], date | None], _Node] = {}
         self.size = 0
         self.leaves: dict[str, list[tuple[str, Operand]]] = {}
@@ -410,8 +448,11 @@ class OutcomeClasses:
         moved = known.moved.get(carried)
         if moved is None:
             self._room()
+            outcome = _moved(known.outcome, known.carried, carried)
+            # The intakes follow the dates they are counted from.
+            first, ends = self.intakes(outcome.verdicts, outcome.dates, reference)
             moved = known.moved[carried] = OutcomeClass(
-                _moved(known.outcome, known.carried, carried))
+                _new(Outcome, (*outcome[:-2], first, ends)))
             self.size += 1  # counted with the rest; all start afresh together
         return moved
 
@@ -500,10 +541,10 @@ class OutcomeClasses:
 
 def _moved(outcome: Outcome, old: date, new: date) -> Outcome:
     """The outcome with the carried date ``old`` replaced by ``new`` wherever it stands."""
-    verdicts, dates, rule, funding_from, best, main, undecided, firm, ids = outcome
+    verdicts, dates, rule, funding_from, best, main, undecided, firm, ids, first, ends = outcome
     return _new(Outcome, (verdicts, tuple(new if when == old else when for when in dates), rule,
                           new if funding_from == old else funding_from, best, main, undecided,
-                          new if firm == old else firm, ids))
+                          new if firm == old else firm, ids, first, ends))
 
 
 def _seeing(question: Question, leaves: list[tuple[str, Operand]], exact: bool,

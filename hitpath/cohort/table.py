@@ -11,14 +11,17 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable
 from datetime import date
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING
 
-from hitpath.core.dates import long_date
+from hitpath.core.dates import long_date, month_year
 from hitpath.core.model import Rules
 
+if TYPE_CHECKING:
+    from hitpath.cohort.batch import _Tally
+
 REF = "ref"
-HEADINGS = ("Row", "Ref", "In short", "Best route", "Open from", "NHS funding from",
-            "Problem with the row")
+HEADINGS = ("Row", "Ref", "In short", "Best route", "Open from", "First intake",
+            "NHS funding from", "Problem with the row")
 
 STYLE = """body { font-family: system-ui, -apple-system, "Segoe UI", Arial, sans-serif;
   margin: 1.5rem; color: #0b0c0c; line-height: 1.4; }
@@ -31,8 +34,8 @@ th, td { border-bottom: 1px solid #b1b4b6; padding: .4rem .5rem; text-align: lef
 th { border-bottom: 2px solid #0b0c0c; }
 td.num, td.day { white-space: nowrap; }
 th:nth-child(3), td:nth-child(3) { width: 34%; }
-th:nth-child(7), td:nth-child(7) { width: 26%; }
-td:nth-child(7) { font-size: .9em; }
+th:nth-child(8), td:nth-child(8) { width: 24%; }
+td:nth-child(8) { font-size: .9em; }
 tr.problem td { background: #fdf3e7; }
 @media print {
   @page { size: A4 landscape; margin: 12mm; }
@@ -47,6 +50,11 @@ def _iso_words(text: str) -> str:
     return long_date(date.fromisoformat(text)) if text else ""
 
 
+def _month_words(text: str) -> str:
+    """'2026-09' as 'September 2026'."""
+    return month_year(date.fromisoformat(text + "-01")) if text else ""
+
+
 def _md(text: str) -> str:
     """A Markdown table cell that shows ``text`` as text: no markup, no cell breaks."""
     out = " ".join(text.split())
@@ -57,21 +65,24 @@ def _md(text: str) -> str:
 
 def write_table(
     out: IO[str], fmt: str, rows: Iterable[list[str]], names: list[str], rules: Rules,
-    as_of: date, tally: Any,
+    as_of: date, tally: _Tally,
 ) -> None:
-    """Write the cohort table as ``fmt`` (html or markdown) from CSV-shaped result rows."""
+    """Write the cohort table as ``fmt`` (html or markdown) from result rows' cells (the refs
+    as given: the formula guard is for spreadsheets, and these are escaped for the format)."""
     at = {name: index for index, name in enumerate(names)}
     titles = {r.id: r.short_title[:1].upper() + r.short_title[1:] for r in rules.routes}
     title = "Cohort check: routes to High Intensity Therapist training"
     meta = (f"Judged on {long_date(as_of)}, by the rules of {rules.meta.rules_version}. "
             "'Open from' is the day the best route opens (the judging day when it is open "
-            "now).")
+            "now); 'First intake' is the first intake that route lets the person make "
+            "(the earliest, if accepted at the first try).")
 
     def cells(row: list[str]) -> tuple[str, ...]:
         error = row[at["error"]]
-        return (row[at["row"]], row[at[REF]], row[at["reason"]],
-                titles.get(row[at["best_route"]], row[at["best_route"]]),
-                _iso_words(row[at["best_route_from"]]),
+        best = row[at["best_route"]]
+        first = row[at[f"{best}_first_intake"]] if best else ""
+        return (row[at["row"]], row[at[REF]], row[at["reason"]], titles.get(best, best),
+                _iso_words(row[at["best_route_from"]]), _month_words(first),
                 _iso_words(row[at["nhs_funding_from"]]), error)
 
     if fmt == "markdown":
@@ -95,8 +106,8 @@ def write_table(
         problem = ' class="problem"' if shown[-1] else ""
         out.write(f"<tr{problem}><td class=\"num\">{escape(shown[0])}</td>"
                   + "".join(f"<td>{escape(c)}</td>" for c in shown[1:4])
-                  + "".join(f"<td class=\"day\">{escape(c)}</td>" for c in shown[4:6])
-                  + f"<td>{escape(shown[6])}</td></tr>\n")
+                  + "".join(f"<td class=\"day\">{escape(c)}</td>" for c in shown[4:7])
+                  + f"<td>{escape(shown[7])}</td></tr>\n")
     out.write(f"</tbody>\n</table>\n<p>{escape(tally.summary().splitlines()[0])}</p>\n"
               "</main>\n</body>\n</html>\n")
 

@@ -13,7 +13,7 @@ from hitpath.core.conditions import ROUTES_OPEN, evaluate, explain, unknown_ques
 from hitpath.core.conflicts import find as find_conflicts
 from hitpath.core.conflicts import questions_in_conflict, route_reads
 from hitpath.core.dates import add_months, long_date, months_between, rolled
-from hitpath.core.intakes import first_intake
+from hitpath.core.intakes import FirstIntake, first_intake
 from hitpath.core.model import (
     UNSURE,
     Answers,
@@ -344,22 +344,33 @@ def _programme_of(rules: Rules, route_id: str) -> Programme | None:
 
 def _intake(rules: Rules, result: RouteResult, as_of: date, reference: date,
             answers: Answers) -> RouteResult:
-    """The first intake an open route lets the person make, applying from as_of, and the
-    month training would end: the earliest, if accepted at the first try."""
-    if result.verdict not in OPEN:
-        return result
-    programme = _programme_of(rules, result.id)
-    if programme is None or not programme.calendar.intakes:
-        return result
-    ready = result.eligible_from or as_of
+    """The route's first intake and the month training would end (see ``route_intake``)."""
     chosen = rules.reference_question and answers.values.get(rules.reference_question)
-    if isinstance(chosen, date) and result.eligible_from is None:
+    found = route_intake(rules, result.id, result.verdict, result.eligible_from, as_of,
+                         chosen if isinstance(chosen, date) else None)
+    if found is None:
+        return result
+    return result._replace(first_intake=found[0], qualified_by=found[1])
+
+
+def route_intake(rules: Rules, route_id: str, verdict: Verdict, eligible_from: date | None,
+                 as_of: date, chosen: date | None) -> tuple[FirstIntake, date] | None:
+    """The first intake an open route lets the person make, applying from as_of, and the
+    month training would end: the earliest, if accepted at the first try (None when the route
+    is not open or its training has no intakes). ``chosen`` is the start of a course the
+    person has in mind: when they can start it (open now), its own month counts."""
+    if verdict not in OPEN:
+        return None
+    programme = _programme_of(rules, route_id)
+    if programme is None or not programme.calendar.intakes:
+        return None
+    ready = eligible_from or as_of
+    if chosen is not None and eligible_from is None:
         ready = chosen  # a course in mind that the person can start: its own month
     found = first_intake(programme.calendar, ready, applying_from=as_of)
     if found is None:
-        return result
-    ends = add_months(found.certain, programme.length_months)
-    return result._replace(first_intake=found, qualified_by=ends)
+        return None
+    return found, add_months(found.certain, programme.length_months)
 
 
 def _first_route(routes: list[RouteResult]) -> RouteResult | None:
