@@ -7,7 +7,6 @@ with no drawn table, picture or colour, for screen readers and for pasting.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import IO, TYPE_CHECKING
 
 from hitpath.core.dates import long_date
@@ -249,16 +248,12 @@ class _Printer:
         bar.append("█" * train, style="green")
         bar.append("◆ qualified", style="bold")
         self.console.print(bar)
-        labels = _labels([(0, f"Today {_short(today)}"), (wait, f"Start {_short(start)}"),
-                          (wait + train, _short(qualify))], width + 12)
+        labels = _labels([(0, f"Today {long_date(today)}"), (wait, f"Start {long_date(start)}"),
+                          (wait + train, long_date(qualify))], width + 12)
         self.console.print(Text("  " + labels, style="dim"))
         terms = assessment.terms
         self.out(f"  {'waiting' if wait_days else ''}{' ' * max(wait - 7, 1) if wait_days else ''}"
                  f"training at band {terms.trainee_band}")
-
-
-def _short(day: date) -> str:
-    return long_date(day)
 
 
 def _labels(marks: list[tuple[int, str]], width: int) -> str:
