@@ -262,7 +262,7 @@ def assess(rules: Rules, answers: Answers, as_of: date, *, detail: bool = True) 
         routes = [_in_conflict(rules, spec, r, conflicts)
                   for spec, r in zip(rules.routes, routes, strict=True)]
     if detail:
-        routes = [_intake(rules, r, as_of, reference, judged) for r in routes]
+        routes = [_intake(rules, r, as_of, judged) for r in routes]
     funding = _funding(rules, judged, as_of, reference, detail)
     not_before = _not_before(routes, reference)
     if not detail:
@@ -342,8 +342,7 @@ def _programme_of(rules: Rules, route_id: str) -> Programme | None:
     return None
 
 
-def _intake(rules: Rules, result: RouteResult, as_of: date, reference: date,
-            answers: Answers) -> RouteResult:
+def _intake(rules: Rules, result: RouteResult, as_of: date, answers: Answers) -> RouteResult:
     """The route's first intake and the month training would end (see ``route_intake``)."""
     chosen = rules.reference_question and answers.values.get(rules.reference_question)
     found = route_intake(rules, result.id, result.verdict, result.eligible_from, as_of,

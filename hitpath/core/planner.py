@@ -344,7 +344,7 @@ class Planner:
             binding = Binding.ENTRY
         else:
             binding = Binding.INTAKE
-        because = self._because(t, history, binding, start, apps, closed, ready, funding_by,
+        because = self._because(t, history, binding, start, apps, closed, funding_by,
                                 funding_from, first_try)
         if pinned is None and possible is not None:
             uncertain.append(
@@ -437,7 +437,7 @@ class Planner:
         return f"{month_name(pinned)} is too early: {why}"
 
     def _because(self, t: Programme, history: tuple[_Step, ...], binding: Binding, start: date,
-                 apps: Applications, closed: date | None, ready: date,
+                 apps: Applications, closed: date | None,
                  funding_by: _Earlier | None, funding_from: date | None,
                  first_try: date) -> str:
         when = month_name(start)

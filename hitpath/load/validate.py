@@ -80,7 +80,7 @@ def _from_pydantic(exc: ValidationError, data: object, lines: LineMap, filename:
     if first["type"] == "extra_forbidden":
         parent_path = path[:-1] if path and path[-1] == last else path
         key = _key_name(data, (*parent_path, last))
-        parent = _schema_fields(data, parent_path)
+        parent = _schema_fields(parent_path)
         message = f"unknown key '{last}'"
         if parent:
             hint = did_you_mean(last, parent) or f"Allowed keys here: {', '.join(sorted(parent))}."
@@ -118,7 +118,7 @@ def _key_name(data: object, path: Path) -> str:
     return ".".join(parts)
 
 
-def _schema_fields(data: object, path: Path) -> list[str]:
+def _schema_fields(path: Path) -> list[str]:
     """The keys allowed at ``path``, for a 'did you mean' (found by walking the schema)."""
     import typing
 
