@@ -316,9 +316,9 @@ def answer_text(question: Question, value: AnswerValue | None,
     """An answer for the review list; a date given as a month is shown as that month
     ("September 2022"), as the person gave it, not as the day it is read as."""
     if month_only and isinstance(value, date):
-        from hitpath.core.dates import MONTHS
+        from hitpath.core.dates import month_year
 
-        return f"{MONTHS[value.month - 1]} {value.year}"
+        return month_year(value)
     return describe_answer(question, value)
 
 

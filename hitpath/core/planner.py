@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 from hitpath.core import dates
 from hitpath.core.conditions import compile_condition, evaluate, explain
-from hitpath.core.dates import MONTHS, long_date
+from hitpath.core.dates import MONTHS, long_date, month_year
 from hitpath.core.intakes import Applications, applications, intake_starts
 from hitpath.core.model import UNSURE, Answers, AnswerValue, Programme, Rules, Verdict
 from hitpath.core.plans import Binding, Plan, Plans, PlanStep, RuleReach
@@ -40,11 +40,6 @@ ONE_DAY = timedelta(days=1)
 
 class PlanError(ValueError):
     """A goal, training or intake the rules do not know; the message says what they have."""
-
-
-def month_name(day: date) -> str:
-    """January 2027."""
-    return f"{MONTHS[day.month - 1]} {day.year}"
 
 
 class _Earlier(NamedTuple):
@@ -348,7 +343,7 @@ class Planner:
                                 funding_from, first_try)
         if pinned is None and possible is not None:
             uncertain.append(
-                f"If the teaching of a {t.short_title} course starting in {month_name(possible)}"
+                f"If the teaching of a {t.short_title} course starting in {month_year(possible)}"
                 f" begins on or after {long_date(ready)}, that intake is possible too; it "
                 f"depends on the course's exact start of teaching (one starting on 1 "
                 f"{MONTHS[possible.month - 1]} is too early).")
@@ -359,7 +354,7 @@ class Planner:
                 uncertain.append(
                     f"If the exam board of your {funding_by.title} is early (by "
                     f"{long_date(add_months(sooner[0], -self.gap_months))}), the "
-                    f"{month_name(sooner[0])} intake of {t.short_title} may be possible.")
+                    f"{month_year(sooner[0])} intake of {t.short_title} may be possible.")
         if route.startswith("assumes:"):
             uncertain += [a.text for a in t.assumes]
         if funding_by is not None and funding_by.may:
@@ -431,30 +426,30 @@ class Planner:
         elif history and ready == history[-1].end + ONE_DAY:
             why = f"your {history[-1].training.short_title} runs until {long_date(ready - ONE_DAY)}"
         if (pinned.year, pinned.month) == (ready.year, ready.month):
-            return (f"a {t.short_title} course starting in {month_name(pinned)} is possible only "
+            return (f"a {t.short_title} course starting in {month_year(pinned)} is possible only "
                     f"if its teaching begins on or after {long_date(ready)}: {why}; one "
                     f"starting on {long_date(pinned)} is too early")
-        return f"{month_name(pinned)} is too early: {why}"
+        return f"{month_year(pinned)} is too early: {why}"
 
     def _because(self, t: Programme, history: tuple[_Step, ...], binding: Binding, start: date,
                  apps: Applications, closed: date | None,
                  funding_by: _Earlier | None, funding_from: date | None,
                  first_try: date) -> str:
-        when = month_name(start)
+        when = month_year(start)
         apply = ""
         if apps.opens and apps.closes:
             if t.calendar.window is not None:
                 apply = f" Apply between {long_date(apps.opens)} and {long_date(apps.closes)}."
             else:
-                apply = (f" Posts are usually advertised from {month_name(apps.opens)} to "
-                         f"{month_name(apps.closes)}.")
+                apply = (f" Posts are usually advertised from {month_year(apps.opens)} to "
+                         f"{month_year(apps.closes)}.")
         if binding is Binding.EXPERIENCE:
             reached = self._entry_day(history, t, first_try, start)
             text = (f"Your answers meet the entry to {t.short_title} from about "
                     f"{long_date(reached)}, as your experience grows; the next intake after "
                     f"that starts in {when}.")
         elif binding is Binding.APPLICATION_WINDOW and closed is not None:
-            text = (f"Applications for the {month_name(closed)} intake of {t.short_title} "
+            text = (f"Applications for the {month_year(closed)} intake of {t.short_title} "
                     f"usually close before you can apply, so the first one open to you starts "
                     f"in {when}.")
         elif binding is Binding.FUNDING_RULE and funding_by is not None and funding_from:
@@ -463,7 +458,7 @@ class Planner:
             else:
                 typical = funding_by.board_from + (funding_by.board_to - funding_by.board_from) / 2
                 board = (f"is expected between {long_date(funding_by.board_from)} and "
-                         f"{long_date(funding_by.board_to)} (about {month_name(typical)})")
+                         f"{long_date(funding_by.board_to)} (about {month_year(typical)})")
             text = (f"The exam board of your {funding_by.title} {board}, so NHS funding for "
                     f"{t.short_title} is normally available from {long_date(funding_from)}, "
                     f"{self.gap_words} on, to the day; the next intake after that starts in "
@@ -729,13 +724,13 @@ def _via(planner: Planner, goal: Programme, via_id: str, via_start: date | None,
             refusals.append((len(chain), built.reason))
             continue
         options.append(planner.to_plan(built))
-    at = f" in {month_name(via_start)}" if via_start else ""
+    at = f" in {month_year(via_start)}" if via_start else ""
     if not options:
         # Say why the shortest way through the training fails, not why a longer chain (with
         # trainings the person never mentioned) does.
         shortest = [r for n, r in refusals if n == min(n for n, _ in refusals)]
         why = next((r for r in shortest if via_start and r.startswith(
-            (f"a {t.short_title}", month_name(via_start)))), shortest[0] if shortest else "")
+            (f"a {t.short_title}", month_year(via_start)))), shortest[0] if shortest else "")
         if t.id == goal.id:
             return None, f"Starting {t.short_title}{at}: {why}."
         return None, (f"No plan reaches {goal.short_title} through {t.short_title}{at}: "

@@ -7,7 +7,7 @@ import html
 import json
 from datetime import date
 
-from hitpath.core.dates import MONTHS, long_date, months_between
+from hitpath.core.dates import MONTHS, long_date, month_year, months_between
 from hitpath.core.model import Json, Rules
 from hitpath.core.plans import Plan, Plans, PlanStep
 from hitpath.core.untrusted import (
@@ -24,10 +24,6 @@ WIDTH = 60
 
 WORK = "-"
 QUALIFIED = "*"
-
-
-def _month(day: date) -> str:
-    return f"{MONTHS[day.month - 1]} {day.year}"
 
 
 def _letters(plans: list[Plan], rules: Rules) -> dict[str, str]:
@@ -141,7 +137,7 @@ def _headline(name: str, p: Plan, rules: Rules) -> str:
     delay = ("the soonest" if p.delay_months == 0
              else f"{p.delay_months} months later than the soonest")
     return (f"{name}: {' then '.join(titles)}. Qualified from {long_date(p.qualified)} at the "
-            f"earliest ({delay}); starts {_month(p.goal_start)}.")
+            f"earliest ({delay}); starts {month_year(p.goal_start)}.")
 
 
 def _reach_words(step: PlanStep) -> str | None:
