@@ -22,7 +22,7 @@ import signal
 import sys
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from datetime import date
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, cast
 
 from hitpath.core.errors import HitpathError, did_you_mean
 from hitpath.core.model import Question, Rules
@@ -37,6 +37,11 @@ from hitpath.load.output import (
 )
 
 if TYPE_CHECKING:
+    from _csv import Reader
+    from types import FrameType
+
+    from rich.progress import Progress as Bar
+
     from hitpath.cohort.fastpath import Outcome, OutcomeClass
 
 REF = "ref"
@@ -139,7 +144,7 @@ class _LineSource:
         return io.StringIO(text, newline="")
 
 
-def _cell_value(question: Question, cell: str) -> Any:
+def _cell_value(question: Question, cell: str) -> object:
     """A CSV cell checked against its question: the value, _BLANK, or a _Problem."""
     from hitpath.load.answers import coerce
 
@@ -177,7 +182,7 @@ def _one_choice(names: dict[str, str], text: str) -> str:
     return names.get(_norm(text), text.strip())
 
 
-def spreadsheet_answer(question: Question, raw: Any) -> Any:
+def spreadsheet_answer(question: Question, raw: object) -> object:
     """A cell as a spreadsheet holds it, turned into what the answers checks read: choice
     labels to ids, 'Not sure' to not_sure, UK day-first dates to YYYY-MM-DD.
 
@@ -263,8 +268,10 @@ class _Tally:
 Assess = Callable[[dict[str, object]], "OutcomeClass"]
 """One row's outcome class (``fastpath.OutcomeClasses``): rows of a class share their cells."""
 Progress = Callable[[], None] | None
-Emit = Callable[[int, Any, "OutcomeClass"], Any]
-Refuse = Callable[[int, Any, str], Any]
+Row = str | list[str]
+"""One output row: a CSV or JSON line, or a table's cells."""
+Emit = Callable[[int, str, "OutcomeClass"], Row]
+Refuse = Callable[[int, str, str], Row]
 
 _QUOTED = re.compile(r'[,"\r\n]')
 
@@ -322,8 +329,8 @@ class _Columns:
         if ref[:1] in FORMULA_STARTS:
             ref = "'" + ref
         text = known.text
-        if text is None:
-            text = known.text = csv_line(self.csv_tail(known))
+        if text is None:  # only the text is kept: memory stays small per class
+            text = known.text = csv_line(known.row or self._cells(known.outcome))
         return f"{row},{_csv_cell(ref)},{text}"
 
     def csv_refused_line(self, row: int, ref: str, reason: str) -> str:
@@ -367,17 +374,20 @@ class _Columns:
         """Everything after row and ref, made once per outcome class (cohorts repeat)."""
         tail = known.row
         if tail is None:
-            outcome = known.outcome
-            (verdicts, dates, rule, funding_from, best, main, undecided, firm, clash, first,
-             ends) = outcome
-            best_from, reason = self._extra(outcome)
-            tail = []
-            for verdict, when, intake, end in zip(verdicts, dates, first, ends, strict=True):
-                tail += (verdict, when.isoformat() if when else "", _month(intake), _month(end))
-            tail += (rule, funding_from.isoformat() if funding_from else "", best, best_from,
-                     main, ";".join(undecided), reason, firm.isoformat() if firm else "",
-                     ";".join(clash), "")
-            known.row = tail
+            tail = known.row = self._cells(known.outcome)
+        return tail
+
+    def _cells(self, outcome: Outcome) -> list[str]:
+        """The cells after row and ref for one outcome."""
+        (verdicts, dates, rule, funding_from, best, main, undecided, firm, clash, first,
+         ends) = outcome
+        best_from, reason = self._extra(outcome)
+        tail: list[str] = []
+        for verdict, when, intake, end in zip(verdicts, dates, first, ends, strict=True):
+            tail += (verdict, when.isoformat() if when else "", _month(intake), _month(end))
+        tail += (rule, funding_from.isoformat() if funding_from else "", best, best_from,
+                 main, ";".join(undecided), reason, firm.isoformat() if firm else "",
+                 ";".join(clash), "")
         return tail
 
     def json_line(self, row: int, ref: object, known: OutcomeClass | None, error: str | None
@@ -385,7 +395,7 @@ class _Columns:
         """One JSON line: row and ref, then the outcome (made once per outcome class)."""
         head = f'{{"row": {row}, "ref": {json.dumps(ref)}, '
         if known is None:
-            record: dict[str, Any] = dict(routes=None, two_year_rule=None,
+            record: dict[str, object] = dict(routes=None, two_year_rule=None,
                                           nhs_funding_from=None, best_route=None,
                                           best_route_from=None, main_unmet=None,
                                           undecided_by=None, reason=None, not_before=None,
@@ -543,7 +553,7 @@ class _CellReader:
         indexes = [i for i, n in enumerate(names) if n in rules.question_by_id]
         self.keys = tuple(names[i] for i in indexes)
         self.questions = tuple(rules.question_by_id[k] for k in self.keys)
-        self.caches: list[dict[str, Any]] = [{"": None} for _ in self.keys]
+        self.caches: list[dict[str, object]] = [{"": None} for _ in self.keys]
         self.refused: list[dict[str, _Problem]] = [{} for _ in self.keys]
         if len(indexes) == 1:
             only = indexes[0]
@@ -551,16 +561,16 @@ class _CellReader:
         else:
             self.pick = operator.itemgetter(*indexes)
 
-    def slow(self, cells: tuple[str, ...]) -> tuple[list[Any], list[str]]:
+    def slow(self, cells: tuple[str, ...]) -> tuple[list[object], list[str]]:
         """Values and problems for cells some of which are not cached yet."""
-        values: list[Any] = []
+        values: list[object] = []
         problems: list[str] = []
         for cell, cache, refused, question in zip(cells, self.caches, self.refused,
                                                   self.questions, strict=True):
             if cell in cache:
                 values.append(cache[cell])
                 continue
-            got = refused.get(cell)
+            got: object = refused.get(cell)
             if got is None:
                 got = _cell_value(question, cell)
             if got.__class__ is _Problem:
@@ -579,10 +589,10 @@ class _CellReader:
 
 
 def _csv_rows(
-    reader: Any, names: list[str], rules: Rules, assess: Assess, columns: _Columns,
+    reader: Reader, names: list[str], rules: Rules, assess: Assess, columns: _Columns,
     source: _LineSource, tally: _Tally, progress: Progress, header_number: int,
     fmt: str = "csv",
-) -> Iterator[Any]:
+) -> Iterator[Row]:
     """Output rows (CSV lists or JSON lines) for every input record; bad records become rows
     with an error."""
     width = len(names)
@@ -660,14 +670,14 @@ def _csv_rows(
 def _jsonl_rows(
     lines: Iterator[str], rules: Rules, assess: Assess, columns: _Columns,
     source: _LineSource, tally: _Tally, progress: Progress, fmt: str,
-) -> Iterator[Any]:
+) -> Iterator[Row]:
     """Output rows (in ``fmt``, see ``_Columns.emitters``) for every JSONL line."""
     questions = rules.question_by_id
-    caches: dict[str, dict[Any, Any]] = {key: {} for key in questions}
+    caches: dict[str, dict[Hashable, object]] = {key: {} for key in questions}
     bad_lines = source.bad_lines
     emit, refuse_row = columns.emitters(fmt)
 
-    def refused(number: int, ref: str, reason: str) -> Any:
+    def refused(number: int, ref: str, reason: str) -> Row:
         tally.refuse(reason)
         return refuse_row(number, ref, reason)
 
@@ -699,7 +709,7 @@ def _jsonl_rows(
         raw_ref = data.pop(REF, None)
         ref = "" if raw_ref is None else raw_ref if isinstance(raw_ref, str) else json.dumps(
             raw_ref, ensure_ascii=False)
-        values: dict[str, Any] = {}
+        values: dict[str, object] = {}
         problems: list[str] = []
         for key, raw in data.items():
             question = questions.get(key)
@@ -729,7 +739,7 @@ def _jsonl_rows(
         yield result
 
 
-def _json_value(question: Question, raw: Any, cache: dict[Any, Any]) -> Any:
+def _json_value(question: Question, raw: object, cache: dict[Hashable, object]) -> object:
     """A JSON answer checked against its question, cached by its type and value."""
     from hitpath.load.answers import coerce
 
@@ -821,7 +831,7 @@ def run_batch(
     else:
         files = []
     handle = None if folder else _open_input(input_path)
-    previous_handler: Any = None
+    previous_handler: Callable[[int, FrameType | None], object] | int | None = None
     on_main_thread = threading_is_main()
     sink: AtomicOutput | None = None
     # Rows make only short-lived objects and the caches are bounded, so the cycle collector
@@ -853,7 +863,7 @@ def run_batch(
             if in_format == "csv":
                 reader = csv.reader(itertools.chain([header_line], lines), delimiter=delimiter)
                 next(reader)
-                rows: Iterator[Any] = _csv_rows(reader, names, rules, assess, columns, source,
+                rows: Iterator[Row] = _csv_rows(reader, names, rules, assess, columns, source,
                                                 tally, progress, header_number, fmt)
             elif in_format == "folder":
                 rows = _folder_rows(files, input_path, rules, assess, columns, tally, fmt)
@@ -861,18 +871,20 @@ def run_batch(
                 rows = _jsonl_rows(lines, rules, assess, columns, source, tally, progress, fmt)
             try:
                 if fmt in ("csv", "jsonl"):
+                    lines_out = cast(Iterator[str], rows)  # the emitters of these give text
                     if fmt == "csv":
                         out.write(columns.header_line())
                     if sink is not None:
-                        out.writelines(rows)
+                        out.writelines(lines_out)
                     else:  # line by line, through the CLI's guard on standard output
                         write = out.write
-                        for line in rows:
+                        for line in lines_out:
                             write(line)
                 else:
                     from hitpath.cohort.table import write_table
 
-                    write_table(out, fmt, rows, columns.names, rules, as_of, tally)
+                    write_table(out, fmt, cast(Iterator[list[str]], rows), columns.names, rules,
+                                as_of, tally)
                 out.flush()
             except BrokenPipeError:
                 raise  # the reader of standard output has gone: the CLI ends quietly
@@ -905,7 +917,7 @@ def run_batch(
 def _folder_rows(
     files: list[str], folder: str, rules: Rules, assess: Assess, columns: _Columns,
     tally: _Tally, fmt: str,
-) -> Iterator[Any]:
+) -> Iterator[Row]:
     """One output row per saved answers file (in name order); its ref is the file's name."""
     from hitpath.load.answers import load_answers
 
@@ -963,7 +975,7 @@ class _ProgressBar:
     """A rich progress bar on stderr when it is a terminal (and not also the output)."""
 
     def __init__(self, input_path: str, output: str | None, source: _LineSource) -> None:
-        self.bar: Any = None
+        self.bar: Bar | None = None
         self.source = source
         try:
             total = os.path.getsize(input_path) if os.path.isfile(input_path) else None

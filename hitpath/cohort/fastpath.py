@@ -13,7 +13,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Hashable
 from datetime import date
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from hitpath.core.conditions import (
     Operand,
@@ -68,6 +68,8 @@ class Outcome(NamedTuple):
 
 
 ConflictTest = Callable[[Values], list[ConflictRule]]
+INTAKES_LIMIT = 4096
+"""Intakes remembered (by verdicts, dates and course start) before starting afresh."""
 Intakes = Callable[[tuple[Verdict, ...], tuple["date | None", ...], "date | None"],
                   tuple[tuple["date | None", ...], tuple["date | None", ...]]]
 Judging = Callable[[Values, "list[ConflictRule] | None", "dict[str, RequirementState]"],
@@ -116,7 +118,7 @@ class FastRules:
                                                            strict=True)]
                 got = (tuple(i[0].certain if i else None for i in each),
                        tuple(i[1] if i else None for i in each))
-                if len(found) >= CLASS_LIMIT:
+                if len(found) >= INTAKES_LIMIT:
                     found.clear()
                 found[key] = got
             return got
@@ -295,9 +297,9 @@ JUDGED = frozenset(("route.applies_when", "requirement.applies_when", "requireme
                     "question.when"))
 """Where the conditions the judging reads sit (conflicts are found before, on exact values)."""
 
-CLASS_LIMIT = 20_000
+CLASS_LIMIT = 4096
 """Outcome classes (and tokens per answer) remembered before starting afresh: memory stays
-flat."""
+flat (about 1 kB each)."""
 
 
 class OutcomeClass:
@@ -370,7 +372,7 @@ class OutcomeClasses:
         self.reference_question = rules.reference_question or ""
         self.later = fast.funding_later
         self.intakes = fast.intakes(as_of)
-        self.roots: dict[tuple[tuple[str, ...], date | None], _Node] = {}
+        self.roots: dict[Hashable, _Node] = {}  # by (conflict ids, reference date)
         self.size = 0
         self.leaves: dict[str, list[tuple[str, Operand]]] = {}
         for site in condition_sites(rules):
@@ -498,7 +500,7 @@ class OutcomeClasses:
         outcome = self.judge_all(reading, clash, states)
         self._room()
         reference = root[1]
-        holder: dict[Any, _Node] = self.roots  # the tree as far as it goes for this row
+        holder: dict[Hashable, _Node] = self.roots  # the tree as far as it goes for this row
         slot: Hashable = root
         checked = set()
         node = holder.get(slot)
