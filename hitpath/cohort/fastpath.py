@@ -68,7 +68,7 @@ class Outcome(NamedTuple):
 
 
 ConflictTest = Callable[[Values], list[ConflictRule]]
-INTAKES_LIMIT = 4096
+INTAKES_LIMIT = 1024
 """Intakes remembered (by verdicts, dates and course start) before starting afresh."""
 Intakes = Callable[[tuple[Verdict, ...], tuple["date | None", ...], "date | None"],
                   tuple[tuple["date | None", ...], tuple["date | None", ...]]]
@@ -297,7 +297,7 @@ JUDGED = frozenset(("route.applies_when", "requirement.applies_when", "requireme
                     "question.when"))
 """Where the conditions the judging reads sit (conflicts are found before, on exact values)."""
 
-CLASS_LIMIT = 4096
+CLASS_LIMIT = 2048
 """Outcome classes (and tokens per answer) remembered before starting afresh: memory stays
 flat (about 1 kB each)."""
 
@@ -313,7 +313,7 @@ class OutcomeClass:
         self.text: str | None = None  # the same as CSV text
         self.line: str | None = None  # the JSON text after row and ref
         self.carried = carried  # the carried date L in this outcome, when it may move
-        self.moved: dict[date, OutcomeClass] = {}  # the same outcome with another L
+        self.moved: dict[date, OutcomeClass] | None = None  # the same outcome, another L
 
 
 Token = Hashable
@@ -373,6 +373,7 @@ class OutcomeClasses:
         self.later = fast.funding_later
         self.intakes = fast.intakes(as_of)
         self.roots: dict[Hashable, _Node] = {}  # by (conflict ids, reference date)
+        self.once: set[int] = set()  # marks of the classes judged once and not yet kept
         self.size = 0
         self.leaves: dict[str, list[tuple[str, Operand]]] = {}
         for site in condition_sites(rules):
@@ -447,15 +448,23 @@ class OutcomeClasses:
         carried = self.later(get(self.carried))  # type: ignore[arg-type]
         if carried == known.carried:
             return known
-        moved = known.moved.get(carried)
+        moved = known.moved.get(carried) if known.moved is not None else None
         if moved is None:
-            self._room()
             outcome = _moved(known.outcome, known.carried, carried)
             # The intakes follow the dates they are counted from.
             first, ends = self.intakes(outcome.verdicts, outcome.dates, reference)
-            moved = known.moved[carried] = OutcomeClass(
-                _new(Outcome, (*outcome[:-2], first, ends)))
-            self.size += 1  # counted with the rest; all start afresh together
+            moved = OutcomeClass(_new(Outcome, (*outcome[:-2], first, ends)))
+            mark = hash((id(known), carried))  # kept the second time, as classes are
+            if mark not in self.once:
+                if len(self.once) >= CLASS_LIMIT:
+                    self.once.clear()
+                self.once.add(mark)
+            else:
+                self._room()
+                if known.moved is None:
+                    known.moved = {}
+                known.moved[carried] = moved
+                self.size += 1  # counted with the rest; all start afresh together
         return moved
 
     def _room(self) -> None:
@@ -498,8 +507,32 @@ class OutcomeClasses:
         reading = _Reading(values)
         states: dict[str, RequirementState] = {}
         outcome = self.judge_all(reading, clash, states)
-        self._room()
         reference = root[1]
+        order = [q for q in reading.order if q != self.carried]
+        tokens = tuple(self._token(q, reference, values.get(q)) for q in order)
+        carried = None
+        dates: list[date] | None = None
+        seen: Token = None
+        if self.carried in reading.order:
+            # Every date the carried one can have been compared with: the reference date and
+            # the dates of the other requirements.
+            dates = sorted({reference or self.as_of, *(
+                state.date for req_id, state in states.items()
+                if state.date is not None and req_id not in self.carried_by)})
+            value = values.get(self.carried)
+            seen = self._carried_token(dates, value)
+            if isinstance(value, date) and not seen[-1]:  # type: ignore[index]
+                carried = self.later(value)
+        known = OutcomeClass(outcome, carried)
+        # Most classes of a large cohort are met once: a class is kept the second time it is
+        # judged, so the bounded tree holds the ones that come back.
+        mark = hash((root, tuple(order), tokens, seen, tuple(dates or ())))
+        if mark not in self.once:
+            if len(self.once) >= CLASS_LIMIT:
+                self.once.clear()
+            self.once.add(mark)
+            return known
+        self._room()
         holder: dict[Hashable, _Node] = self.roots  # the tree as far as it goes for this row
         slot: Hashable = root
         checked = set()
@@ -514,29 +547,19 @@ class OutcomeClasses:
                 holder, slot = step.after, self._carried_token(step.dates,
                                                                values.get(self.carried))
             else:
-                return OutcomeClass(outcome)  # a class is there already: cannot happen
+                return known  # a class is there already: cannot happen
             node = holder.get(slot)
-        for q in reading.order:  # then the answers this row read, not checked yet
-            if q in checked or q == self.carried:
+        for q, token in zip(order, tokens, strict=True):  # the answers it read, not checked yet
+            if q in checked:
                 continue
-            token = self._token(q, reference, values.get(q))
             fresh: _Read = (q, self.tokens[q, reference], {})
             holder[slot] = fresh
             holder, slot = fresh[2], token
-        carried = None
-        if self.carried in reading.order:
-            # Every date the carried one can have been compared with: the reference date and
-            # the dates of the other requirements.
-            dates = sorted({reference or self.as_of, *(
-                state.date for req_id, state in states.items()
-                if state.date is not None and req_id not in self.carried_by)})
+        if dates is not None:
             step = _CarriedStep(dates)
             holder[slot] = step
-            value = values.get(self.carried)
-            holder, slot = step.after, self._carried_token(dates, value)
-            if isinstance(value, date) and not slot[-1]:  # type: ignore[index]
-                carried = self.later(value)
-        known = holder[slot] = OutcomeClass(outcome, carried)
+            holder, slot = step.after, seen
+        holder[slot] = known
         self.size += 1
         return known
 
