@@ -108,20 +108,15 @@ def check_target(path: str, inputs: Iterable[str | None] = ()) -> Target:
 def _kind(info: os.stat_result, path: str) -> str:
     """How an existing path is written: "file", "device" or "stdout"; else refused."""
     mode = info.st_mode
-    if stat.S_ISREG(mode):
-        try:
-            if os.path.samestat(info, os.fstat(sys.stdout.fileno())):
-                return "stdout"  # /dev/stdout redirected to a file: write where it goes
-        except (OSError, ValueError, AttributeError):
-            pass
-        return "file"
     if stat.S_ISDIR(mode):
         raise HitpathError("this is a folder; expected a file name to write", file=path)
     try:
         if os.path.samestat(info, os.fstat(sys.stdout.fileno())):
-            return "stdout"
+            return "stdout"  # e.g. /dev/stdout redirected to a file: write where it goes
     except (OSError, ValueError, AttributeError):
         pass
+    if stat.S_ISREG(mode):
+        return "file"
     if stat.S_ISCHR(mode):
         return "device"
     what = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket"
