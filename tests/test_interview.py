@@ -300,3 +300,15 @@ def test_the_other_answer_can_be_fixed_by_going_back(rules: Rules) -> None:
     # Started before April 2022: the funding rule's exam board is no longer asked at all.
     assert answers.values["previous_training_started"] == date(2021, 4, 5)
     assert "previous_exam_board" not in answers.values
+
+
+def test_going_back_from_a_refused_change_keeps_the_answer(rules: Rules) -> None:
+    """A change refused as conflicting can be left with Back, so the other answer of the
+    pair can be changed instead."""
+    interview = Interview(rules, Answers(), AS_OF)
+    interview.run(Script(PWP_PATH))
+    script = Script([("previous_exam_board", date(2021, 7, 14)), ("previous_exam_board", BACK)])
+    interview.change(script, rules.question_by_id["previous_exam_board"])
+    assert not script.steps and all(step[3] for step in script.asked)  # Back offered each time
+    assert script.notices and "Not accepted" in script.notices[0]
+    assert interview.answers.values["previous_exam_board"] == date(2023, 7, 14)

@@ -327,10 +327,12 @@ class Interview:
 
     def change(self, prompter: Prompter, question: Question) -> Answers:
         """Change one answer, then ask only what that change brings onto the path."""
-        reply = prompter.ask(question, self.shown(question), Progress(0, 0), can_go_back=False)
+        # Going back from a change keeps the answer as it was: the way out when the new
+        # answer is refused and it is the other answer of the pair that needs changing.
+        reply = prompter.ask(question, self.shown(question), Progress(0, 0), can_go_back=True)
         while not isinstance(reply, Back) and self.refuse(prompter, question, reply):
             reply = prompter.ask(question, self.shown(question), Progress(0, 0),
-                                 can_go_back=False)
+                                 can_go_back=True)
         if not isinstance(reply, Back):
             self.record(question, reply)
         self.stopped_early = False
