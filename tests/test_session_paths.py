@@ -10,6 +10,8 @@ import pytest
 from hitpath.ask.session import Session
 from hitpath.core.model import Answers, Rules
 
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
 
 class Replies:
     def __init__(self, replies: list[str]) -> None:
@@ -47,3 +49,69 @@ def test_ctrl_c_then_no_saves_nothing(rules: Rules, tmp_path: Path,
     assert session(rules, ["no"]).interrupted() == 130
     assert list(tmp_path.iterdir()) == []
     assert "Nothing was saved" in capsys.readouterr().out
+
+
+class Menus(Replies):
+    """Scripted menu choices, file names and yes/no replies; fails on any question asked."""
+
+    def __init__(self, menus: list[str], paths: list[str], confirms: list[bool]) -> None:
+        super().__init__(paths)
+        self.menus = menus
+        self.confirms = confirms
+        self.confirmed: list[str] = []
+        self.offered: list[list[str]] = []
+        self.planning = False
+
+    def menu(self, message: str, options: list[tuple[str, str]]) -> str:
+        self.offered.append([value for _, value in options])
+        choice = self.menus.pop(0)
+        assert choice in self.offered[-1], (choice, options)
+        return choice
+
+    def confirm(self, message: str, default: bool = True) -> bool:
+        self.confirmed.append(message)
+        return self.confirms.pop(0)
+
+    def ask(self, question: object, *_: object, **__: object) -> object:
+        raise AssertionError(f"no question should be asked: {getattr(question, 'id', '')}")
+
+    def notice(self, text: str) -> None:
+        pass
+
+
+def pwp_session(rules: Rules, prompter: Menus) -> Session:
+    from hitpath.load.answers import load_answers
+
+    answers = load_answers(rules, str(EXAMPLES / "pwp.yaml"))
+    answers.values.update({"gbc": "no", "degree_class": "upper_second",
+                           "right_to_work": "yes"})
+    return Session(rules, answers, date(2026, 11, 30), prompter,  # type: ignore[arg-type]
+                   plain=True, save_path=None, ask_all=False)
+
+
+def test_a_second_export_to_the_same_name_asks_first(rules: Rules, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    prompter = Menus(["full", "markdown", "short", "markdown", "quit"],
+                     ["summary.md", "summary.md", ""], [False])
+    pwp_session(rules, prompter).results()
+    assert len(prompter.confirmed) == 1 and "summary.md" in prompter.confirmed[0]
+    assert "Why" in (tmp_path / "summary.md").read_text()  # the full export was kept
+
+
+def test_quit_among_the_plans_ends_the_session(rules: Rules, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    prompter = Menus(["plan", "hit", "quit"], [], [])
+    pwp_session(rules, prompter).results()
+    assert not prompter.menus
+    assert "back" in prompter.offered[-1]  # the way back to the results is its own choice
+
+
+def test_back_from_the_plans_shows_the_results_menu_again(rules: Rules, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch,
+                                                          ) -> None:
+    monkeypatch.chdir(tmp_path)
+    prompter = Menus(["plan", "hit", "back", "quit"], [], [])
+    pwp_session(rules, prompter).results()
+    assert not prompter.menus and "whatif" in prompter.offered[-1]

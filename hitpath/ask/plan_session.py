@@ -137,8 +137,9 @@ class PlanSession(Session):
         self.show_plans(goal)
         return 0
 
-    def show_plans(self, goal: str) -> None:
-        """Plans to ``goal``; then export, save, another goal, or quit."""
+    def show_plans(self, goal: str, from_results: bool = False) -> bool:
+        """Plans to ``goal``; then export, save, another goal, back to the HIT results (when
+        planning from them), or quit. Returns whether the person chose to quit."""
         from hitpath.report.plan import render_plans
 
         while True:
@@ -151,10 +152,12 @@ class PlanSession(Session):
                 ("Export the plans as Markdown", "markdown"),
                 ("Export the plans as HTML", "html"),
                 ("Save my answers to a file", "save"),
+                *([("Back to your High Intensity Therapist results", "back")]
+                  if from_results else []),
                 ("Quit", "quit"),
             ])
-            if choice == "quit":
-                return
+            if choice in ("quit", "back"):
+                return choice == "quit"
             if choice == "goal":
                 goal = pick_goal(self.rules, self.prompter)
                 self.ask_for(goal)
@@ -162,12 +165,13 @@ class PlanSession(Session):
                 self.save_or_export(choice, "plans", partial(render_plans, plans, self.rules))
 
 
-def plan_from_results(session: Session) -> None:
-    """After the HIT results: ask a goal, only the questions it still needs, show the plans."""
+def plan_from_results(session: Session) -> bool:
+    """After the HIT results: ask a goal, only the questions it still needs, show the plans.
+    Returns whether the person chose to quit."""
     planning = PlanSession(session.rules, session.answers, session.as_of, session.prompter,
                            session.plain, session.save_path)
     planning.interview.skipped = session.interview.skipped
     goal = pick_goal(session.rules, session.prompter)
     planning.ask_for(goal)
     session.autosave()
-    planning.show_plans(goal)
+    return planning.show_plans(goal, from_results=True)

@@ -190,11 +190,12 @@ class Session:
             print("Check your answers:")
             shown = answered_on_path(self.rules, self.answers)
             for number, question in enumerate(shown, 1):
-                from hitpath.ask.prompts import answer_text
+                from hitpath.ask.prompts import answer_text, wrap_item
 
                 text = answer_text(question, self.answers.values[question.id],
                                    question.id in self.answers.month_only)
-                print(f"  {number}. {question.fact[0].upper() + question.fact[1:]}: {text}")
+                fact = question.fact[0].upper() + question.fact[1:]
+                print(wrap_item(for_terminal(f"{fact}: {text}"), f"  {number}. "))
             if not shown:
                 print("  (no answers)")
             choice = self.prompter.menu("What next?", [
@@ -250,7 +251,8 @@ class Session:
             elif choice == "plan":
                 from hitpath.ask.plan_session import plan_from_results
 
-                plan_from_results(self)
+                if plan_from_results(self):
+                    return  # "Quit" among the plans ends the session, as it says
                 assessment = self.show()
             else:
                 self.save_or_export(choice, "summary", partial(self.summary, assessment))
@@ -270,22 +272,25 @@ class Session:
         or "html", written by ``render``): ask where, then write it and say how that went."""
         if choice == "save":
             path = self.ask_path("Save your answers to:", self.save_default())
-            if path:
-                self.write(partial(save_answers, self.answers, self.rules), path)
+            if path and self.write(partial(save_answers, self.answers, self.rules), path):
+                self.own_files.add(os.path.abspath(path))  # saved again later without asking
             return
         ending = "md" if choice == "markdown" else "html"
         path = self.ask_path(f"Write the {what} to:", f"hitpath-{what}.{ending}")
         if path:
+            # An export is not the session's own file: a later export to the same name asks
+            # first, so a full summary is never silently replaced by a short one.
             self.write(lambda p: write_atomic(p, render(choice), mode=0o600), path)
 
-    def write(self, action: Callable[[str], None], path: str) -> None:
+    def write(self, action: Callable[[str], None], path: str) -> bool:
+        """Write with ``action``; say how it went; whether it was written."""
         try:
             action(path)
         except HitpathError as exc:
             print(f"Not written: {exc.render()}")
-            return
-        self.own_files.add(os.path.abspath(path))
+            return False
         print(f"Wrote {path} (readable only by you).")
+        return True
 
     def what_if(self, before: Assessment) -> Assessment:
         """Change one answer on a copy; show what moves; keep it only if asked."""
