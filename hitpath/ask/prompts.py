@@ -146,7 +146,7 @@ class QuestionaryPrompter:
 
         shown = str(default + 1) if default is not None else ""
         reply = self.q.text(wrap(for_terminal(f"{message} ({hint})")), default=shown,
-                            validate=valid,
+                            validate=valid, key_bindings=_cleared_when_refused(),
                             qmark="", style=self.style).unsafe_ask()
         return parse(reply)
 
@@ -216,7 +216,9 @@ class QuestionaryPrompter:
                 return str(exc)[0].upper() + str(exc)[1:] + "."
             return True
 
-        reply = self.q.text(wrap(f"{question.text} ({hint})"), default=default, validate=valid,
+        reply = self.q.text(wrap(for_terminal(f"{question.text} ({hint})")), default=default,
+                            validate=valid,
+                            key_bindings=_cleared_when_refused(),
                             qmark="", style=self.style).unsafe_ask()
         return parse(reply)
 
@@ -261,7 +263,7 @@ class QuestionaryPrompter:
                 return str(exc)[0].upper() + str(exc)[1:]
             return True
 
-        reply = self.q.text(wrap(f"{question.text} {instruction}", 2), default=shown,
+        reply = self.q.text(wrap(for_terminal(f"{question.text} {instruction}"), 2), default=shown,
                             validate=valid, validate_while_typing=False,
                             key_bindings=_cleared_when_refused(),
                             qmark="" if self.plain else "?", style=self.style).unsafe_ask()

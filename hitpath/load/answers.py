@@ -87,7 +87,7 @@ def coerce(question: Question, raw: object) -> tuple[AnswerValue, bool]:
                 values.append(value)
         if not values:
             raise ValueError("choose at least one")
-        exclusive = [c.value for c in question.choices if c.exclusive and c.value in values]
+        exclusive = [c.label for c in question.choices if c.exclusive and c.value in values]
         if exclusive and len(values) > 1:
             raise ValueError(f"'{exclusive[0]}' cannot be combined with other choices")
         return tuple(values), False
