@@ -39,7 +39,9 @@ def _question(q: Question) -> dict[str, Json]:
         out["max"] = q.max
         out["unit"] = q.unit
     if q.type == "date":
-        out["format"] = "YYYY-MM-DD (YYYY-MM for a month only)"
+        out["format"] = ("YYYY-MM-DD or DD/MM/YYYY"
+                         + (" (YYYY-MM for a month only)" if q.month_only_allowed else ""))
+        out["month_only_allowed"] = q.month_only_allowed
     out["unsure_allowed"] = q.unsure_allowed
     out["optional"] = q.optional
     out["asked_when"] = condition_text(q.when)
@@ -64,7 +66,9 @@ def questions_text(rules: Rules) -> str:
         if q.type == "number":
             lines.append(f"  a whole number of {q.unit or 'units'}, {q.min} or more")
         if q.type == "date":
-            lines.append("  a date: YYYY-MM-DD (YYYY-MM if only the month is known)")
+            lines.append("  a date: YYYY-MM-DD or DD/MM/YYYY" + (
+                " (YYYY-MM if only the month is known)" if q.month_only_allowed
+                else " (the exact day: a month alone is not enough here)"))
         if q.unsure_allowed and q.type in ("number", "date"):
             lines.append("  or: not_sure")
         only = " (only by hitpath plan)" if q.plan_only else ""
