@@ -403,12 +403,15 @@ def _not_before(routes: list[RouteResult], reference: date) -> date | None:
 def _timeline(
     rules: Rules, routes: list[RouteResult], as_of: date, reference: date
 ) -> list[TimelineEvent]:
-    """From today to qualified, along the earliest open route (empty when none is open)."""
+    """From today to qualified, along the route with the earliest first intake (the one the
+    report's "Your first intake" names): the day the route opens, the intake's month and the
+    month training would end, the earliest if accepted at the first try. A route whose training
+    has no intake calendar starts on the day it opens. Empty when no route is open."""
     open_routes = [r for r in routes if r.verdict in OPEN]
     if not open_routes:
         return []
-    route = min(open_routes, key=lambda r: r.eligible_from or reference)
-    start = route.eligible_from or reference
+    route = _first_route(open_routes) or min(
+        open_routes, key=lambda r: r.eligible_from or reference)
     terms = rules.terms
     training = terms.training
     # Labels carry only the rules' own words; reports say the rest (report/words.py).
@@ -416,10 +419,19 @@ def _timeline(
     for res in route.unmet:
         if res.status == Status.DATED and res.date:
             events.append(TimelineEvent(res.date, res.title, "requirement"))
-    events.append(TimelineEvent(start, route.short_title, "start"))
-    end = add_months(start, training.length_months)
-    events.append(TimelineEvent(start, "", "training"))
-    events.append(TimelineEvent(end, terms.qualifying or "", "qualify"))
+    if route.eligible_from and route.eligible_from > as_of:
+        events.append(TimelineEvent(route.eligible_from, route.short_title, "eligible"))
+    if route.first_intake is not None and route.qualified_by is not None:
+        start, end = route.first_intake.certain, route.qualified_by
+        events.append(TimelineEvent(start, route.short_title, "intake", month_only=True))
+        events.append(TimelineEvent(start, "", "training", month_only=True))
+        events.append(TimelineEvent(end, terms.qualifying or "", "qualify", month_only=True))
+    else:
+        start = route.eligible_from or reference
+        events.append(TimelineEvent(start, route.short_title, "start"))
+        events.append(TimelineEvent(start, "", "training"))
+        events.append(TimelineEvent(add_months(start, training.length_months),
+                                    terms.qualifying or "", "qualify"))
     if terms.qualified:
         events.append(TimelineEvent(None, terms.qualified, "band"))
     events.sort(key=lambda e: (e.date or date.max, e.kind != "today"))

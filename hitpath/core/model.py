@@ -617,9 +617,13 @@ class Caution(NamedTuple):
 
 
 class TimelineEvent(NamedTuple):
+    """A step from today to qualified; ``month_only`` when only its month is known (an
+    intake's teaching starts on a day the rules do not know)."""
+
     date: _Date | None
     label: str
-    kind: str  # today | requirement | start | training | qualify | band
+    kind: str  # today | requirement | eligible | intake | start | training | qualify | band
+    month_only: bool = False
 
 
 class Assessment(NamedTuple):

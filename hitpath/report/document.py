@@ -22,6 +22,7 @@ from hitpath.report.words import (
     intake_lines,
     pay_range,
     timeline_text,
+    timeline_when,
     verdict_tag,
     verdict_words,
 )
@@ -297,8 +298,7 @@ def _everything_else(doc: list[Block], a: Assessment, rules: Rules, line: _Cite)
 
     if a.timeline:
         doc.append(Block("heading", "Timeline"))
-        steps = [Line((f"{long_date(e.date)}: " if e.date else "Then: ")
-                      + timeline_text(e, rules))
+        steps = [Line(f"{timeline_when(e)}: {timeline_text(e, rules)}")
                  for e in a.timeline]
         steps[-1] = line(steps[-1].text,
                          rules.terms.timeline_sources + rules.terms.training.sources)

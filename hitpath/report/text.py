@@ -7,10 +7,11 @@ with no drawn table, picture or colour, for screen readers and for pasting.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import IO, TYPE_CHECKING
 
 from hitpath.core.dates import long_date
-from hitpath.core.model import Assessment, Rules
+from hitpath.core.model import Assessment, Rules, TimelineEvent
 from hitpath.core.untrusted import for_terminal
 from hitpath.report import colour_forced
 from hitpath.report.document import (
@@ -20,7 +21,7 @@ from hitpath.report.document import (
     build,
     cite_text,
 )
-from hitpath.report.words import ASCII_SYMBOL, SYMBOL
+from hitpath.report.words import ASCII_SYMBOL, SYMBOL, timeline_when
 
 if TYPE_CHECKING:  # rich is imported only when a colour report is drawn
     from rich.console import Console
@@ -232,8 +233,10 @@ class _Printer:
         """Today to qualified, drawn to scale: waiting, then the training year."""
         from rich.text import Text
 
-        events = {e.kind: e.date for e in assessment.timeline if e.date}
-        today, start, qualify = events.get("today"), events.get("start"), events.get("qualify")
+        events = {e.kind: e for e in assessment.timeline if e.date}
+        today, start, qualify = (events["today"].date if "today" in events else None,
+                                 _event_date(events, "intake", "start"),
+                                 _event_date(events, "qualify"))
         if not (today and start and qualify):
             return
         width = max(30, min(self.console.width, 100) - 14)
@@ -248,12 +251,22 @@ class _Printer:
         bar.append("█" * train, style="green")
         bar.append("◆ qualified", style="bold")
         self.console.print(bar)
-        labels = _labels([(0, f"Today {long_date(today)}"), (wait, f"Start {long_date(start)}"),
-                          (wait + train, long_date(qualify))], width + 12)
+        labels = _labels([(0, f"Today {long_date(today)}"),
+                          (wait, f"Start {timeline_when(_first(events, 'intake', 'start'))}"),
+                          (wait + train, timeline_when(events["qualify"]))], width + 12)
         self.console.print(Text("  " + labels, style="dim"))
         terms = assessment.terms
         self.out(f"  {'waiting' if wait_days else ''}{' ' * max(wait - 7, 1) if wait_days else ''}"
                  f"training at band {terms.trainee_band}")
+
+
+def _first(events: dict[str, TimelineEvent], *kinds: str) -> TimelineEvent:
+    return next(events[k] for k in kinds if k in events)
+
+
+def _event_date(events: dict[str, TimelineEvent], *kinds: str) -> date | None:
+    found = [events[k].date for k in kinds if k in events]
+    return found[0] if found else None
 
 
 def _labels(marks: list[tuple[int, str]], width: int) -> str:

@@ -153,6 +153,13 @@ def _funding_decides(assessment: Assessment, route: RouteResult) -> bool:
             and assessment.funding.nhs_funding_from == route.eligible_from)
 
 
+def timeline_when(event: TimelineEvent) -> str:
+    """A timeline step's date in words: the month alone when only the month is known."""
+    if event.date is None:
+        return "Then"
+    return month_year(event.date) if event.month_only else long_date(event.date)
+
+
 def timeline_text(event: TimelineEvent, rules: Rules) -> str:
     """A step of the timeline in words (the engine gives only the rules' own words)."""
     terms = rules.terms
@@ -161,6 +168,11 @@ def timeline_text(event: TimelineEvent, rules: Rules) -> str:
         return "Today"
     if event.kind == "requirement":
         return f"{event.label}: reached"
+    if event.kind == "eligible":
+        return f"Eligible from this date by the {event.label}"
+    if event.kind == "intake":
+        return (f"First intake you can make, by the {event.label} (earliest, if accepted at "
+                "the first try)")
     if event.kind == "start":
         return f"Earliest course start by the {event.label}"
     if event.kind == "training":
