@@ -395,6 +395,31 @@ def report_format(format_: str | None, output: str | None) -> str:
     return fmt
 
 
+# Endings batch's results cannot honestly carry: a spreadsheet program would misread them.
+_NOT_BATCH = (".xlsx", ".xls", ".ods", ".json", ".yaml", ".yml", ".tsv", ".txt", ".pdf")
+
+
+def _batch_output(output: str, fmt: str | None, inputs: tuple[str | None, ...],
+                  force: bool) -> None:
+    """Refuse batch's ``--output`` before any row is read: an ending no batch format writes,
+    a ``--format`` the ending contradicts, an input, or (without ``--force``) a file hitpath
+    did not write."""
+    import os
+
+    from hitpath.cohort.batch import OUTPUT_ENDINGS
+
+    ending = os.path.splitext(output)[1].lower()
+    if ending in _NOT_BATCH:
+        raise HitpathError(f"batch cannot write its results as {ending}; end the file name "
+                           "with .csv, .jsonl, .html or .md (a spreadsheet opens .csv)",
+                           file="--output")
+    named = OUTPUT_ENDINGS.get(ending, "csv")
+    if fmt and ending and fmt != named and (ending == ".csv" or ending in OUTPUT_ENDINGS):
+        raise HitpathError(f"--format {fmt} does not match the file's ending ({ending} is "
+                           f"{named}); drop --format to follow the ending", file="--output")
+    _may_write(output, inputs, force)
+
+
 def _format_from_name(output: str | None) -> str:
     """The report format an output file's ending asks for (text when it asks for none)."""
     endings = {".md": "markdown", ".markdown": "markdown", ".json": "json", ".html": "html",
@@ -609,8 +634,8 @@ BATCH_FORMATS = ("csv", "jsonl", "html", "markdown")
     "hitpath batch cohort.csv --output results.html",
     "hitpath batch clients/ --format markdown",
     exits="0 every row assessed; 1 some rows have errors (each is named in its row, the "
-          "rest are assessed); 2 bad input; 130 stopped (Ctrl-C), with no results file "
-          "written."))
+          "rest are assessed); 2 bad input, or --output names a file hitpath did not write "
+          "(add --force to replace it); 130 stopped (Ctrl-C), with no results file written."))
 def batch(
     input_: Annotated[str, typer.Argument(
         metavar="INPUT", show_default=False,
@@ -624,10 +649,14 @@ def batch(
         help="Output format (default: from --output's ending, else csv); html and markdown "
              "give a table to read and print.")] = None,
     rules: RulesOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """Assess a whole cohort from a CSV or JSONL file, or a folder of answers files."""
     fmt = parse_format(format_, BATCH_FORMATS) if format_ else None
     from hitpath.cohort.batch import run_batch
+
+    if output and output != "-":
+        _batch_output(_home(output), fmt, (_home(input_), _home(rules)), force)
 
     raise typer.Exit(_said(run_batch(input_path=_home(input_), output=_home(output),
                                      as_of=parse_as_of(as_of), rules_path=_home(rules),

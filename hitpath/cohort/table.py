@@ -15,6 +15,8 @@ from typing import IO, TYPE_CHECKING
 
 from hitpath.core.dates import long_date, month_year
 from hitpath.core.model import Rules
+from hitpath.load.output import GENERATOR_MARK, MARKDOWN_MARK
+from hitpath.report.html import CSP
 
 if TYPE_CHECKING:
     from hitpath.cohort.batch import _Tally
@@ -91,10 +93,12 @@ def write_table(
         out.write("|" + "---|" * len(HEADINGS) + "\n")
         for row in rows:
             out.write("| " + " | ".join(_md(c) for c in cells(row)) + " |\n")
-        out.write(f"\n{_md(tally.summary().splitlines()[0])}\n")
+        out.write(f"\n{_md(tally.summary().splitlines()[0])}\n\n{MARKDOWN_MARK}\n")
         return
     escape = html.escape
     out.write("<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n"
+              f"<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n"
+              f"{GENERATOR_MARK}\n"
               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
               f"<title>{escape(title)}</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n"
               f"<main>\n<h1>{escape(title)}</h1>\n<p class=\"meta\">{escape(meta)}</p>\n"

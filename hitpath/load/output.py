@@ -302,6 +302,9 @@ def stops_cleanly() -> Iterator[None]:
 _GENERATOR = '<meta name="generator" content="hitpath">'
 _MARKDOWN_MARK = "<!-- written by hitpath -->"
 _TEXT_MARK = "(Written by hitpath.)"
+GENERATOR_MARK, MARKDOWN_MARK = _GENERATOR, _MARKDOWN_MARK
+"""The marks by which hitpath knows a page or a Markdown file as its own (batch's tables are
+written as they stream, so they put the marks in themselves)."""
 
 
 def stamp(text: str, fmt: str) -> str:
@@ -316,7 +319,8 @@ def stamp(text: str, fmt: str) -> str:
 
 
 def written_by_hitpath(path: str) -> bool:
-    """Whether ``path`` holds a report hitpath wrote (by its mark, or for JSON its shape)."""
+    """Whether ``path`` holds a report or batch results hitpath wrote (by its mark, or for
+    JSON and batch's CSV by their shape)."""
     import json
 
     try:
@@ -326,15 +330,36 @@ def written_by_hitpath(path: str) -> bool:
             size = handle.tell()
             handle.seek(max(0, size - 256))
             tail = handle.read()
+            data: object = None
             if head.lstrip().startswith(b"{") and size <= 16 << 20:
                 handle.seek(0)
-                data = json.loads(handle.read().decode("utf-8"))
-                return isinstance(data, dict) and "rules_version" in data and (
-                    "routes" in data or "plans" in data)  # a check or a plan report
-    except (OSError, ValueError):
+                try:
+                    data = json.loads(handle.read().decode("utf-8"))
+                except ValueError:
+                    data = None  # not one JSON document: batch's JSONL, perhaps
+            if isinstance(data, dict) and "rules_version" in data and (
+                    "routes" in data or "plans" in data):
+                return True  # a check or a plan report
+    except OSError:
         return False
     return (_GENERATOR.encode() in head or tail.rstrip().endswith(_MARKDOWN_MARK.encode())
-            or tail.rstrip().endswith(_TEXT_MARK.encode()))
+            or tail.rstrip().endswith(_TEXT_MARK.encode()) or _batch_results(head))
+
+
+def _batch_results(head: bytes) -> bool:
+    """Whether a file starts as batch's CSV or JSONL results do (their first line is
+    batch's own header, or a JSON record of a row with its routes or its error)."""
+    import json
+
+    first = head.removeprefix(b"\xef\xbb\xbf").split(b"\n", 1)[0].rstrip(b"\r")
+    if first.startswith(b"row,ref,") and b",best_route," in first:
+        return True
+    try:
+        record = json.loads(first.decode("utf-8"))
+    except ValueError:
+        return False
+    return isinstance(record, dict) and "row" in record and ("routes" in record
+                                                             or "error" in record)
 
 
 def refuse_foreign(path: str) -> None:
