@@ -286,7 +286,11 @@ def _csv_cell(text: str) -> str:
 def csv_line(cells: list[str]) -> str:
     """One CSV line with CSV's own \\r\\n ending, as Python's csv writer writes it: then a \\r
     inside a cell (a ref is kept as given) is quoted too, so no reader splits the row there."""
-    return ",".join(map(_csv_cell, cells)) + "\r\n"
+    search = _QUOTED.search
+    if search("".join(cells)) is None:  # the usual line: no cell needs quotes
+        return ",".join(cells) + "\r\n"
+    return ",".join([c if search(c) is None else '"' + c.replace('"', '""') + '"'
+                     for c in cells]) + "\r\n"
 
 
 class _Columns:
@@ -331,7 +335,9 @@ class _Columns:
         text = known.text
         if text is None:  # only the text is kept: memory stays small per class
             text = known.text = csv_line(known.row or self._cells(known.outcome))
-        return f"{row},{_csv_cell(ref)},{text}"
+        if _QUOTED.search(ref) is not None:
+            ref = _csv_cell(ref)
+        return f"{row},{ref},{text}"
 
     def csv_refused_line(self, row: int, ref: str, reason: str) -> str:
         """A CSV line for a row that could not be assessed."""
