@@ -312,3 +312,17 @@ def test_going_back_from_a_refused_change_keeps_the_answer(rules: Rules) -> None
     assert not script.steps and all(step[3] for step in script.asked)  # Back offered each time
     assert script.notices and "Not accepted" in script.notices[0]
     assert interview.answers.values["previous_exam_board"] == date(2023, 7, 14)
+
+
+def test_long_choice_labels_wrap_on_words_under_their_first_word(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from hitpath.ask.prompts import fit_choice
+
+    monkeypatch.setenv("COLUMNS", "60")
+    label = "Social worker (CQSW, DipSW or social work degree), registered"
+    fitted = fit_choice(label, 5)
+    lines = fitted.split("\n")
+    assert len(lines) == 2 and all(5 + len(line) <= 59 for line in lines)
+    assert lines[1].startswith(" " * 5) and not lines[1].startswith(" " * 6)
+    assert " ".join(fitted.split()) == label
+    assert fit_choice("England", 3) == "England"

@@ -67,17 +67,20 @@ class QuestionaryPrompter:
 
     def _choice(self, question: Question, default: AnswerValue | MonthOnly | None,
                 can_go_back: bool) -> Reply:
-        choices = [self.q.Choice(for_terminal(c.label), value=c.value) for c in question.choices]
+        choices = [self.q.Choice(fit_choice(for_terminal(c.label), 3), value=c.value)
+                   for c in question.choices]
         if can_go_back:
             choices.append(self.q.Choice(self._back_label(), value="__back__"))
         selected = default if isinstance(default, str) and default in question.values else None
         if self.plain:
             return self._choice_plain(question, selected, can_go_back)
         else:
-            prompt = self.q.select(wrap(for_terminal(question.text), 2), choices=choices,
-                                   default=selected,
-                                   qmark="?", style=self.style,
-                                   instruction="(arrow keys, then Enter)")
+            # The instruction is wrapped with the question (the prompt would put it after
+            # the wrapped text and split its words at the edge); the echo replaces both.
+            prompt = self.q.select(
+                wrap(for_terminal(question.text) + " (arrow keys, then Enter)", 2),
+                choices=choices, default=selected, qmark="?", style=self.style,
+                instruction=" ")  # not empty: an empty one brings the library's own back
         reply = self._ask_echoed(prompt, question)
         assert isinstance(reply, str)  # a select gives one value
         return BACK if reply == "__back__" else reply
@@ -162,7 +165,8 @@ class QuestionaryPrompter:
         chosen = set(default) if isinstance(default, tuple) else set()
         if self.plain:
             return self._multi_plain(question, chosen, can_go_back)
-        choices = [self.q.Choice(for_terminal(c.label), value=c.value, checked=c.value in chosen)
+        choices = [self.q.Choice(fit_choice(for_terminal(c.label), 5), value=c.value,
+                                 checked=c.value in chosen)
                    for c in question.choices]
         if can_go_back:
             choices.append(self.q.Choice(self._back_label(), value="__back__"))
@@ -176,11 +180,9 @@ class QuestionaryPrompter:
                 return str(exc)[0].upper() + str(exc)[1:] + "."
             return True
 
-        prompt = self.q.checkbox(wrap(for_terminal(question.text), 2), choices=choices,
-                                 validate=valid,
-                                 qmark="?",
-                                 style=self.style,
-                                 instruction="(Space to choose, Enter when done)")
+        prompt = self.q.checkbox(
+            wrap(for_terminal(question.text) + " (Space to choose, Enter when done)", 2),
+            choices=choices, validate=valid, qmark="?", style=self.style, instruction="")
         reply = self._ask_echoed(prompt, question)
         if reply == ["__back__"]:
             return BACK
@@ -276,7 +278,7 @@ class QuestionaryPrompter:
         if self.plain:
             index = self._numbered(message, [label for label, _ in options], None, False)
             return options[index or 0][1]
-        choices = [self.q.Choice(label, value=value) for label, value in options]
+        choices = [self.q.Choice(fit_choice(label, 3), value=value) for label, value in options]
         return str(self.q.select(message, choices=choices, qmark="?", style=self.style,
                                  instruction="(arrow keys, then Enter)").unsafe_ask())
 
@@ -322,6 +324,18 @@ def answer_text(question: Question, value: AnswerValue | None,
 
         return month_year(value)
     return describe_answer(question, value)
+
+
+def fit_choice(label: str, lead: int) -> str:
+    """A choice's label wrapped on words to the terminal's width, its later lines under its
+    first word (``lead`` columns of pointer and box come before it): the list would
+    otherwise cut a long label off at the edge."""
+    import shutil
+    import textwrap
+
+    width = max(40, shutil.get_terminal_size((80, 24)).columns - 1 - lead)
+    return textwrap.fill(label, width, subsequent_indent=" " * lead,
+                         break_on_hyphens=False, break_long_words=False)
 
 
 def wrap_item(text: str, lead: str = "  - ") -> str:
