@@ -73,3 +73,54 @@ def test_the_day_the_route_opens_stays_on_the_timeline(rules: Rules) -> None:
     opens = re.search(r"(\d+ \w+ \d{4}): Eligible from this date by the PWP route", timeline)
     assert opens is not None and route.first_intake is not None
     assert opens.start() < timeline.index("First intake you can make")
+
+
+@pytest.mark.parametrize("right_to_work", ["no", "not_sure"])
+def test_no_right_to_work_is_on_the_one_page_answer_even_when_eligible_now(
+        rules: Rules, right_to_work: str) -> None:
+    assessment = _example(rules, "mental-health-nurse", right_to_work=right_to_work)
+    assert any(r.verdict == "eligible" for r in assessment.routes)
+    advice = next(a for a in assessment.advice if a.id == "right_to_work")
+    for kind, shown in _formats(assessment, rules, full=False).items():
+        checks = shown.split("Check these before you rely on it", 1)
+        assert len(checks) == 2, kind
+        first_words = advice.text.split(",")[0]
+        assert first_words in checks[1], kind
+    full = _formats(assessment, rules, full=True)["text"]
+    assert full.count(advice.text.split(",")[0]) == 1, "said once in the full report"
+
+
+def test_with_the_right_to_work_the_one_page_answer_says_nothing_of_sponsorship(
+        rules: Rules) -> None:
+    assessment = _example(rules, "mental-health-nurse", right_to_work="yes")
+    for kind, shown in _formats(assessment, rules, full=False).items():
+        assert "sponsorship" not in shown, kind
+
+
+def test_an_unknown_requirement_reads_as_one_plain_sentence(rules: Rules) -> None:
+    assessment = _example(rules, "pwp", ksa_portfolio="not_sure")
+    shown = _formats(assessment, rules, full=False)["text"]
+    line = next(li for li in shown.splitlines() if "Not known yet" in li)
+    assert "Not known yet whether you meet this: a KSA portfolio under way." in line
+    # The answer it turns on is the requirement itself: not said again as "It depends on".
+    assert "depends on your KSA portfolio" not in line
+
+
+def test_an_unknown_requirement_names_the_answer_it_turns_on_when_the_title_does_not(
+        rules: Rules) -> None:
+    assessment = assess(rules, Answers({"nation": "england", "professions": ("pwp",),
+                                        "pwp_employment_months": 6}), TODAY)
+    shown = _formats(assessment, rules, full=False)["text"]
+    lines = [li for li in shown.splitlines() if "Not known yet" in li]
+    assert any("That depends on" in li for li in lines), lines
+    assert all(". It depends on" not in li for li in lines)
+
+
+def test_exported_files_say_how_to_see_everything_in_words_for_a_hand_out(
+        rules: Rules) -> None:
+    assessment = _example(rules, "pwp")
+    shown = _formats(assessment, rules, full=False)
+    assert "hitpath check --full" in shown["text"]
+    for kind in ("markdown", "html"):
+        assert "hitpath check" not in shown[kind], kind
+        assert "The full report adds" in shown[kind], kind

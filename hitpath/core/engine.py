@@ -278,7 +278,7 @@ def assess(rules: Rules, answers: Answers, as_of: date, *, detail: bool = True) 
     context: dict[str, object] = dict(answers.values)
     context[ROUTES_OPEN] = True if open_now else (None if any_unsure else False)
 
-    advice = [Item(a.id, a.topic, a.text, a.sources) for a in rules.advice
+    advice = [Item(a.id, a.topic, a.text, a.sources, one_page=a.one_page) for a in rules.advice
               if evaluate(rules, a.when, context) is True]
     starts = [r.eligible_from or reference for r in open_now]
     first = _first_route(routes)

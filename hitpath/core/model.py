@@ -311,6 +311,7 @@ class Advice(NamedTuple):
     text: str
     sources: tuple[str, ...]
     when: Condition | None = None
+    one_page: bool = False  # shown on the one-page answer whatever its topic
 
 
 class NextStep(NamedTuple):
@@ -607,6 +608,7 @@ class Item(NamedTuple):
     text: str
     sources: tuple[str, ...]
     date: _Date | None = None
+    one_page: bool = False  # advice the one-page answer shows whatever its topic
 
 
 class Caution(NamedTuple):

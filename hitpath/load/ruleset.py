@@ -261,7 +261,7 @@ def _build(data: dict[str, Any], origin: str) -> Rules:
         ),
         advice=tuple(
             Advice(id=a["id"], topic=a["topic"], text=a["text"], sources=_t(a["sources"]),
-                   when=a.get("when"))
+                   when=a.get("when"), one_page=bool(a.get("one_page", False)))
             for a in data.get("advice", [])
         ),
         next_steps=tuple(

@@ -473,6 +473,9 @@ class Advice(_Strict):
     when: Condition | None = None
     text: str
     sources: list[str] = Field(min_length=1)
+    one_page: bool = Field(
+        default=False, description="Shown on the one-page answer under 'Check these before "
+        "you rely on it' whatever its topic: a person must know it before acting on a verdict.")
 
 
 class NextStep(_Strict):

@@ -47,8 +47,12 @@ CHECK_TOPICS = ("scope", "uncertain")
 STEPS_ON_ONE_PAGE = 3
 
 ANSWER_HEADING = "Your answer"
-FULL_HINT = ("This is the short answer. hitpath check --full (or \"Show everything\" after the "
-             "questions) adds the reasons, funding rule, pay, timeline, all advice and sources.")
+# How to see everything: in the terminal, the command; in a file handed to someone, in words
+# that fit a hand-out (the reader may never run hitpath).
+FULL_HINT = ("The full report adds the reasons, funding rule, pay, timeline and sources: "
+             "hitpath check --full.")
+FULL_HINT_EXPORT = ("This is the short answer. The full report adds the reasons, the funding "
+                    "rule, pay, a timeline, all the advice and the sources.")
 SOURCES_HEADING = "Sources"
 
 
@@ -94,6 +98,7 @@ class Block:
     rows: list[RouteRow] = field(default_factory=list)
     brief: bool = False  # sources in the one-page answer: a terminal, which cannot link
     # a citation to its entry, leaves them to the full report
+    terminal: str = ""  # the text for a terminal, when it differs from a file's
 
 
 def cite_text(line: Line) -> str:
@@ -157,6 +162,10 @@ def build(assessment: Assessment, rules: Rules, full: bool = False) -> list[Bloc
     checks = [line(caution_text(note)) for note in a.notes]
     checks += [line(item.text, item.sources) for topic in CHECK_TOPICS
                for item in a.advice if item.topic == topic and item.text not in said]
+    # Advice the rules flag as one a person must know before acting, whatever its topic
+    # (so the full report does not say it again under its topic).
+    checks += [line(item.text, item.sources) for item in a.advice
+               if item.one_page and item.topic not in CHECK_TOPICS and item.text not in said]
     if checks:
         doc.append(Block("heading", "Check these before you rely on it"))
         doc.append(Block("items", items=checks))
@@ -164,7 +173,7 @@ def build(assessment: Assessment, rules: Rules, full: bool = False) -> list[Bloc
     if full:
         _everything_else(doc, a, rules, line)
     else:
-        doc.append(Block("inset", FULL_HINT))
+        doc.append(Block("inset", FULL_HINT_EXPORT, terminal=FULL_HINT))
 
     doc.append(Block("sources", SOURCES_HEADING, brief=not full, links=[
         (sid, rules.sources[sid].title, rules.sources[sid].url) for sid in used
@@ -219,16 +228,32 @@ def _route_row(r: RouteResult, rules: Rules) -> RouteRow:
 def _missing(u: RequirementResult, rules: Rules, full: bool) -> str:
     """One missing requirement: what, from when, and how to meet it (and why, in full)."""
     if u.status == "unknown":
-        # Said as a question, not as a fact: an answer is missing or not sure.
+        title = _in_sentence(u.title)
+        # Said as a question, not as a fact: an answer is missing or not sure. The answers it
+        # turns on are named unless the requirement's own title already names them.
         when = f" (from {long_date(u.date)}, if it applies)" if u.date else ""
-        facts = ", ".join(rules.question_by_id[q].fact for q in u.unknown)
-        text = f"Not known yet: {u.title}{when}. It depends on {facts}. How: {u.how_to_meet}"
+        facts = [rules.question_by_id[q].fact for q in u.unknown]
+        named = [f for f in facts if f.removeprefix("your ").lower() not in title.lower()]
+        depends = f" That depends on {_and(named)}." if named else ""
+        text = (f"Not known yet whether you meet this: {title}{when}.{depends} "
+                f"How: {u.how_to_meet}")
     else:
         when = f" (from {long_date(u.date)})" if u.date else ""
         why = f" {u.text}" if full else ""
         text = f"Missing: {u.title}{when}.{why} How: {u.how_to_meet}"
     caveat = rules.requirements[u.id].caveat
     return text + (f" Not settled: {caveat}" if caveat else "")
+
+
+def _in_sentence(title: str) -> str:
+    """A requirement's title inside a sentence: 'A KSA portfolio under way' -> 'a KSA
+    portfolio under way' (a word in capitals, such as 'KSA', keeps them)."""
+    first = title.split(" ", 1)[0]
+    return title if first[1:2].isupper() else title[:1].lower() + title[1:]
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _everything_else(doc: list[Block], a: Assessment, rules: Rules, line: _Cite) -> None:
@@ -306,7 +331,7 @@ def _everything_else(doc: list[Block], a: Assessment, rules: Rules, line: _Cite)
 
     by_topic: dict[str, list[Line]] = {}
     for item in a.advice:
-        if item.topic not in CHECK_TOPICS:
+        if item.topic not in CHECK_TOPICS and not item.one_page:  # said under the checks
             by_topic.setdefault(item.topic, []).append(line(item.text, item.sources))
     if by_topic:
         doc.append(Block("heading", "Advice"))

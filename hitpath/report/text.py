@@ -94,7 +94,7 @@ def plain_text(doc: list[Block], width: int | None = None) -> str:
             put(block.text)
         elif block.kind == "inset":
             lines.append("")
-            put(block.text)
+            put(block.terminal or block.text)
         elif block.kind == "warning":
             put("Warning: " + block.text)
         elif block.kind == "routes":
@@ -149,7 +149,7 @@ class _Printer:
                 self.out(block.text)
             elif kind == "inset":
                 self.console.print()
-                self.out(block.text, "italic")
+                self.out(block.terminal or block.text, "italic")
             elif kind == "warning":
                 self.out("Warning: " + block.text, "bold red")
             elif kind == "routes":
