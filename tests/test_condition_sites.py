@@ -24,7 +24,8 @@ SOUND = ROOT / "tests" / "fixtures" / "bad_rules" / "sound.yaml"
 AS_OF = date(2026, 4, 1)
 
 # Where each schema model sits in the rules, in the words of the site roles.
-MODEL_ROLE = {"RulesFile": "", "Question": "question.", "GateRequirement": "requirement.",
+MODEL_ROLE = {"RulesFile": "", "Meta": "meta.", "Question": "question.",
+              "GateRequirement": "requirement.",
               "NeedRequirement": "requirement.", "MonthsRequirement": "requirement.",
               "DateRequirement": "requirement.", "Route": "route.", "Funding": "funding.",
               "Advice": "advice.", "NextStep": "next_step.", "EntryRoute": "training.entry.",
@@ -92,6 +93,10 @@ def _place(data: dict[str, Any], role: str) -> tuple[Any, ...]:
     if role == "scope_when":
         data["scope_when"] = NEVER
         return ("scope_when",)
+    if role == "meta.care_when":
+        data["meta"]["care_signpost"] = "If things are hard, your GP can help."
+        data["meta"]["care_when"] = NEVER
+        return ("meta", "care_when")
     if role == "training.entry.when":
         fact = {"confidence": "confirmed", "sources": ["SRC-A"]}
         data["trainings"] = {"probe_training": {

@@ -124,3 +124,20 @@ def test_exported_files_say_how_to_see_everything_in_words_for_a_hand_out(
     for kind in ("markdown", "html"):
         assert "hitpath check" not in shown[kind], kind
         assert "The full report adds" in shown[kind], kind
+
+
+@pytest.mark.parametrize("nation", ["wales", "scotland", "northern_ireland"])
+def test_outside_england_no_report_points_to_englands_services(rules: Rules,
+                                                                nation: str) -> None:
+    assessment = assess(rules, Answers({"nation": nation}), TODAY)
+    for full in (False, True):
+        for kind, shown in _formats(assessment, rules, full=full).items():
+            assert "services in England" not in shown, (kind, full)
+            assert "NHS Talking Therapies" not in shown, (kind, full)
+
+
+def test_in_england_the_care_signpost_closes_the_report(rules: Rules) -> None:
+    assert rules.meta.care_signpost
+    for answers in (Answers({"nation": "england"}), Answers({})):
+        shown = _formats(assess(rules, answers, TODAY), rules, full=False)["text"]
+        assert shown.rstrip().endswith(rules.meta.care_signpost.split(",")[-1].strip())

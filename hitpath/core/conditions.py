@@ -262,7 +262,7 @@ SITE_ROLES = (
     "conditions", "scope_when", "question.when", "requirement.applies_when",
     "requirement.met_when", "route.applies_when", "route.caveat_when",
     "funding.uncertain_when", "advice.when", "next_step.when", "training.entry.when",
-    "experience_role.when", "conflict.when",
+    "experience_role.when", "conflict.when", "meta.care_when",
 )
 """Every kind of place a condition can sit in the rules (a test holds this to the schema)."""
 
@@ -283,6 +283,7 @@ def condition_sites(rules: Rules, *, plans: bool = True) -> list[Site]:
     for name, node in rules.conditions.items():
         add("conditions", ("conditions", name), f"named condition '{name}'", node)
     add("scope_when", ("scope_when",), "the rules' scope", rules.scope_when)
+    add("meta.care_when", ("meta", "care_when"), "the care signpost", rules.meta.care_when)
     for i, q in enumerate(rules.questions):
         add("question.when", ("questions", i, "when"), f"question '{q.id}'", q.when)
     for i, req in enumerate(rules.requirements.values()):

@@ -362,6 +362,7 @@ class Meta(NamedTuple):
     does_not_cover: tuple[str, ...]
     care_signpost: str | None
     care_sources: tuple[str, ...]
+    care_when: Condition | None = None  # where the signpost's services are
 
 
 class EntryRoute(NamedTuple):

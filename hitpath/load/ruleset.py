@@ -177,7 +177,7 @@ def _build(data: dict[str, Any], origin: str) -> Rules:
             reviewed=date.fromisoformat(meta["reviewed"]), data_as_of=meta["data_as_of"],
             jurisdiction=meta["jurisdiction"], review_every_months=meta["review_every_months"],
             does_not_cover=_t(meta.get("does_not_cover")), care_signpost=meta.get("care_signpost"),
-            care_sources=_t(meta.get("care_sources")),
+            care_sources=_t(meta.get("care_sources")), care_when=meta.get("care_when"),
         ),
         sources={
             sid: Source(

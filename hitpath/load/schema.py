@@ -177,6 +177,9 @@ class Meta(_Strict):
     does_not_cover: list[str] = Field(default_factory=list)
     care_signpost: str | None = None
     care_sources: list[str] = Field(default_factory=list)
+    care_when: Condition | None = Field(
+        default=None, description="Where the care signpost applies (it names services that "
+        "exist only there); reports leave it out where this is false.")
 
     _reviewed = field_validator("reviewed", mode="before")(classmethod(lambda cls, v: _iso(v)))
 

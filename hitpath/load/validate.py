@@ -256,6 +256,8 @@ class _Checker:
             self.question_ref(rules["reference_question"], ("reference_question",), "date")
         if "scope_when" in rules:
             self.condition(rules["scope_when"], ("scope_when",), None)
+        if "care_when" in rules["meta"]:
+            self.condition(rules["meta"]["care_when"], ("meta", "care_when"), None)
         area_question = rules["hcas"].get("question")
         if area_question:
             areas = self.question_ref(area_question, ("hcas", "question"), "choice")

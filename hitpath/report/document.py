@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
 
-from hitpath.core.conditions import describe_answer
+from hitpath.core.conditions import describe_answer, evaluate
 from hitpath.core.dates import long_date
 from hitpath.core.model import Assessment, RequirementResult, RouteResult, Rules
 from hitpath.report.words import (
@@ -181,8 +181,7 @@ def build(assessment: Assessment, rules: Rules, full: bool = False) -> list[Bloc
     if full and rules.meta.does_not_cover:
         doc.append(Block("heading", "What this does not cover"))
         doc.append(Block("items", items=[Line(t) for t in rules.meta.does_not_cover]))
-    if rules.meta.care_signpost:
-        doc.append(Block("para", rules.meta.care_signpost))
+    _care(doc, a, rules)
     return doc
 
 
@@ -203,9 +202,15 @@ def _outside(doc: list[Block], a: Assessment, rules: Rules, line: _Cite,
     doc.append(Block("sources", SOURCES_HEADING, links=[
         (sid, rules.sources[sid].title, rules.sources[sid].url) for sid in used
         if sid in rules.sources]))
-    if rules.meta.care_signpost:
-        doc.append(Block("para", rules.meta.care_signpost))
+    _care(doc, a, rules)
     return doc
+
+
+def _care(doc: list[Block], a: Assessment, rules: Rules) -> None:
+    """The closing care signpost, where the rules say its services are (``meta.care_when``)."""
+    if rules.meta.care_signpost and evaluate(rules, rules.meta.care_when,
+                                             a.answers.values) is not False:
+        doc.append(Block("para", rules.meta.care_signpost))
 
 
 def _first_open(a: Assessment) -> RouteResult | None:
