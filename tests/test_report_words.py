@@ -4,17 +4,18 @@ carries what matters, and the words read as plain English in every format."""
 from __future__ import annotations
 
 import io
+import json
 import re
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from hitpath.core.dates import month_year
+from hitpath.core.dates import long_date, month_year
 from hitpath.core.engine import assess
 from hitpath.core.model import Answers, Assessment, Rules
 from hitpath.load.answers import load_answers
-from hitpath.report import html, markdown, text
+from hitpath.report import html, json_report, markdown, text
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 11, 30)
@@ -141,3 +142,32 @@ def test_in_england_the_care_signpost_closes_the_report(rules: Rules) -> None:
     for answers in (Answers({"nation": "england"}), Answers({})):
         shown = _formats(assess(rules, answers, TODAY), rules, full=False)["text"]
         assert shown.rstrip().endswith(rules.meta.care_signpost.split(",")[-1].strip())
+
+
+def test_a_date_reached_by_working_on_says_so_in_the_summary_line(rules: Rules) -> None:
+    assessment = _example(rules, "pwp")
+    keep = rules.requirements["pwp_experience"].counts_on
+    assert keep and "PWP" in keep
+    shown = _formats(assessment, rules, full=False)
+    summary = json_report.render(assessment, rules)
+    assert f"by the PWP route, {keep}." in json.loads(summary)["summary"]["text"]
+    for kind, text_shown in shown.items():
+        assert keep in text_shown.split("Routes")[0], kind
+
+
+def test_a_firm_date_set_by_experience_says_what_it_assumes(rules: Rules) -> None:
+    assessment = _example(rules, "adult-nurse", ksa_portfolio="not_sure")
+    assert assessment.not_before is not None
+    keep = rules.requirements["ksa_experience"].counts_on
+    summary = json.loads(json_report.render(assessment, rules))["summary"]["text"]
+    assert summary.startswith(f"Not before {long_date(assessment.not_before)} ({keep});")
+
+
+def test_a_date_that_does_not_wait_on_work_assumes_nothing(rules: Rules) -> None:
+    # The funding rule's date: nothing to keep doing.
+    assessment = _example(rules, "pwp", pwp_employment_months=17,
+                          previous_training_started=date(2024, 9, 2),
+                          previous_exam_board=date(2025, 7, 14))
+    assert not assessment.conflicts
+    summary = json.loads(json_report.render(assessment, rules))["summary"]["text"]
+    assert "keep working" not in summary and "from 14 July 2027" in summary

@@ -99,19 +99,35 @@ def _headline(assessment: Assessment, rules: Rules) -> str:
         return line + (" Not settled: " + " ".join(caveats) if caveats else "")
     if best.verdict == Verdict.ELIGIBLE_FROM and best.eligible_from:
         funded = " NHS-funded training" if _funding_decides(assessment, best) else ""
-        return f"Not yet:{funded} from {long_date(best.eligible_from)} by the {_short(best)}."
+        keep = _counts_on([best], best.eligible_from, rules)
+        return (f"Not yet:{funded} from {long_date(best.eligible_from)} by the {_short(best)}"
+                f"{', ' + keep if keep else ''}.")
     firm = assessment.not_before
+    keep = _counts_on(routes, firm, rules) if firm else ""
+    firm_words = f"Not before {long_date(firm)}{f' ({keep})' if keep else ''}" if firm else ""
     if best.verdict == Verdict.NOT_YET:
         if firm:
-            return (f"Not before {long_date(firm)}; after that it is possible by the "
+            return (f"{firm_words}; after that it is possible by the "
                     f"{_short(best)} once you meet what is missing.")
         return f"Not yet: possible by the {_short(best)} once you meet what is missing."
     unsure = [r for r in routes if r.verdict == Verdict.UNSURE]
     deciding = list(dict.fromkeys(q for r in unsure for q in r.unknown))
     facts = [rules.question_by_id[q].fact for q in deciding]
     if firm:
-        return f"Not before {long_date(firm)}; after that it depends on {_join(facts)}."
+        return f"{firm_words}; after that it depends on {_join(facts)}."
     return f"Not decided yet: it depends on {_join(facts)}."
+
+
+def _counts_on(routes: list[RouteResult], when: date, rules: Rules) -> str:
+    """The rules' words for what a date assumes ('if you keep working as a PWP'), when the
+    date is set by experience that keeps counting; '' when no such requirement sets it."""
+    for route in routes:
+        for res in route.unmet:
+            if res.date == when and res.status in ("dated", "unknown"):
+                words = rules.requirements[res.id].counts_on
+                if words:
+                    return words
+    return ""
 
 
 def intake_lines(route: RouteResult) -> list[str]:
