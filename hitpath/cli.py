@@ -407,7 +407,9 @@ def _batch_output(output: str, fmt: str | None, inputs: tuple[str | None, ...],
     import os
 
     from hitpath.cohort.batch import OUTPUT_ENDINGS
+    from hitpath.load.output import check_target
 
+    check_target(output, inputs)  # an input named as the output is the first thing to say
     ending = os.path.splitext(output)[1].lower()
     if ending in _NOT_BATCH:
         raise HitpathError(f"batch cannot write its results as {ending}; end the file name "
