@@ -171,3 +171,20 @@ def test_a_date_that_does_not_wait_on_work_assumes_nothing(rules: Rules) -> None
     assert not assessment.conflicts
     summary = json.loads(json_report.render(assessment, rules))["summary"]["text"]
     assert "keep working" not in summary and "from 14 July 2027" in summary
+
+
+@pytest.mark.parametrize(("programme", "said", "not_said"), [
+    ("emhp", "EMHP training is probably covered", "top-ups"),
+    ("cfd_topup", "not confirmed for top-ups", "EMHP"),
+    ("cbt_hit", "same occupation", "top-ups"),
+    ("other", "not confirmed for this training", "top-ups"),
+])
+def test_the_funding_rules_uncertain_reach_is_worded_for_the_earlier_training(
+        rules: Rules, programme: str, said: str, not_said: str) -> None:
+    assessment = _example(rules, "pwp", previous_training_programme=programme)
+    caveat = assessment.funding.caveat
+    assert caveat is not None and caveat.startswith("May apply to you")
+    assert said in caveat and not_said not in caveat
+    full = _formats(assessment, rules, full=True)["text"]
+    funding = full.split("\nThe two-year NHS funding rule\n", 1)[1].split("\n\n", 1)[0]
+    assert caveat in funding and "Applies to you" not in funding

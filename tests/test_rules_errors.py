@@ -36,6 +36,8 @@ CASES = [
      "terms.pay[1].effective_from", "February 2025 has 28 days"),
     ("pay periods out of order", "    - effective_from: 2026-04-01",
      "    - effective_from: 2025-04-01", "terms.pay[2].effective_from", "date order"),
+    ("a training the question does not offer", "      values: [emhp]",
+     "      values: [emph]", "funding.uncertain_for[0].values[0]", "Did you mean 'emhp'?"),
     ("a later question in a when", "    when: {ref: core_profession}\n",
      "    when: {q: pay_area, equals: fringe}\n", "questions[core_experience_months].when.q",
      "not asked before this question"),

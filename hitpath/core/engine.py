@@ -180,11 +180,17 @@ def _funding(
         from_date = add_months(raw, req.plus_years * 12 + req.plus_months)
     notes = list(res.notes)
     caveat = None
+    caveat_sources: tuple[str, ...] = ()
     if applies is True:
         state, text = FundingState.APPLIES, funding.summary
         if funding.uncertain_when and evaluate(rules, funding.uncertain_when,
                                                answers.values) is True:
             caveat = funding.uncertain
+            # Worded for the answer the rules name, when they do (EMHP, a top-up...).
+            for question, values, words, cited in funding.uncertain_for:
+                if answers.values.get(question) in values:
+                    caveat, caveat_sources = words, cited
+                    break
     elif applies is False:
         state, text, from_date = FundingState.DOES_NOT_APPLY, funding.not_applied, None
         notes = []
@@ -196,6 +202,7 @@ def _funding(
     return FundingResult(
         two_year_rule=state, nhs_funding_from=from_date, text=text,
         because=list(res.because), notes=notes, sources=funding.sources, caveat=caveat,
+        caveat_sources=caveat_sources,
     )
 
 

@@ -200,6 +200,8 @@ class Funding(NamedTuple):
     if_unsure_about: tuple[tuple[str, str], ...] = ()
     uncertain_when: Condition | None = None
     uncertain: str | None = None
+    # (question, values, text, sources): the uncertain reach worded for some answers
+    uncertain_for: tuple[tuple[str, tuple[str, ...], str, tuple[str, ...]], ...] = ()
 
 
 class BandPay(NamedTuple):
@@ -585,6 +587,7 @@ class FundingResult(NamedTuple):
     notes: list[str]
     sources: tuple[str, ...]
     caveat: str | None = None
+    caveat_sources: tuple[str, ...] = ()
 
 
 class TermsResult(NamedTuple):

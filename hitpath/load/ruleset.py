@@ -224,6 +224,8 @@ def _build(data: dict[str, Any], origin: str) -> Rules:
                                   for u in data["funding"].get("if_unsure_about", [])),
             uncertain_when=data["funding"].get("uncertain_when"),
             uncertain=data["funding"].get("uncertain"),
+            uncertain_for=tuple((u["question"], _t(u["values"]), u["text"], _t(u["sources"]))
+                                for u in data["funding"].get("uncertain_for", [])),
         ),
         terms=Terms(
             trainee_band=terms["trainee_band"], qualified_band=terms["qualified_band"],

@@ -319,6 +319,16 @@ class UnsureAbout(_Strict):
     text: str
 
 
+class UncertainFor(_Strict):
+    """What to say about the rule's uncertain reach for some answers to one choice question
+    (the earlier training, say), with the sources that say why it is uncertain for them."""
+
+    question: str
+    values: list[str] = Field(min_length=1)
+    text: str
+    sources: list[str] = Field(min_length=1)
+
+
 class BetweenTrainings(_Strict):
     """The funding rule as plans apply it: between any two trainings, to the day."""
 
@@ -347,6 +357,9 @@ class Funding(_Strict):
     uncertain_when: Condition | None = Field(
         default=None, description="When the rule's reach is itself uncertain for this person.")
     uncertain: str | None = Field(default=None, description="Said when uncertain_when holds.")
+    uncertain_for: list[UncertainFor] = Field(
+        default_factory=list, description="When uncertain_when holds, the words for the first "
+        "entry whose question has one of its values, instead of 'uncertain'.")
     between_trainings: BetweenTrainings | None = Field(
         default=None, description="How plans apply the rule between any two trainings.")
     sources: list[str] = Field(min_length=1)

@@ -234,6 +234,14 @@ class _Checker:
                               None)
         if "uncertain_when" in funding:
             self.condition(funding["uncertain_when"], ("funding", "uncertain_when"), None)
+        for i, about in enumerate(funding.get("uncertain_for", [])):
+            where = ("funding", "uncertain_for", i)
+            choices = self.question_ref(about["question"], (*where, "question"), "choice")
+            for j, value in enumerate(about["values"]):
+                if value not in choices:
+                    raise self.fail((*where, "values", j), f"'{about['question']}' has no "
+                                    f"choice '{value}'", did_you_mean(value, choices))
+            self.sources(about["sources"], (*where, "sources"))
         terms = rules["terms"]
         self.sources(terms["hours_sources"], ("terms", "hours_sources"))
         self.sources(terms["bands_sources"], ("terms", "bands_sources"))

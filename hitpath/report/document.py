@@ -279,7 +279,7 @@ def _everything_else(doc: list[Block], a: Assessment, rules: Rules, line: _Cite)
              "unsure": "Not settled on your answers."}[f.two_year_rule]
     if f.caveat:
         state = f.caveat  # the rules word it with the same certainty as the route's caveat
-    lines = [Line(state)]
+    lines = [line(state, f.caveat_sources) if f.caveat else Line(state)]
     if f.nhs_funding_from:
         prefix = "If the rule applies to you, " if f.two_year_rule == "unsure" else ""
         lines.append(Line(f"{prefix}NHS-funded high intensity training can start from "
