@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import date
 from typing import Any
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -17,6 +19,7 @@ from hitpath.cohort import fastpath
 from hitpath.cohort.batch import _CellReader, csv_line
 from hitpath.cohort.fastpath import compile_rules
 from hitpath.core.model import Rules
+from hitpath.load.ruleset import SHIPPED_RULES, load_rules
 from tests.test_batch_streaming import BENCH
 from tests.test_fastpath import AS_OF, SHIPPED, _every_operator_rules, answers_for
 
@@ -58,6 +61,29 @@ def test_classes_equal_the_fast_path_for_every_operator(
     # Here the dated requirements count from two different dates, so none is carried.
     people = data.draw(st.lists(answers_for(every_operator), min_size=1, max_size=30))
     check_cohort(every_operator, people, as_of)
+
+
+@pytest.fixture(scope="module")
+def no_reference(tmp_path_factory: pytest.TempPathFactory) -> Rules:
+    """The shipped rules without a reference date (no course start counted to)."""
+    with open(SHIPPED_RULES, encoding="utf-8") as handle:
+        data = yaml.safe_load(handle)
+    del data["reference_question"]
+    path = tmp_path_factory.mktemp("rules") / "rules.yaml"
+    plain = json.loads(json.dumps(data, default=str))
+    path.write_text(yaml.safe_dump(plain, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return load_rules(str(path))
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[
+    HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(data=st.data(), as_of=AS_OF)
+def test_classes_equal_the_fast_path_without_a_reference_date(
+    no_reference: Rules, data: st.DataObject, as_of: date
+) -> None:
+    assert no_reference.reference_question is None
+    people = data.draw(st.lists(answers_for(no_reference), min_size=1, max_size=30))
+    check_cohort(no_reference, people, as_of)
 
 
 def _cohort(count: int) -> list[dict[str, Any]]:

@@ -497,8 +497,10 @@ class OutcomeClasses:
             self.tokens.clear()
             self.seen.clear()
         grows = reference is None or reference >= self.as_of
-        self.seen[q, reference] = _seeing(self.questions[q], self.leaves.get(q, []),
-                                          q in self.exact, self.growing.get(q), grows)
+        question = self.questions.get(q)
+        # A key that is no question (no reference question in the rules: '') is read exactly.
+        self.seen[q, reference] = _exactly if question is None else _seeing(
+            question, self.leaves.get(q, []), q in self.exact, self.growing.get(q), grows)
         tokens = self.tokens[q, reference] = {}
         return tokens
 
@@ -570,6 +572,10 @@ def _moved(outcome: Outcome, old: date, new: date) -> Outcome:
     return _new(Outcome, (verdicts, tuple(new if when == old else when for when in dates), rule,
                           new if funding_from == old else funding_from, best, main, undecided,
                           new if firm == old else firm, ids, first, ends))
+
+
+def _exactly(value: object) -> Token:
+    return value
 
 
 def _seeing(question: Question, leaves: list[tuple[str, Operand]], exact: bool,
