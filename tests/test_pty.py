@@ -146,8 +146,10 @@ def test_not_sure_names_the_deciding_answer(tmp_path: Path,
     expect(child, "The exam board date: not sure")
     expect(child, "What next?")
     key(child, ENTER)
-    expect(child, "Not before 10 July 2025; after that it depends on the exam board date.")
-    expect(child, "It depends on the exam board date.")  # beside what is missing
+    expect(child, "Not before 10 July 2025 (if you keep working as a PWP); after that it "
+                  "depends on the exam board date.")
+    # Beside what is missing, as one sentence: the exam board decides the funding date.
+    expect(child, "Not known yet whether you meet this: two years after the exam board")
     quit_from_results(child)
 
 
@@ -167,7 +169,8 @@ def test_review_and_change_one_answer(tmp_path: Path, children: list[pexpect.spa
     expect(child, "The exam board date: 1 December 2022")
     expect(child, "What next?")
     key(child, ENTER)
-    expect(child, "Not yet: from 10 July 2025 by the PWP route.")  # 2 years as a PWP by then
+    # 2 years as a PWP by then, if they keep working as one
+    expect(child, "Not yet: from 10 July 2025 by the PWP route, if you keep working as a PWP.")
     quit_from_results(child)
 
 
