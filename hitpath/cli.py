@@ -323,9 +323,9 @@ def plan(
         raise typer.Exit(_said(run_plan_ask(ruleset, given, day, plain=plain, save_path=save,
                                             via=via, top=top, goal=goal)))
     plans = make_plan(ruleset, given, day, goal, via=via, top=top)
-    from hitpath.report.plan import render_plans
+    from hitpath.report.plan import render_plans, terminal_width
 
-    text = render_plans(plans, ruleset, fmt)
+    text = render_plans(plans, ruleset, fmt, None if output else terminal_width())
     if output:
         _write_report(output, text, fmt, (answers, rules))
     else:

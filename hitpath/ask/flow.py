@@ -184,6 +184,14 @@ class Interview:
         self.stopped_early = False
         # Optional questions the person chose to leave empty: not asked again unprompted.
         self.skipped: set[str] = skipped if skipped is not None else set()
+        # Answers given before this run that its progress does not count (a plan numbers its
+        # own questions from 1); none by default, so a resumed questionnaire carries on.
+        self.uncounted: frozenset[str] = frozenset()
+
+    def count_from_here(self) -> None:
+        """Number the questions asked from now on from 1: the answers already given (from
+        the results or a file) are not counted in 'Question N of about M'."""
+        self.uncounted = frozenset(self.answers.values) | frozenset(self.skipped)
 
     def _open(self, question: Question) -> bool:
         if question.id not in self.only:
@@ -226,7 +234,8 @@ class Interview:
         order = [q.id for q in self.rules.questions]
         here = order.index(current.id)
         before = sum(1 for q in self.rules.questions[:here]
-                     if q.id in self.answers.values or q.id in self.skipped)
+                     if (q.id in self.answers.values or q.id in self.skipped)
+                     and q.id not in self.uncounted)
         after = sum(1 for q in self.rules.questions[here + 1:]
                     if self._open(q) and reached(self.rules, q, self.answers) is not False)
         return Progress(before + 1, before + 1 + after)

@@ -123,6 +123,7 @@ class PlanSession(Session):
             self.prompter.notice(opening.text)
         self.prompter.planning = True
         self.interview.only = plan_questions(self.rules, goal)
+        self.interview.count_from_here()
         self.interview.run(self.prompter)
 
     def run(self) -> int:
@@ -140,12 +141,12 @@ class PlanSession(Session):
     def show_plans(self, goal: str, from_results: bool = False) -> bool:
         """Plans to ``goal``; then export, save, another goal, back to the HIT results (when
         planning from them), or quit. Returns whether the person chose to quit."""
-        from hitpath.report.plan import render_plans
+        from hitpath.report.plan import render_plans, terminal_width
 
         while True:
             plans = plan(self.rules, self.answers, self.as_of, goal, via=self.via, top=self.top)
             print()
-            sys.stdout.write(render_plans(plans, self.rules, "text"))
+            sys.stdout.write(render_plans(plans, self.rules, "text", terminal_width()))
             print()
             choice = self.prompter.menu("What would you like to do?", [
                 ("Plan to another goal", "goal"),

@@ -449,9 +449,11 @@ class Planner:
                     f"{long_date(reached)}, as your experience grows; the next intake after "
                     f"that starts in {when}.")
         elif binding is Binding.APPLICATION_WINDOW and closed is not None:
+            # The calendar passes over an intake whose applications usually close before the
+            # day of the plan: its adverts have closed by then, whenever the person is ready.
             text = (f"Applications for the {month_year(closed)} intake of {t.short_title} "
-                    f"usually close before you can apply, so the first one open to you starts "
-                    f"in {when}.")
+                    f"have usually closed by now ({long_date(self.as_of)}), so the first "
+                    f"intake you can still apply for starts in {when}.")
         elif binding is Binding.FUNDING_RULE and funding_by is not None and funding_from:
             if funding_by.board_from == funding_by.board_to:
                 board = f"was on {long_date(funding_by.board_to)}"

@@ -64,16 +64,18 @@ def _all(plans: Plans) -> list[tuple[str, Plan]]:
     return shown
 
 
-def picture(plans: Plans, rules: Rules) -> list[str]:
+def picture(plans: Plans, rules: Rules, columns: int = WIDTH + 20) -> list[str]:
     """The plans on one time axis, one row each: a letter per training, '-' for work, '*'
-    when qualified, then the key."""
+    when qualified, then the key; no row wider than ``columns`` (the axis shortens, each
+    character standing for more months, so nothing is ever cut or wrapped)."""
     shown = _all(plans)
     if not shown:
         return []
     start = plans.as_of
     last = max(p.qualified for _, p in shown)
     span = months_between(start, last) + 2
-    per = max(1, -(-span // WIDTH))  # months per character
+    axis_width = max(min(WIDTH, columns - 8), 12)
+    per = max(1, -(-span // axis_width))  # months per character
     letters = _letters([p for _, p in shown], rules)
     width = -(-span // per)
     axis = [" "] * width
@@ -84,7 +86,8 @@ def picture(plans: Plans, rules: Rules) -> list[str]:
         if at >= width:
             break
         label = str(year)
-        if all(c == " " for c in axis[at:at + len(label) + 1]):
+        # A space on both sides, so years never run together on a short axis.
+        if all(c == " " for c in axis[max(at - 1, 0):at + len(label) + 1]):
             axis[at:at + len(label)] = list(label)
             marks[at] = "|"
         year += 1
@@ -105,7 +108,7 @@ def picture(plans: Plans, rules: Rules) -> list[str]:
     each = "a month" if per == 1 else f"{per} months"
     line = f"{'':8}Each character is {each}."
     for item in key:  # wrapped between items, never inside one
-        if len(line) + 2 + len(item) > WIDTH + 20:
+        if len(line) + 2 + len(item) > min(columns, WIDTH + 20):
             rows.append(line)
             line = " " * 8 + item
         else:
@@ -149,28 +152,44 @@ def _reach_words(step: PlanStep) -> str | None:
 
 
 TEXT_WIDTH = 88
+"""The text's width in a file or a pipe; a terminal gets its own (``terminal_width``)."""
+MIN_WIDTH, MAX_WIDTH = 40, 100
 
 
-def _wrapped(lines: list[str]) -> list[str]:
-    """Long lines wrapped at TEXT_WIDTH, carrying on under their own indent (and under a
-    list dash); the picture's rows are never wrapped."""
+def terminal_width() -> int | None:
+    """The width to wrap at on standard output: the terminal's, from 40 to 100 columns (None
+    when standard output is not a terminal)."""
+    import shutil
+    import sys
+
+    if not sys.stdout.isatty():
+        return None
+    columns = shutil.get_terminal_size((TEXT_WIDTH + 1, 24)).columns - 1
+    return max(MIN_WIDTH, min(columns, MAX_WIDTH))
+
+
+def _wrapped(lines: list[str], width: int = TEXT_WIDTH) -> list[str]:
+    """Long lines wrapped at ``width`` on word boundaries, carrying on under their own indent
+    (and under a list dash); the picture's rows are never wrapped."""
     import textwrap
 
     out: list[str] = []
     for line in lines:
-        if len(line) <= TEXT_WIDTH:
+        if len(line) <= width:
             out.append(line)
             continue
         body = line.lstrip(" ")
         indent = " " * (len(line) - len(body))
         hang = indent + ("  " if body.startswith("- ") else "    ")
-        out += textwrap.wrap(body, TEXT_WIDTH, initial_indent=indent, subsequent_indent=hang,
-                             break_on_hyphens=False)
+        out += textwrap.wrap(body, width, initial_indent=indent, subsequent_indent=hang,
+                             break_on_hyphens=False, break_long_words=False)
     return out
 
 
-def render_text(plans: Plans, rules: Rules) -> str:
-    """Plain text: the picture, then each plan's steps, because-lines and uncertainties."""
+def render_text(plans: Plans, rules: Rules, width: int | None = None) -> str:
+    """Plain text: the picture, then each plan's steps, because-lines and uncertainties,
+    wrapped at ``width`` (default TEXT_WIDTH; from 40 to 100)."""
+    width = max(MIN_WIDTH, min(width or TEXT_WIDTH, MAX_WIDTH))
     out = [f"Plans to {plans.goal_title}",
            f"From {long_date(plans.as_of)}. Rules {plans.rules_version}.", ""]
     if not plans.plans:
@@ -178,8 +197,8 @@ def render_text(plans: Plans, rules: Rules) -> str:
                    "way in:")
         out += [f"  - {line}" for line in plans.blocked]
         out.append("")
-    rows = picture(plans, rules)
-    out = _wrapped(out)
+    rows = picture(plans, rules, width)
+    out = _wrapped(out, width)
     if rows:
         out += rows + [""]
     body: list[str] = []
@@ -202,7 +221,7 @@ def render_text(plans: Plans, rules: Rules) -> str:
     body.append("")
     body.append("Sources: " + ", ".join(plans.sources))
     # Text from the rules file reaches the terminal only as text.
-    return for_terminal("\n".join(out + _wrapped(body))) + "\n"
+    return for_terminal("\n".join(out + _wrapped(body, width))) + "\n"
 
 
 def render_markdown(plans: Plans, rules: Rules) -> str:
@@ -367,12 +386,13 @@ def list_trainings(rules: Rules) -> str:
     return "\n".join(out) + "\n"
 
 
-def render_plans(plans: Plans, rules: Rules, fmt: str) -> str:
-    """Plans in one of the report formats: text, markdown, html or json."""
+def render_plans(plans: Plans, rules: Rules, fmt: str, width: int | None = None) -> str:
+    """Plans in one of the report formats: text, markdown, html or json (text wrapped at
+    ``width``, see ``render_text``)."""
     if fmt == "json":
         return render_json(plans, rules)
     if fmt == "markdown":
         return render_markdown(plans, rules)
     if fmt == "html":
         return render_html(plans, rules)
-    return render_text(plans, rules)
+    return render_text(plans, rules, width)
