@@ -18,7 +18,10 @@ try:
     main()
 except SystemExit:
     pass
-loaded = [m for m in ("questionary", "prompt_toolkit", "rich.console", "pydantic.main")
+loaded = [m for m in ("questionary", "prompt_toolkit", "rich.console", "pydantic",
+                      "hitpath.load.validate", "hitpath.load.schema", "hitpath.core.planner",
+                      "hitpath.report.text", "hitpath.report.markdown", "hitpath.report.html",
+                      "hitpath.report.plan", "hitpath.ask", "hitpath.lint", "hitpath.cohort")
           if m in sys.modules]
 sys.stderr.write("LOADED=" + json.dumps(loaded) + "\\n")
 """
@@ -47,3 +50,54 @@ def test_no_prompt_libraries_without_prompts(args: list[str]) -> None:
 def test_json_check_needs_no_rich() -> None:
     assert "rich.console" not in _loaded(
         ["check", "--answers", "examples/pwp.yaml", "--format", "json"])
+
+
+# Typer reads option values through pydantic, which hitpath does for the options these take.
+@pytest.mark.parametrize("args", [
+    ["--version"],
+    ["--help"],
+    ["check", "--help"],
+    ["check", "--answers", "examples/pwp.yaml", "--format", "json"],
+    ["check", "--answers", "examples/pwp.yaml", "--as-of", "2025-01-10", "--format", "markdown"],
+    ["check", "--set", "nation=england", "--set", "professions=pwp", "--format", "json"],
+    ["plan", "--goal", "dclinpsy", "--answers", "examples/pwp.yaml", "--via", "hit",
+     "--format", "json"],
+    ["questions"],
+])
+def test_no_pydantic_for_plain_options(args: list[str]) -> None:
+    assert "pydantic" not in _loaded(args)
+
+
+def test_json_check_loads_only_what_it_reports() -> None:
+    """No validation models (the compiled rules are used), no planner, no other report format,
+    no questionnaire, rules tools or batch."""
+    loaded = _loaded(["check", "--answers", "examples/pwp.yaml", "--format", "json"])
+    assert loaded == [], loaded
+
+
+def test_options_read_as_typer_reads_them() -> None:
+    """Every option of every command, not given or given text, reaches the command as Typer's
+    own conversion gives it."""
+    import typer.main
+    from typer._coercion import build_runtime_param
+
+    from hitpath import cli
+
+    compared = 0
+    for name in cli._SINGLE:
+        command = typer.main.get_command(cli._app_for(name))
+        ctx = command.make_context(f"hitpath {name}", ["--help"], resilient_parsing=True)
+        for param in command.get_params(ctx):
+            descriptor = param.type_descriptor  # type: ignore[attr-defined]
+            typer_reads = build_runtime_param(descriptor)
+            values: list[object] = [None]
+            if descriptor.annotation is str:
+                values += ["x", "", "~/a b.yaml", "é"]
+            if descriptor.annotation == list[str]:
+                values += [(), ("a=b",), ("a=b", "c=d,e")]
+            for value in values:
+                ours = cli._TextValue().coerce(value, param=param, ctx=ctx)  # type: ignore[arg-type]
+                assert ours == typer_reads.coerce(value, param=param, ctx=ctx), (name, param.name)
+                assert type(ours) is type(typer_reads.coerce(value, param=param, ctx=ctx))
+                compared += 1
+    assert compared > 50
