@@ -89,7 +89,13 @@ def expected_row(report: dict[str, Any], rules: Rules) -> dict[str, str]:
     row["best_route_from"] = opens.get(best["verdict"], "") if row["best_route"] else ""
     row["main_unmet"] = main if applies else ""
     row["undecided_by"] = ";".join(undecided) if applies else ""
-    row["reason"] = expected_reason(best, row, rules) if applies else row_reason_unjudged(routes)
+    # The report's answer, after any conflicts: batch's reason leads with its firm date.
+    answer = summary["text"].rpartition("Until then: ")[2]
+    row["reason"] = (expected_reason(best, row, rules, answer) if applies
+                     else row_reason_unjudged(routes))
+    if not report["in_scope"]:
+        # Outside the rules' scope there is no verdict: the reason is the report's answer.
+        row["reason"] = answer
     if report["conflicts"]:
         # Answers that cannot both be true come first, in the words the summary opens with.
         first = ("Check your answers first: " + " ".join(c["text"] for c in report["conflicts"])
@@ -102,11 +108,14 @@ def expected_row(report: dict[str, Any], rules: Rules) -> dict[str, str]:
     return row
 
 
-def expected_reason(best: dict[str, Any], row: dict[str, str], rules: Rules) -> str:
+def expected_reason(best: dict[str, Any], row: dict[str, str], rules: Rules,
+                    answer: str) -> str:
     """The reason column in the reports' words: the verdict on the best route, then what
-    sets its date, is missing, or decides it."""
+    sets its date, is missing, or decides it; led by the report's answer's firm date ('Not
+    before ...'), when it has one."""
     from hitpath.report.words import verdict_text
 
+    firm = answer.split(";", 1)[0] if answer.startswith("Not before") else ""
     main = row["main_unmet"]
     title = rules.requirements[main].title if main else ""
     if not row["best_route"]:
@@ -115,7 +124,11 @@ def expected_reason(best: dict[str, Any], row: dict[str, str], rules: Rules) -> 
     if best["verdict"] == "unsure":
         facts = [rules.question_by_id[q].fact for q in best["unknown"]]
         said = facts[0] if len(facts) == 1 else ", ".join(facts[:-1]) + " and " + facts[-1]
+        if firm:
+            return f"{firm}; after that the {short} depends on {said}."
         return f"Not decided: the {short} depends on {said}."
+    if best["verdict"] == "not_yet" and firm:
+        return f"{answer} Missing: {title}."
     when = date.fromisoformat(best["eligible_from"]) if best["eligible_from"] else None
     head = f"{verdict_text(best['verdict'], when)} by the {short}."
     if best["verdict"] == "eligible_from":

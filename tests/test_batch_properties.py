@@ -88,7 +88,7 @@ def test_every_row_gives_one_result_and_good_rows_equal_the_engine(
         # The full assessment, as check makes it: its first intakes too.
         expected = outcome_of(assess(RULES, parsed, AS_OF), RULES)
         (verdicts, dates, rule, funding_from, best, main, undecided, firm, clash, first,
-         ends) = expected
+         ends, _, _) = expected
         for route, verdict, when, intake, end in zip(RULES.routes, verdicts, dates, first,
                                                      ends, strict=True):
             assert got[f"{route.id}_verdict"] == verdict

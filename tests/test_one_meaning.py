@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 
+from hitpath.cohort.batch import Reasons
 from hitpath.cohort.fastpath import compile_rules
 from hitpath.core.engine import assess
 from hitpath.core.model import Answers, Rules, Status, Verdict
@@ -107,3 +108,38 @@ def test_report_json_and_batch_name_the_same_best_route(
             assert route.short_title in summary["text"], (summary, found.answers)
     # The walk reaches every kind of best route, so each branch above was exercised.
     assert seen >= {Verdict.ELIGIBLE, Verdict.ELIGIBLE_FROM, Verdict.NOT_YET, Verdict.UNSURE}
+
+
+def test_batch_reason_says_what_the_report_answer_says(
+    rules: Rules, walked: WalkResult
+) -> None:
+    """Batch's reason leads with the report's firm date ('Not before ...', with what it
+    assumes), gives the report's answer whole for someone outside the rules' scope, and is
+    the report's answer (then what is missing) when the best route is not yet open."""
+    as_of = walked.as_of
+    fast = compile_rules(rules).assessor(as_of)
+    reasons = Reasons(rules, as_of)
+    kinds: set[str] = set()
+    for found in walked.classes.values():
+        assessment = assess(rules, Answers(dict(found.answers)), as_of)
+        answer = to_dict(assessment, rules)["summary"]["text"]
+        outcome = fast(dict(found.answers))
+        reason = reasons.reason(outcome)
+        if not assessment.in_scope:
+            assert reason == answer, found.answers
+            kinds.add("outside")
+            continue
+        # After any conflicts, which both name first in the same words.
+        head, until, said = answer.rpartition("Until then: ")
+        assert reason.startswith(head + until), (reason, answer)
+        if said.startswith("Not before"):
+            lead = said.split(";", 1)[0]
+            assert reason[len(head + until):].startswith(lead + ";"), (reason, answer)
+            kinds.add("kept up" if "(if you keep" in lead else "firm")
+            best = next(r for r in assessment.routes if r.id == outcome.best_route)
+            if best.verdict == Verdict.NOT_YET:
+                assert reason[len(head + until):].startswith(said), (reason, answer)
+        else:
+            assert "Not before" not in reason, (reason, answer)
+    # Each kind of answer the reason repeats was met on the walk.
+    assert kinds >= {"outside", "kept up"}, kinds

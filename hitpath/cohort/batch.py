@@ -386,7 +386,7 @@ class _Columns:
     def _cells(self, outcome: Outcome) -> list[str]:
         """The cells after row and ref for one outcome."""
         (verdicts, dates, rule, funding_from, best, main, undecided, firm, clash, first,
-         ends) = outcome
+         ends, _, _) = outcome
         best_from, reason = self._extra(outcome)
         tail: list[str] = []
         for verdict, when, intake, end in zip(verdicts, dates, first, ends, strict=True):
@@ -411,7 +411,7 @@ class _Columns:
         if rest is None:
             outcome = known.outcome
             (verdicts, dates, rule, funding_from, best, main, undecided, firm, clash, first,
-             ends) = outcome
+             ends, _, _) = outcome
             best_from, reason = self._extra(outcome)
             record = {
                 "routes": {
@@ -437,6 +437,7 @@ class Reasons:
     """A batch outcome in plain English, in the words the reports use."""
 
     def __init__(self, rules: Rules, as_of: date) -> None:
+        self.rules = rules
         self.as_of = as_of
         self.routes = {r.id: r for r in rules.routes}
         self.route_ids = tuple(r.id for r in rules.routes)
@@ -455,9 +456,9 @@ class Reasons:
         if best:
             index = self.index[best]
             key = (best, verdicts[index], outcome.dates[index], main, undecided,
-                   outcome.conflicts)
+                   outcome.conflicts, outcome.not_before, outcome.counts_on)
         else:
-            key = ("unsure" in verdicts, main, outcome.conflicts)
+            key = ("unsure" in verdicts, main, outcome.conflicts, outcome.in_scope)
         said = self._said.get(key)
         if said is None:
             when = self.best_from(outcome)
@@ -488,12 +489,20 @@ class Reasons:
         return line
 
     def _verdict_reason(self, outcome: Outcome) -> str:
-        from hitpath.report.words import verdict_text
+        from hitpath.report.words import (
+            not_before_words,
+            not_yet_answer,
+            outside_answer,
+            verdict_text,
+        )
 
         verdicts, dates, best, main, undecided = (outcome.verdicts, outcome.dates,
                                                   outcome.best_route, outcome.main_unmet,
                                                   outcome.undecided_by)
+        if not outcome.in_scope:
+            return outside_answer(self.rules)
         title = self.requirements[main].title if main in self.requirements else ""
+        firm = outcome.not_before
         if not best:
             if main:
                 return f"{verdict_text('not_eligible')}. In the way: {title}."
@@ -506,7 +515,13 @@ class Reasons:
         if verdict == "unsure":
             facts = [self.questions[q].fact for q in undecided if q in self.questions]
             said = _join(facts) if facts else "answers not given yet"
+            if firm:
+                return (f"{not_before_words(self.rules, firm, outcome.counts_on)}; after that "
+                        f"the {route} depends on {said}.")
             return f"Not decided: the {route} depends on {said}."
+        if verdict == "not_yet" and firm:
+            head = not_yet_answer(self.rules, route, firm, outcome.counts_on)
+            return f"{head} Missing: {title}." if title else head
         head = f"{verdict_text(verdict, when)} by the {route}."
         if verdict == "eligible_from" and title:
             return f"{head} Sets the date: {title}."

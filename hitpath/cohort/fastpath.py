@@ -41,6 +41,7 @@ from hitpath.core.verdicts import (
     Day,
     RequirementState,
     RouteVerdict,
+    counts_on_of,
     later_by,
     main_route,
     main_unmet,
@@ -65,6 +66,8 @@ class Outcome(NamedTuple):
     conflicts: tuple[str, ...] = ()  # ids of the conflicts in the answers
     first_intakes: tuple[date | None, ...] = ()  # each open route's first intake (its 1st)
     qualified_by: tuple[date | None, ...] = ()  # and the month its training would end
+    counts_on: str = ""  # the requirement whose experience, kept up, sets not_before ('' none)
+    in_scope: bool = True  # False only when the answers put the person outside the rules' scope
 
 
 ConflictTest = Callable[[Values], list[ConflictRule]]
@@ -98,6 +101,8 @@ class FastRules:
         self.funding_applies = conditions.check(funding.applies_when)
         self.funding_question = funding.question or ""
         self.funding_later = later_by(funding.plus_years * 12 + funding.plus_months)
+        self.in_scope = conditions.check(rules.scope_when) if rules.scope_when else None
+        self.counts_on = frozenset(r.id for r in rules.requirements.values() if r.counts_on)
 
     def intakes(self, as_of: date) -> Intakes:
         """Each route's first intake and the month its training would end, from the routes'
@@ -156,6 +161,8 @@ class FastRules:
         in_conflict = conflict_test(self.rules, as_of)
         reads = self.reads
         intakes = self.intakes(as_of)
+        scope = self.in_scope
+        counting = self.counts_on
 
         def judge_all(values: Values, clash: list[ConflictRule] | None,
                       states: dict[str, RequirementState]) -> Outcome:
@@ -184,9 +191,11 @@ class FastRules:
             firm = _not_before(judged, requirements, states, reference)
             ids = tuple(c.id for c in clash) if clash else ()
             first, ends = intakes(verdicts, dates, start if isinstance(start, date) else None)
+            kept = _counts_on(judged, requirements, states, firm, counting) if firm else ""
+            inside = scope is None or scope(values) is not False
             if index is None:
                 return _new(Outcome, (verdicts, dates, rule, funding_from, "", "", (), firm, ids,
-                                      first, ends))
+                                      first, ends, kept, inside))
             best = judged[index]
             main = main_unmet(best.verdict, best.eligible_from, best.deciding, (
                 (req_id, kind, state) for req_id, kind in requirements[index]
@@ -194,7 +203,7 @@ class FastRules:
             # No route is for this person: name no route, but keep what rules them out.
             best_id = "" if best.verdict is _NOT_ELIGIBLE else route_ids[index]
             return _new(Outcome, (verdicts, dates, rule, funding_from, best_id, main,
-                                  best.deciding, firm, ids, first, ends))
+                                  best.deciding, firm, ids, first, ends, kept, inside))
 
         return in_conflict, judge_all
 
@@ -246,6 +255,23 @@ def _not_before(judged: list[RouteVerdict], requirements: tuple[tuple[tuple[str,
     return firm if firm > reference else None
 
 
+_SETS_DATE = (Status.DATED, Status.UNKNOWN)
+
+
+def _counts_on(judged: list[RouteVerdict], requirements: tuple[tuple[tuple[str, str], ...], ...],
+               states: dict[str, RequirementState], firm: date, counting: frozenset[str]) -> str:
+    """As ``counts_on_of``: the first requirement, of a route still possible, whose date is
+    ``firm`` and whose months keep counting while the person keeps working ('' for none)."""
+    for j, reqs in zip(judged, requirements, strict=True):
+        if j.verdict is _NOT_ELIGIBLE:
+            continue
+        for req_id, _ in reqs:
+            if req_id in counting and (s := states.get(req_id)) is not None \
+                    and s.status in _SETS_DATE and s.date == firm:
+                return req_id
+    return ""
+
+
 def compile_rules(rules: Rules) -> FastRules:
     """Compile ``rules`` once for fast batch assessment."""
     return FastRules(rules)
@@ -261,15 +287,17 @@ def outcome_of(assessment: Assessment, rules: Rules) -> Outcome:
     conflicts = tuple(c.id for c in assessment.conflicts)
     first = tuple(r.first_intake.certain if r.first_intake else None for r in routes)
     ends = tuple(r.qualified_by for r in routes)
+    kept = counts_on_of(rules, routes, assessment.not_before)
     if index is None:
         return Outcome(verdicts, dates, funding.two_year_rule, funding.nhs_funding_from,
-                       "", "", (), assessment.not_before, conflicts, first, ends)
+                       "", "", (), assessment.not_before, conflicts, first, ends, kept,
+                       assessment.in_scope)
     route = routes[index]
     undecided = tuple(route.unknown) if route.verdict == Verdict.UNSURE else ()
     best_id = "" if route.verdict == Verdict.NOT_ELIGIBLE else route.id
     return Outcome(verdicts, dates, funding.two_year_rule, funding.nhs_funding_from, best_id,
                    main_unmet_of(route, rules), undecided, assessment.not_before, conflicts,
-                   first, ends)
+                   first, ends, kept, assessment.in_scope)
 
 
 # Outcome classes ------------------------------------------------------------------------------
@@ -294,7 +322,7 @@ def outcome_of(assessment: Assessment, rules: Rules) -> Outcome:
 # gap get the first row's outcome with its L replaced by theirs.
 
 JUDGED = frozenset(("route.applies_when", "requirement.applies_when", "requirement.met_when",
-                    "question.when"))
+                    "question.when", "scope_when"))
 """Where the conditions the judging reads sit (conflicts are found before, on exact values)."""
 
 CLASS_LIMIT = 2048
@@ -453,7 +481,7 @@ class OutcomeClasses:
             outcome = _moved(known.outcome, known.carried, carried)
             # The intakes follow the dates they are counted from.
             first, ends = self.intakes(outcome.verdicts, outcome.dates, reference)
-            moved = OutcomeClass(_new(Outcome, (*outcome[:-2], first, ends)))
+            moved = OutcomeClass(_new(Outcome, (*outcome[:9], first, ends, *outcome[11:])))
             mark = hash((id(known), carried))  # kept the second time, as classes are
             if mark not in self.once:
                 if len(self.once) >= CLASS_LIMIT:
@@ -568,10 +596,11 @@ class OutcomeClasses:
 
 def _moved(outcome: Outcome, old: date, new: date) -> Outcome:
     """The outcome with the carried date ``old`` replaced by ``new`` wherever it stands."""
-    verdicts, dates, rule, funding_from, best, main, undecided, firm, ids, first, ends = outcome
+    (verdicts, dates, rule, funding_from, best, main, undecided, firm, ids, first, ends, kept,
+     inside) = outcome
     return _new(Outcome, (verdicts, tuple(new if when == old else when for when in dates), rule,
                           new if funding_from == old else funding_from, best, main, undecided,
-                          new if firm == old else firm, ids, first, ends))
+                          new if firm == old else firm, ids, first, ends, kept, inside))
 
 
 def _exactly(value: object) -> Token:

@@ -396,3 +396,19 @@ def main_unmet_of(route: RouteResult, rules: Rules) -> str:
         (res.id, rules.requirements[res.id].kind, RequirementState(res.status, res.date,
                                                                    res.unknown))
         for res in route.unmet))
+
+
+def counts_on_of(rules: Rules, routes: list[RouteResult], when: date | None) -> str:
+    """The requirement that sets the day no route opens before (``when``) by experience that
+    keeps counting while the person keeps working (its ``counts_on``): the first, on a route
+    still possible, whose date is that day; '' when none does."""
+    if when is None:
+        return ""
+    for r in routes:
+        if r.verdict == Verdict.NOT_ELIGIBLE:
+            continue
+        for res in r.unmet:
+            if (res.date == when and res.status in (Status.DATED, Status.UNKNOWN)
+                    and rules.requirements[res.id].counts_on):
+                return res.id
+    return ""

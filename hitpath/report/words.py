@@ -15,7 +15,7 @@ from hitpath.core.model import (
     TimelineEvent,
     Verdict,
 )
-from hitpath.core.verdicts import best_of
+from hitpath.core.verdicts import best_of, counts_on_of
 
 SYMBOL = {
     "eligible": "✓",
@@ -86,9 +86,7 @@ def headline(assessment: Assessment, rules: Rules) -> str:
 def _headline(assessment: Assessment, rules: Rules) -> str:
     routes = assessment.routes
     if not assessment.in_scope:
-        place = rules.meta.jurisdiction
-        return (f"This tool covers {place} only, where these trainee posts are; it gives no "
-                "verdict for where you want to work.")
+        return outside_answer(rules)
     best = best_of(routes)
     if best is None:
         return "No route is open on these answers; see the other roles worth a look."
@@ -99,17 +97,15 @@ def _headline(assessment: Assessment, rules: Rules) -> str:
         return line + (" Not settled: " + " ".join(caveats) if caveats else "")
     if best.verdict == Verdict.ELIGIBLE_FROM and best.eligible_from:
         funded = " NHS-funded training" if _funding_decides(assessment, best) else ""
-        keep = _counts_on([best], best.eligible_from, rules)
+        sets = counts_on_of(rules, [best], best.eligible_from)
+        keep = rules.requirements[sets].counts_on if sets else None
         return (f"Not yet:{funded} from {long_date(best.eligible_from)} by the {_short(best)}"
                 f"{', ' + keep if keep else ''}.")
     firm = assessment.not_before
-    keep = _counts_on(routes, firm, rules) if firm else ""
-    firm_words = f"Not before {long_date(firm)}{f' ({keep})' if keep else ''}" if firm else ""
+    counts_on = counts_on_of(rules, routes, firm)
+    firm_words = not_before_words(rules, firm, counts_on) if firm else ""
     if best.verdict == Verdict.NOT_YET:
-        if firm:
-            return (f"{firm_words}; after that it is possible by the "
-                    f"{_short(best)} once you meet what is missing.")
-        return f"Not yet: possible by the {_short(best)} once you meet what is missing."
+        return not_yet_answer(rules, _short(best), firm, counts_on)
     unsure = [r for r in routes if r.verdict == Verdict.UNSURE]
     deciding = list(dict.fromkeys(q for r in unsure for q in r.unknown))
     facts = [rules.question_by_id[q].fact for q in deciding]
@@ -118,16 +114,26 @@ def _headline(assessment: Assessment, rules: Rules) -> str:
     return f"Not decided yet: it depends on {_join(facts)}."
 
 
-def _counts_on(routes: list[RouteResult], when: date, rules: Rules) -> str:
-    """The rules' words for what a date assumes ('if you keep working as a PWP'), when the
-    date is set by experience that keeps counting; '' when no such requirement sets it."""
-    for route in routes:
-        for res in route.unmet:
-            if res.date == when and res.status in ("dated", "unknown"):
-                words = rules.requirements[res.id].counts_on
-                if words:
-                    return words
-    return ""
+def outside_answer(rules: Rules) -> str:
+    """The answer for someone outside the rules' scope: no verdict, where the posts are."""
+    return (f"This tool covers {rules.meta.jurisdiction} only, where these trainee posts are; "
+            "it gives no verdict for where you want to work.")
+
+
+def not_before_words(rules: Rules, when: date, counts_on: str) -> str:
+    """'Not before <date>', with the rules' words for what the date assumes ('if you keep
+    working as a PWP') when the requirement ``counts_on`` sets it ('' for none)."""
+    keep = rules.requirements[counts_on].counts_on if counts_on else None
+    return f"Not before {long_date(when)}{f' ({keep})' if keep else ''}"
+
+
+def not_yet_answer(rules: Rules, route: str, firm: date | None, counts_on: str) -> str:
+    """The answer when the best route (its short title) is not yet open: led by the day no
+    route opens before, when there is one."""
+    if firm:
+        return (f"{not_before_words(rules, firm, counts_on)}; after that it is possible by the "
+                f"{route} once you meet what is missing.")
+    return f"Not yet: possible by the {route} once you meet what is missing."
 
 
 def intake_lines(route: RouteResult) -> list[str]:
