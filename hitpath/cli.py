@@ -6,13 +6,12 @@ Heavy imports (pydantic, rich, questionary) happen inside the commands that need
 
 from __future__ import annotations
 
-import copy
 import sys
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, NoReturn, TextIO, overload
 
 import typer
-from typer.core import TyperCommand
+from typer.core import TyperCommand, TyperGroup
 
 from hitpath import __version__
 from hitpath.core.errors import HitpathError, did_you_mean
@@ -25,7 +24,61 @@ if TYPE_CHECKING:  # imported when needed, for start-up speed
 
 HELP_OPTIONS = {"help_option_names": ["-h", "--help"]}
 
+
+def _plain_converters(command: TyperCommand | TyperGroup, ctx: Context) -> None:
+    """Let ``command`` read its options without importing pydantic when they can be.
+
+    Typer converts each option's value through a pydantic adapter that it builds on first
+    use, even for an option that was not given; importing and warming pydantic for that
+    costs more than the rest of a `check`. An option not given, a text option and a list of
+    text options are read here as Typer reads them; any other value is left to Typer.
+    """
+    for param in command.get_params(ctx):  # the help option too
+        # Only where this Typer reads values through a runtime converter made on first use.
+        if getattr(param, "_runtime_param", False) is None:
+            param._runtime_param = _TextValue()  # type: ignore[attr-defined]
+
+
+class _Command(TyperCommand):
+    """A command that reads its options without pydantic where it can (see _plain_converters)."""
+
+    def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
+        _plain_converters(self, ctx)
+        return super().parse_args(ctx, args)
+
+
+class _Group(TyperGroup):
+    """A group that reads its own options without pydantic where it can."""
+
+    def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
+        _plain_converters(self, ctx)
+        return super().parse_args(ctx, args)
+
+
+class _TextValue:
+    """Typer's own reading of a value that needs no converter; anything else goes to the
+    converter Typer builds."""
+
+    def coerce(self, value: object, param: TyperOption | TyperArgument,
+               ctx: Context) -> object:
+        """The value as the command receives it."""
+        many = param.multiple or param.nargs == -1
+        if value is None:
+            return () if many else None
+        descriptor = param.type_descriptor
+        plain = (descriptor.file_annotation is None
+                 and descriptor.parameter_info.parser is None)
+        if plain and not many and descriptor.annotation is str and type(value) is str:
+            return value
+        if (plain and many and descriptor.annotation == list[str]
+                and isinstance(value, tuple | list) and all(type(v) is str for v in value)):
+            return list(value)
+        param._runtime_param = None
+        return param.get_runtime_param().coerce(value, param=param, ctx=ctx)
+
+
 app = typer.Typer(
+    cls=_Group,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     invoke_without_command=True,
@@ -45,7 +98,8 @@ app = typer.Typer(
         "and linear text; FORCE_COLOR=1 keeps colour when output is not a terminal."
     ),
 )
-rules_app = typer.Typer(help="Read, check and compile the rules file.", rich_markup_mode=None,
+rules_app = typer.Typer(cls=_Group, help="Read, check and compile the rules file.",
+                        rich_markup_mode=None,
                         context_settings=HELP_OPTIONS, no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
 
@@ -704,6 +758,9 @@ def _whole_short_helps(*apps: typer.Typer) -> None:
 
 
 _whole_short_helps(app, rules_app)
+for _info in (*app.registered_commands, *rules_app.registered_commands):
+    if _info.cls in (None, TyperCommand):
+        _info.cls = _Command
 
 
 _SINGLE = ("check", "ask", "questions", "sources", "batch", "recheck", "plan")
@@ -727,52 +784,10 @@ def _app_for(first: str) -> typer.Typer:
     single = typer.Typer(add_completion=False, pretty_exceptions_enable=False,
                          rich_markup_mode=None, context_settings=HELP_OPTIONS)
     # The same registration, epilog included, as in the whole app.
-    for info in app.registered_commands:
-        if info.callback is globals()[first]:
-            info = copy.copy(info)
-            if info.cls in (None, TyperCommand):
-                info.cls = _Command
-            single.registered_commands.append(info)
+    single.registered_commands += [c for c in app.registered_commands
+                                   if c.callback is globals()[first]]
     return single
 
-
-class _Command(TyperCommand):
-    """A command whose options are read without importing pydantic when they can be.
-
-    Typer converts each option's value through a pydantic adapter that it builds on first
-    use, even for an option that was not given; importing and warming pydantic for that
-    costs more than the rest of a `check`. An option not given, a text option and a list of
-    text options are read here as Typer reads them; any other value is left to Typer.
-    """
-
-    def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
-        for param in self.get_params(ctx):  # the help option too
-            # Only where this Typer reads values through a runtime converter made on first use.
-            if getattr(param, "_runtime_param", False) is None:
-                param._runtime_param = _TextValue()  # type: ignore[attr-defined]
-        return super().parse_args(ctx, args)
-
-
-class _TextValue:
-    """Typer's own reading of a value that needs no converter; anything else goes to the
-    converter Typer builds."""
-
-    def coerce(self, value: object, param: TyperOption | TyperArgument,
-               ctx: Context) -> object:
-        """The value as the command receives it."""
-        many = param.multiple or param.nargs == -1
-        if value is None:
-            return () if many else None
-        descriptor = param.type_descriptor
-        plain = (descriptor.file_annotation is None
-                 and descriptor.parameter_info.parser is None)
-        if plain and not many and descriptor.annotation is str and type(value) is str:
-            return value
-        if (plain and many and descriptor.annotation == list[str]
-                and isinstance(value, tuple | list) and all(type(v) is str for v in value)):
-            return list(value)
-        param._runtime_param = None
-        return param.get_runtime_param().coerce(value, param=param, ctx=ctx)
 
 
 def _plain_placeholders() -> None:

@@ -63,6 +63,10 @@ def test_json_check_needs_no_rich() -> None:
     ["plan", "--goal", "dclinpsy", "--answers", "examples/pwp.yaml", "--via", "hit",
      "--format", "json"],
     ["questions"],
+    ["sources"],
+    ["plan", "--list"],
+    ["rules", "--help"],
+    ["--as-of", "2025-01-10", "check", "--answers", "examples/pwp.yaml", "--format", "json"],
 ])
 def test_no_pydantic_for_plain_options(args: list[str]) -> None:
     assert "pydantic" not in _loaded(args)
@@ -76,17 +80,28 @@ def test_json_check_loads_only_what_it_reports() -> None:
 
 
 def test_options_read_as_typer_reads_them() -> None:
-    """Every option of every command, not given or given text, reaches the command as Typer's
-    own conversion gives it."""
+    """Every option of every command and group, not given or given text, reaches the command
+    as Typer's own conversion gives it."""
     import typer.main
     from typer._coercion import build_runtime_param
+    from typer.core import TyperGroup
 
     from hitpath import cli
 
+    def commands(command: object, path: str) -> list[tuple[str, object]]:
+        found = [(path, command)]
+        if isinstance(command, TyperGroup):
+            for name, sub in command.commands.items():
+                found += commands(sub, f"{path} {name}")
+        return found
+
+    tree = commands(typer.main.get_command(cli.app), "hitpath")
+    tree += [(f"hitpath {name}", typer.main.get_command(cli._app_for(name)))
+             for name in cli._SINGLE]
     compared = 0
-    for name in cli._SINGLE:
-        command = typer.main.get_command(cli._app_for(name))
-        ctx = command.make_context(f"hitpath {name}", ["--help"], resilient_parsing=True)
+    for path, command in tree:
+        assert isinstance(command, (cli._Command, cli._Group)), path
+        ctx = command.make_context(path, ["--help"], resilient_parsing=True)
         for param in command.get_params(ctx):
             descriptor = param.type_descriptor  # type: ignore[attr-defined]
             typer_reads = build_runtime_param(descriptor)
@@ -97,7 +112,7 @@ def test_options_read_as_typer_reads_them() -> None:
                 values += [(), ("a=b",), ("a=b", "c=d,e")]
             for value in values:
                 ours = cli._TextValue().coerce(value, param=param, ctx=ctx)  # type: ignore[arg-type]
-                assert ours == typer_reads.coerce(value, param=param, ctx=ctx), (name, param.name)
-                assert type(ours) is type(typer_reads.coerce(value, param=param, ctx=ctx))
+                theirs = typer_reads.coerce(value, param=param, ctx=ctx)
+                assert ours == theirs and type(ours) is type(theirs), (path, param.name, value)
                 compared += 1
-    assert compared > 50
+    assert compared > 100, compared
