@@ -115,3 +115,12 @@ def test_back_from_the_plans_shows_the_results_menu_again(rules: Rules, tmp_path
     prompter = Menus(["plan", "hit", "back", "quit"], [], [])
     pwp_session(rules, prompter).results()
     assert not prompter.menus and "whatif" in prompter.offered[-1]
+
+
+def test_the_results_point_to_the_menu_not_a_command(rules: Rules,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    prompter = Menus(["quit"], [], [])
+    pwp_session(rules, prompter).results()
+    shown = capsys.readouterr().out
+    assert '"Show everything"' in shown and "hitpath check --full" not in shown
+    assert "full" in prompter.offered[0]  # the choice the line points to is there

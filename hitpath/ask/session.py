@@ -220,7 +220,7 @@ class Session:
 
         assessment = assess(self.rules, self.answers, self.as_of)
         print()
-        render(assessment, self.rules, plain=self.plain, full=self.full)
+        render(assessment, self.rules, plain=self.plain, full=self.full, asked=True)
         return assessment
 
     def results(self) -> None:

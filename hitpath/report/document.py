@@ -51,6 +51,8 @@ ANSWER_HEADING = "Your answer"
 # that fit a hand-out (the reader may never run hitpath).
 FULL_HINT = ("The full report adds the reasons, funding rule, pay, timeline and sources: "
              "hitpath check --full.")
+# In the questionnaire the way to everything is its own menu choice, not a command.
+FULL_HINT_ASKED = "For the reasons, pay, timeline and sources, choose \"Show everything\" below."
 FULL_HINT_EXPORT = ("This is the short answer. The full report adds the reasons, the funding "
                     "rule, pay, a timeline, all the advice and the sources.")
 SOURCES_HEADING = "Sources"

@@ -7,6 +7,7 @@ with no drawn table, picture or colour, for screen readers and for pasting.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import IO, TYPE_CHECKING
 
@@ -16,6 +17,8 @@ from hitpath.core.untrusted import for_terminal
 from hitpath.report import colour_forced
 from hitpath.report.document import (
     ANSWER_HEADING,
+    FULL_HINT,
+    FULL_HINT_ASKED,
     Block,
     Line,
     build,
@@ -37,10 +40,11 @@ STYLE = {
 
 def render(
     assessment: Assessment, rules: Rules, file: IO[str] | None = None, plain: bool = False,
-    width: int | None = None, full: bool = False,
+    width: int | None = None, full: bool = False, asked: bool = False,
 ) -> None:
     """Print the one-page answer (everything with ``full``); ``plain`` gives linear
-    ASCII-symbol text with no colour.
+    ASCII-symbol text with no colour; ``asked``: the questionnaire's results, whose way to
+    everything is its menu, not a command.
 
     Output that is not a terminal is always plain; it is wrapped only when ``width`` is given,
     so a screen reader or a paste gets one line per item.
@@ -52,6 +56,9 @@ def render(
             file is None and colour_forced()):
         plain = True
     doc = build(assessment, rules, full=full)
+    if asked:
+        doc = [replace(b, terminal=FULL_HINT_ASKED) if b.terminal == FULL_HINT else b
+               for b in doc]
     if plain:
         if width is None and hasattr(out, "isatty") and out.isatty():
             import shutil
