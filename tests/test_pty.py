@@ -65,8 +65,9 @@ def up_to_degree(child: pexpect.spawn) -> None:
     expect(child, "Back")
 
 
-def rest_of_pwp_path(child: pexpect.spawn, exam_board: str = "2023-07-14") -> None:
-    """From the degree question to the review."""
+def up_to_training_start(child: pexpect.spawn) -> None:
+    """From the degree question (yes; KSA in progress; an earlier PWP training) to the
+    question of when that training started."""
     key(child, ENTER)  # yes, a degree
     expect(child, "How far along is your KSA")
     key(child, DOWN + ENTER)  # in progress
@@ -75,6 +76,11 @@ def rest_of_pwp_path(child: pexpect.spawn, exam_board: str = "2023-07-14") -> No
     expect(child, "Which training was it?")
     key(child, ENTER)  # PWP
     expect(child, "On what date did that training start?")
+
+
+def rest_of_pwp_path(child: pexpect.spawn, exam_board: str = "2023-07-14") -> None:
+    """From the degree question to the review."""
+    up_to_training_start(child)
     key(child, "2022-09-05" + ENTER)
     expect(child, "qualifying exam board")
     key(child, exam_board + ENTER)
@@ -376,14 +382,7 @@ def test_uk_dates_at_the_prompt_and_a_refused_date_is_cleared(
     child = spawn(tmp_path)
     children.append(child)
     up_to_degree(child)
-    key(child, ENTER)  # yes, a degree
-    expect(child, "How far along is your KSA")
-    key(child, DOWN + ENTER)
-    expect(child, "ever started an NHS-funded psychological professions training")
-    key(child, DOWN + ENTER)
-    expect(child, "Which training was it?")
-    key(child, ENTER)
-    expect(child, "On what date did that training start?")
+    up_to_training_start(child)
     key(child, "01/09/20222" + ENTER)
     expect(child, "is not a date")
     # The refused text is gone: what is typed next is the whole reply, not added to it.
@@ -474,14 +473,7 @@ def test_a_typo_in_the_exam_board_is_refused_at_the_prompt(
     child = spawn(tmp_path)
     children.append(child)
     up_to_degree(child)
-    key(child, ENTER)  # yes, a degree
-    expect(child, "How far along is your KSA")
-    key(child, DOWN + ENTER)
-    expect(child, "ever started an NHS-funded psychological professions training")
-    key(child, DOWN + ENTER)
-    expect(child, "Which training was it?")
-    key(child, ENTER)
-    expect(child, "On what date did that training start?")
+    up_to_training_start(child)
     key(child, "2022-09-05" + ENTER)
     expect(child, "qualifying exam board")
     key(child, "2021-07-14" + ENTER)  # one digit wrong
