@@ -17,6 +17,8 @@ from hitpath import __version__
 from hitpath.core.errors import HitpathError, did_you_mean
 
 if TYPE_CHECKING:  # imported when needed, for start-up speed
+    from collections.abc import Callable
+
     from typer._click.core import Context
     from typer.core import TyperArgument, TyperOption
 
@@ -540,15 +542,9 @@ def questions(
     rules: RulesOpt = None,
 ) -> None:
     """List every question id, its type, allowed values and when it is asked."""
-    fmt = parse_format(format_, ("text", "json"))
-    from hitpath.load.ruleset import load_rules
     from hitpath.report.listing import questions_json, questions_text
 
-    ruleset = load_rules(_home(rules))
-    from hitpath.core.untrusted import for_terminal
-
-    sys.stdout.write(questions_json(ruleset) if fmt == "json"
-                     else for_terminal(questions_text(ruleset)))
+    _listing(format_, rules, questions_json, questions_text)
 
 
 @app.command(epilog=_epilog("hitpath sources", "hitpath sources --format json",
@@ -558,15 +554,20 @@ def sources(
     rules: RulesOpt = None,
 ) -> None:
     """Every source with its title, URL, publisher, checked date, and what relies on it."""
-    fmt = parse_format(format_, ("text", "json"))
-    from hitpath.load.ruleset import load_rules
     from hitpath.report.listing import sources_json, sources_text
 
-    ruleset = load_rules(_home(rules))
-    from hitpath.core.untrusted import for_terminal
+    _listing(format_, rules, sources_json, sources_text)
 
-    sys.stdout.write(sources_json(ruleset) if fmt == "json"
-                     else for_terminal(sources_text(ruleset)))
+
+def _listing(format_: str, rules: str | None, as_json: Callable[[Rules], str],
+             as_text: Callable[[Rules], str]) -> None:
+    """Print a listing of the rules as JSON, or as text shown as text."""
+    fmt = parse_format(format_, ("text", "json"))
+    from hitpath.core.untrusted import for_terminal
+    from hitpath.load.ruleset import load_rules
+
+    ruleset = load_rules(_home(rules))
+    sys.stdout.write(as_json(ruleset) if fmt == "json" else for_terminal(as_text(ruleset)))
 
 
 @rules_app.command("compile", epilog=_epilog("hitpath rules compile", exits=EXITS_REPORT))

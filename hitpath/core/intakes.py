@@ -68,7 +68,6 @@ class FirstIntake(NamedTuple):
     possible_earlier: date | None
     advertised_from: date | None
     advertised_to: date | None
-    intake: Intake
     closed: date | None = None
 
 
@@ -131,5 +130,5 @@ def first_intake(
         if start < ready:  # ready later in this very month: depends on the day teaching starts
             possible = start
             continue
-        return FirstIntake(start, possible, apps.opens, apps.closes, intake, closed)
+        return FirstIntake(start, possible, apps.opens, apps.closes, closed)
     return None

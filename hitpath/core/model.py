@@ -151,10 +151,8 @@ class Question(NamedTuple):
 
     def label(self, value: str) -> str:
         """The label of a choice value (the value itself when unknown)."""
-        for choice in self.choices:
-            if choice.value == value:
-                return choice.label
-        return "not sure" if value == UNSURE else value
+        return next((c.label for c in self.choices if c.value == value),
+                    "not sure" if value == UNSURE else value)
 
 
 class Requirement(NamedTuple):
@@ -222,10 +220,7 @@ class PayPeriod(NamedTuple):
 
     def band(self, number: int) -> BandPay | None:
         """The pay points of one band, if the table has it."""
-        for band in self.bands:
-            if band.band == number:
-                return band
-        return None
+        return next((band for band in self.bands if band.band == number), None)
 
 
 class Training(NamedTuple):
@@ -254,11 +249,7 @@ class Terms(NamedTuple):
 
     def pay_on(self, day: date) -> PayPeriod | None:
         """The pay table in force on ``day`` (None before the first one)."""
-        found = None
-        for period in self.pay:
-            if period.effective_from <= day:
-                found = period
-        return found
+        return next((p for p in reversed(self.pay) if p.effective_from <= day), None)
 
 
 class HcasZone(NamedTuple):
@@ -275,10 +266,7 @@ class HcasAmounts(NamedTuple):
 
     def limit(self, area: str) -> tuple[int, int] | None:
         """The (minimum, maximum) for one zone, if the table has it."""
-        for zone, low, high in self.limits:
-            if zone == area:
-                return low, high
-        return None
+        return next(((low, high) for zone, low, high in self.limits if zone == area), None)
 
 
 class Hcas(NamedTuple):
@@ -290,11 +278,7 @@ class Hcas(NamedTuple):
 
     def amounts_on(self, day: date) -> HcasAmounts | None:
         """The cash limits in force on ``day`` (None before the first table)."""
-        found = None
-        for table in self.amounts:
-            if table.effective_from <= day:
-                found = table
-        return found
+        return next((t for t in reversed(self.amounts) if t.effective_from <= day), None)
 
 
 class HcasPay(NamedTuple):
@@ -408,7 +392,6 @@ class Programme(NamedTuple):
     training_band: int
     qualified_band: int
     bands_sources: tuple[str, ...]
-    bands_confidence: str
     nhs_funded: bool
     funded: Sourced
     rule_cover: str  # yes | likely | unknown

@@ -349,7 +349,7 @@ def _programme(tid: str, data: dict[str, Any], terms: dict[str, Any]) -> Program
         length_months=length["value"], length=Sourced(length.get("text") or "",
                                                       _t(length["sources"])),
         training_band=bands["training"], qualified_band=bands["qualified"],
-        bands_sources=_t(bands["sources"]), bands_confidence=bands["confidence"],
+        bands_sources=_t(bands["sources"]),
         nhs_funded=data["nhs_funded"]["value"],
         funded=Sourced(data["nhs_funded"]["text"], _t(data["nhs_funded"]["sources"])),
         rule_cover=data["funding_rule"]["covered"],
