@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from hitpath.ask.flow import BACK, MonthOnly, Progress, Reply
 from hitpath.core.conditions import describe_answer
@@ -17,6 +17,8 @@ from hitpath.core.untrusted import echo, for_terminal
 from hitpath.load.answers import coerce
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from prompt_toolkit.key_binding import KeyBindings
     from questionary import Question as Prompt
 
@@ -67,20 +69,19 @@ class QuestionaryPrompter:
 
     def _choice(self, question: Question, default: AnswerValue | MonthOnly | None,
                 can_go_back: bool) -> Reply:
+        selected = default if isinstance(default, str) and default in question.values else None
+        if self.plain:
+            return self._choice_plain(question, selected, can_go_back)
         choices = [self.q.Choice(fit_choice(for_terminal(c.label), 3), value=c.value)
                    for c in question.choices]
         if can_go_back:
             choices.append(self.q.Choice(self._back_label(), value="__back__"))
-        selected = default if isinstance(default, str) and default in question.values else None
-        if self.plain:
-            return self._choice_plain(question, selected, can_go_back)
-        else:
-            # The instruction is wrapped with the question (the prompt would put it after
-            # the wrapped text and split its words at the edge); the echo replaces both.
-            prompt = self.q.select(
-                wrap(for_terminal(question.text) + " (arrow keys, then Enter)", 2),
-                choices=choices, default=selected, qmark="?", style=self.style,
-                instruction=" ")  # not empty: an empty one brings the library's own back
+        # The instruction is wrapped with the question (the prompt would put it after the
+        # wrapped text and split its words at the edge); the echo replaces both.
+        prompt = self.q.select(
+            wrap(for_terminal(question.text) + " (arrow keys, then Enter)", 2),
+            choices=choices, default=selected, qmark="?", style=self.style,
+            instruction=" ")  # not empty: an empty one brings the library's own back
         reply = self._ask_echoed(prompt, question)
         assert isinstance(reply, str)  # a select gives one value
         return BACK if reply == "__back__" else reply
@@ -98,12 +99,10 @@ class QuestionaryPrompter:
         return reply
 
     def _echo(self, text: str, answer: str) -> None:
-        import shutil
-
         from prompt_toolkit import print_formatted_text
         from prompt_toolkit.formatted_text import FormattedText
 
-        width = max(40, shutil.get_terminal_size((80, 24)).columns - 1)
+        width = _width()
         fragments: list[tuple[str, str]] = [("class:qmark", "?")]
         column = 1
         words = [("class:question", w) for w in for_terminal(text).split()]
@@ -140,16 +139,9 @@ class QuestionaryPrompter:
                 raise ValueError(f"Please {hint}.")
             return int(text) - 1
 
-        def valid(text: str) -> bool | str:
-            try:
-                parse(text)
-            except ValueError as exc:
-                return str(exc)
-            return True
-
         shown = str(default + 1) if default is not None else ""
         reply = self.q.text(wrap(for_terminal(f"{message} ({hint})")), default=shown,
-                            validate=valid, key_bindings=_cleared_when_refused(),
+                            validate=_refusal(parse, ""), key_bindings=_cleared_when_refused(),
                             qmark="", style=self.style).unsafe_ask()
         return parse(reply)
 
@@ -171,18 +163,15 @@ class QuestionaryPrompter:
         if can_go_back:
             choices.append(self.q.Choice(self._back_label(), value="__back__"))
 
-        def valid(values: list[str]) -> bool | str:
-            if "__back__" in values:
-                return True if len(values) == 1 else "Choose Back on its own."
-            try:
+        def parse(values: list[str]) -> None:
+            if "__back__" not in values:
                 coerce(question, values)
-            except ValueError as exc:
-                return str(exc)[0].upper() + str(exc)[1:] + "."
-            return True
+            elif len(values) > 1:
+                raise ValueError("choose Back on its own")
 
         prompt = self.q.checkbox(
             wrap(for_terminal(question.text) + " (Space to choose, Enter when done)", 2),
-            choices=choices, validate=valid, qmark="?", style=self.style, instruction="")
+            choices=choices, validate=_refusal(parse), qmark="?", style=self.style, instruction="")
         reply = self._ask_echoed(prompt, question)
         if reply == ["__back__"]:
             return BACK
@@ -211,15 +200,8 @@ class QuestionaryPrompter:
                 picks.append(question.choices[int(part) - 1].value)
             return coerce(question, picks)[0]
 
-        def valid(text: str) -> bool | str:
-            try:
-                parse(text)
-            except ValueError as exc:
-                return str(exc)[0].upper() + str(exc)[1:] + "."
-            return True
-
         reply = self.q.text(wrap(for_terminal(f"{question.text} ({hint})")), default=default,
-                            validate=valid,
+                            validate=_refusal(parse),
                             key_bindings=_cleared_when_refused(),
                             qmark="", style=self.style).unsafe_ask()
         return parse(reply)
@@ -258,15 +240,8 @@ class QuestionaryPrompter:
             value, month_only = coerce(question, text)
             return MonthOnly(value) if month_only and isinstance(value, date) else value
 
-        def valid(text: str) -> bool | str:
-            try:
-                parse(text)
-            except ValueError as exc:
-                return str(exc)[0].upper() + str(exc)[1:]
-            return True
-
         reply = self.q.text(wrap(for_terminal(f"{question.text} {instruction}"), 2), default=shown,
-                            validate=valid, validate_while_typing=False,
+                            validate=_refusal(parse, ""), validate_while_typing=False,
                             key_bindings=_cleared_when_refused(),
                             qmark="" if self.plain else "?", style=self.style).unsafe_ask()
         return parse(reply)
@@ -291,6 +266,23 @@ class QuestionaryPrompter:
         """Yes or no."""
         return bool(self.q.confirm(message, default=default, qmark="" if self.plain else "?",
                                    style=self.style).unsafe_ask())
+
+
+Given = TypeVar("Given", str, list[str])  # a typed reply, or the choices ticked
+
+
+def _refusal(parse: Callable[[Given], object], end: str = ".") -> Callable[[Given], bool | str]:
+    """A prompt's check: True when ``parse`` takes the reply, else its refusal as a sentence."""
+
+    def valid(reply: Given) -> bool | str:
+        try:
+            parse(reply)
+        except ValueError as exc:
+            text = str(exc)
+            return text[:1].upper() + text[1:] + end
+        return True
+
+    return valid
 
 
 def _cleared_when_refused() -> KeyBindings:
@@ -330,31 +322,34 @@ def fit_choice(label: str, lead: int) -> str:
     """A choice's label wrapped on words to the terminal's width, its later lines under its
     first word (``lead`` columns of pointer and box come before it): the list would
     otherwise cut a long label off at the edge."""
-    import shutil
     import textwrap
 
-    width = max(40, shutil.get_terminal_size((80, 24)).columns - 1 - lead)
-    return textwrap.fill(label, width, subsequent_indent=" " * lead,
+    return textwrap.fill(label, _width(lead), subsequent_indent=" " * lead,
                          break_on_hyphens=False, break_long_words=False)
 
 
 def wrap_item(text: str, lead: str = "  - ") -> str:
     """One list item wrapped at the terminal's width on word boundaries, its later lines
     hanging under its first word."""
-    import shutil
     import textwrap
 
-    width = max(40, shutil.get_terminal_size((80, 24)).columns - 1)
-    return textwrap.fill(text, width, initial_indent=lead, subsequent_indent=" " * len(lead),
+    return textwrap.fill(text, _width(), initial_indent=lead, subsequent_indent=" " * len(lead),
                          break_on_hyphens=False, break_long_words=False)
 
 
 def wrap(text: str, indent: int = 0) -> str:
     """Wrap at the terminal's width on word boundaries (the terminal would split words);
     ``indent`` leaves room for what the prompt puts before the text."""
-    import shutil
     import textwrap
 
-    width = max(40, shutil.get_terminal_size((80, 24)).columns - 1 - indent)
+    width = _width(indent)
     return "\n".join(textwrap.fill(line, width, break_on_hyphens=False, break_long_words=False)
                      if line else "" for line in text.split("\n"))
+
+
+def _width(room: int = 0) -> int:
+    """The terminal's width less ``room`` columns (and one, so no line ends on the edge),
+    at least 40."""
+    import shutil
+
+    return max(40, shutil.get_terminal_size((80, 24)).columns - 1 - room)

@@ -210,15 +210,15 @@ def parts(node: Condition) -> list[Condition]:
     return []
 
 
-def comparisons_in(named: Mapping[str, Condition], node: Condition | None) -> Iterator[Compare]:
-    """Every comparison in a condition, through named conditions (each name once)."""
+def nodes_in(named: Mapping[str, Condition], node: Condition | None) -> Iterator[Condition]:
+    """Every node of a condition in reading order, through named conditions (each name
+    written out once)."""
     seen: set[str] = set()
     stack = [node] if node is not None else []
     while stack:
         part = stack.pop()
-        if "q" in part:
-            yield part
-        elif "ref" in part:
+        yield part
+        if "ref" in part:
             if part["ref"] not in seen and part["ref"] in named:
                 seen.add(part["ref"])
                 stack.append(named[part["ref"]])
@@ -226,20 +226,14 @@ def comparisons_in(named: Mapping[str, Condition], node: Condition | None) -> It
             stack.extend(reversed(parts(part)))
 
 
+def comparisons_in(named: Mapping[str, Condition], node: Condition | None) -> Iterator[Compare]:
+    """Every comparison in a condition, through named conditions (each name once)."""
+    return (part for part in nodes_in(named, node) if "q" in part)
+
+
 def refs_in(named: Mapping[str, Condition], node: Condition | None) -> list[str]:
     """Named conditions a condition uses, directly or through other named conditions."""
-    found: list[str] = []
-    stack = [node] if node is not None else []
-    while stack:
-        part = stack.pop()
-        if "ref" in part:
-            if part["ref"] not in found:
-                found.append(part["ref"])
-                if part["ref"] in named:
-                    stack.append(named[part["ref"]])
-        else:
-            stack.extend(reversed(parts(part)))
-    return found
+    return list(dict.fromkeys(part["ref"] for part in nodes_in(named, node) if "ref" in part))
 
 
 def questions_in(rules: Rules, node: Condition | None) -> set[str]:

@@ -58,12 +58,12 @@ def visible(text: str) -> str:
     return text.translate(_INLINE)
 
 
-def echo(value: object, limit: int = ECHO_CHARS) -> str:
-    """A value from a file as a message quotes it: in quotes, visible, and at most ``limit``
-    characters of it (with its length when cut)."""
+def echo(value: object) -> str:
+    """A value from a file as a message quotes it: in quotes, visible, and at most
+    ECHO_CHARS characters of it (with its length when cut)."""
     text = value if isinstance(value, str) else repr(value)
-    if len(text) > limit:
-        return f"'{visible(text[:limit])}...' ({len(text):,} characters)"
+    if len(text) > ECHO_CHARS:
+        return f"'{visible(text[:ECHO_CHARS])}...' ({len(text):,} characters)"
     return f"'{visible(text)}'"
 
 

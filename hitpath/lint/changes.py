@@ -410,7 +410,7 @@ def changelog_section(log: Changelog) -> str:
     return f"{BEGIN}\n\n{render_markdown(log.versions, level=3)}\n{END}"
 
 
-def update_changelog(path: str, log: Changelog | None = None) -> bool:
+def update_changelog(path: str) -> bool:
     """Rewrite the generated part of the Rules section in ``path``; whether it changed."""
     from pathlib import Path
 
@@ -421,7 +421,7 @@ def update_changelog(path: str, log: Changelog | None = None) -> bool:
         raise HitpathError("the Rules section's markers are missing", file=path,
                            hint=f"Put these two lines where the rules changes go:\n  {BEGIN}"
                                 f"\n  {END}")
-    new = text[:start] + changelog_section(log or load_changes()) + text[end + len(END):]
+    new = text[:start] + changelog_section(load_changes()) + text[end + len(END):]
     if new != text:
         target.write_text(new, encoding="utf-8")
     return new != text

@@ -23,6 +23,7 @@ from hitpath.core.conditions import (
     edge_values,
     evaluate,
     multi_answers,
+    nodes_in,
     parts,
     refs_in,
 )
@@ -219,19 +220,7 @@ class _Domain:
 
 
 def _mentions_routes_open(rules: Rules, node: Condition) -> bool:
-    stack = [node]
-    seen: set[str] = set()
-    while stack:
-        part = stack.pop()
-        if "routes_open" in part:
-            return True
-        if "ref" in part:
-            if part["ref"] not in seen:
-                seen.add(part["ref"])
-                stack.append(rules.conditions[part["ref"]])
-        else:
-            stack.extend(parts(part))
-    return False
+    return any("routes_open" in part for part in nodes_in(rules.conditions, node))
 
 
 # Dated tables ---------------------------------------------------------------------------

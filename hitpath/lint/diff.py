@@ -94,13 +94,9 @@ def rule_change_items(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     out += _keyed("conditions", "named condition", old["conditions"], new["conditions"])
     out += _fields("funding", "funding rule", old["funding"], new["funding"])
     out += _pay(old["terms"]["pay"], new["terms"]["pay"])
-    terms_old = {k: v for k, v in old["terms"].items() if k != "pay"}
-    terms_new = {k: v for k, v in new["terms"].items() if k != "pay"}
-    out += _fields("terms", "terms", terms_old, terms_new)
+    out += _rest("terms", "terms", old["terms"], new["terms"], "pay")
     out += _hcas_amounts(old["hcas"].get("amounts", []), new["hcas"].get("amounts", []))
-    out += _fields("hcas", "high cost area supplement",
-                   {k: v for k, v in old["hcas"].items() if k != "amounts"},
-                   {k: v for k, v in new["hcas"].items() if k != "amounts"})
+    out += _rest("hcas", "high cost area supplement", old["hcas"], new["hcas"], "amounts")
     for section in dict.fromkeys([*old, *new]):
         if section not in _HANDLED:
             out += _section(section, old.get(section), new.get(section))
@@ -197,6 +193,12 @@ def _fields(subject: str, owner: str, old: object, new: object) -> list[Change]:
     return out
 
 
+def _rest(subject: str, owner: str, old: _Keyed, new: _Keyed, nested: str) -> list[Change]:
+    """Field-by-field changes of all but ``nested``, which has a diff of its own."""
+    return _fields(subject, owner, {k: v for k, v in old.items() if k != nested},
+                   {k: v for k, v in new.items() if k != nested})
+
+
 def _list_change(name: str, old: list[object], new: list[object]) -> list[str]:
     added = [x for x in new if x not in old]
     removed = [x for x in old if x not in new]
@@ -250,9 +252,7 @@ def _pay(old: _Items, new: _Items) -> list[Change]:
                     out.append(Change(at, f"pay {year}: band {band['band']} "
                                           f"{point.replace('_', ' ')} "
                                           f"{prior[point]:,} -> {band[point]:,}"))
-        rest_old = {k: v for k, v in was.items() if k != "bands"}
-        rest_new = {k: v for k, v in period.items() if k != "bands"}
-        out += _fields(f"terms.pay.{year}", f"pay {year}", rest_old, rest_new)
+        out += _rest(f"terms.pay.{year}", f"pay {year}", was, period, "bands")
     return out
 
 
@@ -277,9 +277,7 @@ def _hcas_amounts(old: _Items, new: _Items) -> list[Change]:
                     out.append(Change(f"hcas.amounts.{year}.{zone['area']}",
                                       f"{what} {year}: {zone['area']} {bound}imum {shown} -> "
                                       f"{zone[bound]:,}"))
-        rest_old = {k: v for k, v in before[year].items() if k != "limits"}
-        rest_new = {k: v for k, v in table.items() if k != "limits"}
-        out += _fields(f"hcas.amounts.{year}", f"{what} {year}", rest_old, rest_new)
+        out += _rest(f"hcas.amounts.{year}", f"{what} {year}", before[year], table, "limits")
     return out
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
 
-from hitpath.core.conditions import leaf_parts, parts
+from hitpath.core.conditions import comparisons_in, leaf_parts, parts
 from hitpath.core.errors import HitpathError, did_you_mean
 from hitpath.load.strict import LineMap, Path, line_of
 
@@ -440,10 +440,11 @@ class _Checker:
                 raise self.fail((*path, "ref"), f"no named condition '{node['ref']}'",
                                 did_you_mean(node["ref"], list(self.rules["conditions"])))
             if allowed is not None:
-                for q in self._questions_in(self.rules["conditions"][node["ref"]]):
-                    if q not in allowed:
-                        raise self.fail((*path, "ref"),
-                                        f"this depends on '{q}', which is not asked before it")
+                named = self.rules["conditions"]
+                for leaf in comparisons_in(named, named[node["ref"]]):
+                    if leaf["q"] not in allowed:
+                        raise self.fail((*path, "ref"), f"this depends on '{leaf['q']}', which "
+                                        "is not asked before it")
         elif "routes_open" in node:
             if not verdicts:
                 raise self.fail(path, "routes_open can only be used in advice and next steps")
@@ -471,14 +472,6 @@ class _Checker:
                                         or f"Choices: {', '.join(allowed_values)}.")
             if question["type"] == "number" and op != "answered" and not isinstance(value, int):
                 raise self.fail((*path, op), f"'{qid}' is a number; expected a whole number")
-
-    def _questions_in(self, node: Condition) -> list[str]:
-        if "ref" in node:
-            named = self.rules["conditions"].get(node["ref"])
-            return [] if named is None else self._questions_in(named)
-        if "q" in node:
-            return [node["q"]]
-        return [q for p in parts(node) for q in self._questions_in(p)]
 
     def _condition_bounds(self) -> None:
         """Refuse named conditions that refer in a circle, or that written out in full would

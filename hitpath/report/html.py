@@ -107,18 +107,16 @@ def _link(title: str, url: str) -> str:
     return f'<a href="{escape(link)}">{escape(title)}</a>'
 
 
-def page(title: str, body: list[str], description: str = "", extra_css: str = "") -> str:
+def page(title: str, body: list[str], extra_css: str = "") -> str:
     """A whole HTML page around already-escaped body parts, with the shared style (and a
     report's own rules after it, such as a plan's timeline)."""
     head = ["<!DOCTYPE html>", '<html lang="en-GB">', "<head>", '<meta charset="utf-8">',
             # Defence in depth: even if something slipped past escaping, nothing may load
             # or run: no scripts, images, frames or outside styles, only the page's own CSS.
             f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
-            '<meta name="viewport" content="width=device-width, initial-scale=1">']
-    if description:
-        head.append(f'<meta name="description" content="{escape(description)}">')
-    head += [f"<title>{escape(title)}</title>", f"<style>{CSS}{extra_css}</style>", "</head>",
-             "<body>", "<main>"]
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f"<title>{escape(title)}</title>", f"<style>{CSS}{extra_css}</style>", "</head>",
+            "<body>", "<main>"]
     return "\n".join([*head, *body, "</main>", "</body>", "</html>", ""])
 
 

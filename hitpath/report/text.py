@@ -272,8 +272,7 @@ def _first(events: dict[str, TimelineEvent], *kinds: str) -> TimelineEvent:
 
 
 def _event_date(events: dict[str, TimelineEvent], *kinds: str) -> date | None:
-    found = [events[k].date for k in kinds if k in events]
-    return found[0] if found else None
+    return next((events[k].date for k in kinds if k in events), None)
 
 
 def _labels(marks: list[tuple[int, str]], width: int) -> str:

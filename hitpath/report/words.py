@@ -92,20 +92,20 @@ def _headline(assessment: Assessment, rules: Rules) -> str:
         return "No route is open on these answers; see the other roles worth a look."
     if best.verdict == Verdict.ELIGIBLE:
         now = [r for r in routes if r.verdict == Verdict.ELIGIBLE]
-        line = "Eligible now by the " + " and the ".join(_short(r) for r in now) + "."
+        line = "Eligible now by the " + " and the ".join(r.short_title for r in now) + "."
         caveats = [r.caveat for r in now if r.caveat]
         return line + (" Not settled: " + " ".join(caveats) if caveats else "")
     if best.verdict == Verdict.ELIGIBLE_FROM and best.eligible_from:
         funded = " NHS-funded training" if _funding_decides(assessment, best) else ""
         sets = counts_on_of(rules, [best], best.eligible_from)
         keep = rules.requirements[sets].counts_on if sets else None
-        return (f"Not yet:{funded} from {long_date(best.eligible_from)} by the {_short(best)}"
+        return (f"Not yet:{funded} from {long_date(best.eligible_from)} by the {best.short_title}"
                 f"{', ' + keep if keep else ''}.")
     firm = assessment.not_before
     counts_on = counts_on_of(rules, routes, firm)
     firm_words = not_before_words(rules, firm, counts_on) if firm else ""
     if best.verdict == Verdict.NOT_YET:
-        return not_yet_answer(rules, _short(best), firm, counts_on)
+        return not_yet_answer(rules, best.short_title, firm, counts_on)
     unsure = [r for r in routes if r.verdict == Verdict.UNSURE]
     deciding = list(dict.fromkeys(q for r in unsure for q in r.unknown))
     facts = [rules.question_by_id[q].fact for q in deciding]
@@ -148,10 +148,9 @@ def intake_lines(route: RouteResult) -> list[str]:
         opens, closes = found.advertised_from, found.advertised_to
         first = MONTHS[opens.month - 1] if opens.year == closes.year else month_year(opens)
         advert = f": posts are usually advertised from about {first} to {month_year(closes)}"
-    lines = [f"{start} intake{advert}."]
-    qualify = (f" You would qualify in {month_year(route.qualified_by)} (earliest, if accepted "
-               "at the first try)." if route.qualified_by else "")
-    lines[0] += qualify
+    lines = [f"{start} intake{advert}." + (
+        f" You would qualify in {month_year(route.qualified_by)} (earliest, if accepted at the "
+        "first try)." if route.qualified_by else "")]
     if found.possible_earlier:
         lines.append(f"The {month_year(found.possible_earlier)} intake depends on the course's "
                      "exact start of teaching: it is open to you only if teaching starts on or "
@@ -164,10 +163,6 @@ def intake_lines(route: RouteResult) -> list[str]:
 
 def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def _short(route: RouteResult) -> str:
-    return route.short_title
 
 
 def _funding_decides(assessment: Assessment, route: RouteResult) -> bool:
