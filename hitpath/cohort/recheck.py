@@ -107,17 +107,12 @@ def _verdict_text(verdict: str | None, when: date | None) -> str:
     return "no such route" if verdict is None else verdict_text(verdict, when)
 
 
-def _funding_text(rule: str, when: date | None) -> str:
-    from hitpath.report.words import funding_text
-
-    return funding_text(rule, when)
-
-
 def _client_changes(
     old: Rules, new: Rules, before: Answers, after: Answers, as_of: date
 ) -> list[str]:
     """Lines for one client: each changed verdict, date or funding result, and its cause."""
     from hitpath.core.engine import assess
+    from hitpath.report.words import funding_text
 
     was = assess(old, before, as_of, detail=False)
     now = assess(new, after, as_of, detail=False)
@@ -135,8 +130,8 @@ def _client_changes(
         lines.append(f"{title[:1].upper()}{title[1:]}: {old_text} -> {new_text}")
         lines += [f"  because {c}" for c in _route_causes(old, new, route_id, before, after,
                                                            as_of)]
-    old_funding = _funding_text(was.funding.two_year_rule, was.funding.nhs_funding_from)
-    new_funding = _funding_text(now.funding.two_year_rule, now.funding.nhs_funding_from)
+    old_funding = funding_text(was.funding.two_year_rule, was.funding.nhs_funding_from)
+    new_funding = funding_text(now.funding.two_year_rule, now.funding.nhs_funding_from)
     if old_funding != new_funding:
         lines.append(f"{new.funding.short_title}: {old_funding} -> {new_funding}")
         lines += [f"  because {c}" for c in _funding_causes(old, new, before, after, as_of)]
@@ -217,9 +212,9 @@ def _condition_changes(
             new, now, after.values))
 
     causes: list[str] = []
-    if a != b and differs(a, b):
+    if differs(a, b):
         causes.append(f"{what}: {_change(a, b)}")
-    for name in dict.fromkeys([*_refs(old, a), *_refs(new, b)]):
+    for name in dict.fromkeys([*refs_in(old.conditions, a), *refs_in(new.conditions, b)]):
         was, now = old.conditions.get(name), new.conditions.get(name)
         if was is None or now is None:
             if was != now:
@@ -241,11 +236,6 @@ def _change(was: Condition | None, now: Condition | None) -> str:
             if moved:
                 return f"{was['q']} {op} [...]: " + ", ".join(moved)
     return f"{_show(was)} -> {_show(now)}"
-
-
-def _refs(rules: Rules, node: Condition | None) -> list[str]:
-    """Named conditions a condition uses, directly or through other named conditions."""
-    return refs_in(rules.conditions, node)
 
 
 def _show(node: object) -> str:

@@ -33,6 +33,7 @@ from hitpath.core.model import (
     Rules,
     TermsResult,
     TimelineEvent,
+    first_by_intake,
 )
 from hitpath.core.verdicts import (
     OPEN,
@@ -271,15 +272,15 @@ def assess(rules: Rules, answers: Answers, as_of: date, *, detail: bool = True) 
     if detail:
         routes = [_intake(rules, r, as_of, judged) for r in routes]
     funding = _funding(rules, judged, as_of, reference, detail)
-    not_before = _not_before(routes, reference)
+    brief = Assessment(
+        as_of=as_of, reference_date=reference, rules_version=rules.meta.rules_version,
+        rules_reviewed=rules.meta.reviewed, data_as_of=rules.meta.data_as_of,
+        review_overdue=False, in_scope=_in_scope(rules, answers), routes=routes,
+        funding=funding, terms=_terms(rules, answers, as_of), advice=[], next_steps=[],
+        answers=answers, notes=[], conflicts=conflicts, not_before=_not_before(routes, reference),
+    )
     if not detail:
-        return Assessment(
-            as_of=as_of, reference_date=reference, rules_version=rules.meta.rules_version,
-            rules_reviewed=rules.meta.reviewed, data_as_of=rules.meta.data_as_of,
-            review_overdue=False, in_scope=_in_scope(rules, answers), routes=routes,
-            funding=funding, terms=_terms(rules, answers, as_of), advice=[], next_steps=[],
-            answers=answers, notes=[], conflicts=conflicts, not_before=not_before,
-        )
+        return brief
     open_now = [r for r in routes if r.verdict in OPEN]
     any_unsure = any(r.verdict == Verdict.UNSURE for r in routes)
     context: dict[str, object] = dict(answers.values)
@@ -288,7 +289,7 @@ def assess(rules: Rules, answers: Answers, as_of: date, *, detail: bool = True) 
     advice = [Item(a.id, a.topic, a.text, a.sources, one_page=a.one_page) for a in rules.advice
               if evaluate(rules, a.when, context) is True]
     starts = [r.eligible_from or reference for r in open_now]
-    first = _first_route(routes)
+    first = first_by_intake(routes)
     intake = first.first_intake if first else None
     dated: dict[str, date | None] = {
         "nhs_funding_from": funding.nhs_funding_from,
@@ -309,20 +310,11 @@ def assess(rules: Rules, answers: Answers, as_of: date, *, detail: bool = True) 
         steps.append(Item(step.id, "next", step.text, step.sources,
                           when if when is None or when > as_of else None))
 
-    timeline = _timeline(rules, routes, as_of, reference)
-    reviewed = rules.meta.reviewed
-    overdue = add_months(reviewed, rules.meta.review_every_months) < as_of
-    notes: list[Caution] = []  # answers in conflict are in 'conflicts', declared by the rules
-    if answers.month_only:
-        notes.append(Caution("month_only"))
-    return Assessment(
-        as_of=as_of, reference_date=reference, rules_version=rules.meta.rules_version,
-        rules_reviewed=reviewed, data_as_of=rules.meta.data_as_of, review_overdue=overdue,
-        in_scope=_in_scope(rules, answers),
-        routes=routes, funding=funding, terms=_terms(rules, answers, as_of),
-        advice=advice, next_steps=steps, answers=answers, notes=notes, timeline=timeline,
-        conflicts=conflicts, not_before=not_before,
-    )
+    # Answers in conflict are in 'conflicts', declared by the rules, not in the notes.
+    return brief._replace(
+        review_overdue=add_months(rules.meta.reviewed, rules.meta.review_every_months) < as_of,
+        advice=advice, next_steps=steps, timeline=_timeline(rules, routes, as_of, reference),
+        notes=[Caution("month_only")] if answers.month_only else [])
 
 
 def _in_conflict(rules: Rules, spec: Route, result: RouteResult,
@@ -379,13 +371,6 @@ def route_intake(rules: Rules, route_id: str, verdict: Verdict, eligible_from: d
     return found, add_months(found.certain, programme.length_months)
 
 
-def _first_route(routes: list[RouteResult]) -> RouteResult | None:
-    """The open route with the earliest first intake."""
-    dated = [r for r in routes if r.first_intake is not None]
-    return min(dated, key=lambda r: r.first_intake.certain if r.first_intake else date.max,
-               default=None)
-
-
 def _not_before(routes: list[RouteResult], reference: date) -> date | None:
     """The day no route can open before, whatever the unknown answers turn out to be: every
     route still possible has a known date it cannot beat (None when one could open now)."""
@@ -417,7 +402,7 @@ def _timeline(
     open_routes = [r for r in routes if r.verdict in OPEN]
     if not open_routes:
         return []
-    route = _first_route(open_routes) or min(
+    route = first_by_intake(open_routes) or min(
         open_routes, key=lambda r: r.eligible_from or reference)
     terms = rules.terms
     training = terms.training

@@ -25,7 +25,6 @@ class Intake(NamedTuple):
     month: int
     advert_from: int | None = None  # months before the start that adverts usually open
     advert_to: int | None = None  # months before the start that adverts usually close
-    confidence: str | None = None
     sources: tuple[str, ...] = ()
 
 
@@ -37,7 +36,6 @@ class ApplicationWindow(NamedTuple):
     closes_month: int
     closes_day: int
     years_before: int
-    confidence: str | None = None
     sources: tuple[str, ...] = ()
 
 

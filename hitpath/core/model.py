@@ -271,7 +271,6 @@ class HcasAmounts(NamedTuple):
 
 class Hcas(NamedTuple):
     zones: tuple[HcasZone, ...]
-    text: str
     sources: tuple[str, ...]
     question: str | None = None
     amounts: tuple[HcasAmounts, ...] = ()
@@ -338,7 +337,6 @@ class Source(NamedTuple):
 
 
 class Meta(NamedTuple):
-    title: str
     report_title: str
     rules_version: str
     reviewed: date
@@ -357,9 +355,7 @@ class EntryRoute(NamedTuple):
     id: str
     title: str
     when: Condition
-    confidence: str
     sources: tuple[str, ...]
-    note: str | None = None
 
 
 class Sourced(NamedTuple):
@@ -450,7 +446,6 @@ class Signpost(NamedTuple):
     title: str
     needs: str
     funding_rule: str
-    confidence: str
     sources: tuple[str, ...]
 
 
@@ -560,6 +555,13 @@ class RouteResult(NamedTuple):
     first_intake: FirstIntake | None = None
     qualified_by: date | None = None
     conflicts: tuple[str, ...] = ()  # ids of the conflicts this route's verdict waits on
+
+
+def first_by_intake(routes: Sequence[RouteResult]) -> RouteResult | None:
+    """The route with the earliest first intake (only open routes have one)."""
+    dated = [r for r in routes if r.first_intake is not None]
+    return min(dated, key=lambda r: r.first_intake.certain if r.first_intake else date.max,
+               default=None)
 
 
 class FundingResult(NamedTuple):

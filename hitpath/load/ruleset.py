@@ -172,7 +172,7 @@ def _build(data: dict[str, Any], origin: str) -> Rules:
     terms = data["terms"]
     return Rules(
         meta=Meta(
-            title=meta["title"], report_title=meta.get("report_title") or meta["title"],
+            report_title=meta.get("report_title") or meta["title"],
             rules_version=meta["rules_version"],
             reviewed=date.fromisoformat(meta["reviewed"]), data_as_of=meta["data_as_of"],
             jurisdiction=meta["jurisdiction"], review_every_months=meta["review_every_months"],
@@ -249,7 +249,7 @@ def _build(data: dict[str, Any], origin: str) -> Rules:
         ),
         hcas=Hcas(
             zones=tuple(HcasZone(**z) for z in data["hcas"]["zones"]),
-            text=data["hcas"]["text"], sources=_t(data["hcas"]["sources"]),
+            sources=_t(data["hcas"]["sources"]),
             question=data["hcas"].get("question"),
             amounts=tuple(
                 HcasAmounts(
@@ -293,7 +293,7 @@ def _build(data: dict[str, Any], origin: str) -> Rules:
                 started_question=b["started_question"], sources=_t(b["sources"]))),
         signposts=tuple(
             Signpost(id=sid, title=s["title"], needs=s["needs"], funding_rule=s["funding_rule"],
-                     confidence=s["confidence"], sources=_t(s["sources"]))
+                     sources=_t(s["sources"]))
             for sid, s in sorted(data.get("signposts", {}).items())
         ),
         conflicts=tuple(
@@ -320,21 +320,20 @@ def _programme(tid: str, data: dict[str, Any], terms: dict[str, Any]) -> Program
                   "sources": training["sources"]}
     bands = data.get("bands") or {
         "training": terms["trainee_band"], "qualified": terms["qualified_band"],
-        "sources": terms["bands_sources"], "confidence": "confirmed"}
+        "sources": terms["bands_sources"]}
     window = data.get("application_window")
     calendar = Calendar(
         intakes=tuple(
             Intake(month=i["month"],
                    advert_from=i.get("advert_months_before", {}).get("from"),
                    advert_to=i.get("advert_months_before", {}).get("to"),
-                   confidence=i["confidence"], sources=_t(i["sources"]))
+                   sources=_t(i["sources"]))
             for i in data["intakes"]
         ),
         window=None if window is None else ApplicationWindow(
             opens_month=window["opens"]["month"], opens_day=window["opens"]["day"],
             closes_month=window["closes"]["month"], closes_day=window["closes"]["day"],
-            years_before=window["years_before"], confidence=window["confidence"],
-            sources=_t(window["sources"])),
+            years_before=window["years_before"], sources=_t(window["sources"])),
     )
     qualifies = data.get("qualifies_as") or {}
     lag = data["exam_board_lag_months"]
@@ -342,8 +341,7 @@ def _programme(tid: str, data: dict[str, Any], terms: dict[str, Any]) -> Program
         id=tid, title=data["title"], short_title=data["short_title"],
         occupation=data["occupation"], routes=_t(data.get("routes")),
         entry=tuple(
-            EntryRoute(id=e["id"], title=e["title"], when=e["when"], confidence=e["confidence"],
-                       sources=_t(e["sources"]), note=e.get("note"))
+            EntryRoute(id=e["id"], title=e["title"], when=e["when"], sources=_t(e["sources"]))
             for e in data.get("entry", [])
         ),
         length_months=length["value"], length=Sourced(length.get("text") or "",

@@ -9,13 +9,19 @@ timeline, every next step and piece of advice, the answers given and every sourc
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Protocol
 
 from hitpath.core.conditions import describe_answer, evaluate
 from hitpath.core.dates import long_date
-from hitpath.core.model import Assessment, RequirementResult, RouteResult, Rules
+from hitpath.core.model import (
+    Assessment,
+    RequirementResult,
+    RouteResult,
+    Rules,
+    first_by_intake,
+)
 from hitpath.report.words import (
+    and_list,
     caution_text,
     day,
     headline,
@@ -147,7 +153,7 @@ def build(assessment: Assessment, rules: Rules, full: bool = False) -> list[Bloc
             doc.append(Block("items", items=[
                 line(_missing(u, rules, full), u.sources) for u in binding]))
 
-    first = _first_open(a)
+    first = first_by_intake(a.routes)
     if first is not None:
         doc.append(Block("heading", f"Your first intake, by the {first.short_title}"))
         doc.append(Block("items", items=[line(t) for t in intake_lines(first)]))
@@ -215,13 +221,6 @@ def _care(doc: list[Block], a: Assessment, rules: Rules) -> None:
         doc.append(Block("para", rules.meta.care_signpost))
 
 
-def _first_open(a: Assessment) -> RouteResult | None:
-    """The open route with the earliest first intake (earliest, if accepted at the first try)."""
-    dated = [r for r in a.routes if r.first_intake is not None]
-    return min(dated, key=lambda r: r.first_intake.certain if r.first_intake else date.max,
-               default=None)
-
-
 def _route_row(r: RouteResult, rules: Rules) -> RouteRow:
     if r.verdict == "unsure":
         facts = ", ".join(rules.question_by_id[q].fact for q in r.unknown)
@@ -241,7 +240,7 @@ def _missing(u: RequirementResult, rules: Rules, full: bool) -> str:
         when = f" (from {long_date(u.date)}, if it applies)" if u.date else ""
         facts = [rules.question_by_id[q].fact for q in u.unknown]
         named = [f for f in facts if f.removeprefix("your ").lower() not in title.lower()]
-        depends = f" That depends on {_and(named)}." if named else ""
+        depends = f" That depends on {and_list(named)}." if named else ""
         text = (f"Not known yet whether you meet this: {title}{when}.{depends} "
                 f"How: {u.how_to_meet}")
     else:
@@ -257,10 +256,6 @@ def _in_sentence(title: str) -> str:
     portfolio under way' (a word in capitals, such as 'KSA', keeps them)."""
     first = title.split(" ", 1)[0]
     return title if first[1:2].isupper() else title[:1].lower() + title[1:]
-
-
-def _and(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _everything_else(doc: list[Block], a: Assessment, rules: Rules, line: _Cite) -> None:

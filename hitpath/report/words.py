@@ -110,8 +110,8 @@ def _headline(assessment: Assessment, rules: Rules) -> str:
     deciding = list(dict.fromkeys(q for r in unsure for q in r.unknown))
     facts = [rules.question_by_id[q].fact for q in deciding]
     if firm:
-        return f"{firm_words}; after that it depends on {_join(facts)}."
-    return f"Not decided yet: it depends on {_join(facts)}."
+        return f"{firm_words}; after that it depends on {and_list(facts)}."
+    return f"Not decided yet: it depends on {and_list(facts)}."
 
 
 def outside_answer(rules: Rules) -> str:
@@ -161,7 +161,8 @@ def intake_lines(route: RouteResult) -> list[str]:
     return lines
 
 
-def _join(items: list[str]) -> str:
+def and_list(items: list[str]) -> str:
+    """'a, b and c'."""
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
