@@ -182,16 +182,16 @@ class _Builder:
             message, file=self.filename, line=mark.line + 1, column=mark.column + 1, hint=hint
         )
 
+    def _alias(self, node: yaml.Node) -> HitpathError:
+        return self._fail(node, "YAML aliases and anchors (&name, *name) are not allowed",
+                          "Write the value out in full.")
+
     def build(self, node: yaml.Node, path: Path) -> object:
         import yaml
 
         # The C composer hands back the same node object for every use of an anchor.
         if id(node) in self.seen:
-            raise self._fail(
-                node,
-                "YAML aliases and anchors (&name, *name) are not allowed",
-                "Write the value out in full.",
-            )
+            raise self._alias(node)
         self.seen.add(id(node))
         self.lines.setdefault(path, node.start_mark.line + 1)
         if isinstance(node, yaml.MappingNode):
@@ -206,11 +206,7 @@ class _Builder:
                     raise self._fail(key_node, "a key must be a plain word")
                 key = _key_text(word)
                 if id(value_node) in self.seen:
-                    raise self._fail(
-                        key_node,
-                        "YAML aliases and anchors (&name, *name) are not allowed",
-                        "Write the value out in full.",
-                    )
+                    raise self._alias(key_node)
                 if key in result:
                     raise self._fail(
                         key_node,
@@ -271,9 +267,9 @@ def _scalar(node: yaml.ScalarNode) -> str | int | float | bool | None:
             return value  # the validators then say what was expected
     # float
     text = value.replace("_", "").lower()
-    if text in (".nan",):
+    if text == ".nan":
         return float("nan")
-    if text.lstrip("+-") in (".inf",):
+    if text.lstrip("+-") == ".inf":
         return float("-inf") if text.startswith("-") else float("inf")
     try:
         return float(text)
