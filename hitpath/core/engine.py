@@ -25,7 +25,6 @@ from hitpath.core.model import (
     HcasZone,
     Item,
     PayPeriod,
-    Programme,
     Requirement,
     RequirementResult,
     Route,
@@ -334,13 +333,6 @@ def _in_conflict(rules: Rules, spec: Route, result: RouteResult,
         conflicts=tuple(c.id for c in mine))
 
 
-def _programme_of(rules: Rules, route_id: str) -> Programme | None:
-    for programme in rules.trainings.values():
-        if route_id in programme.routes:
-            return programme
-    return None
-
-
 def _intake(rules: Rules, result: RouteResult, as_of: date, answers: Answers) -> RouteResult:
     """The route's first intake and the month training would end (see ``route_intake``)."""
     chosen = rules.reference_question and answers.values.get(rules.reference_question)
@@ -359,7 +351,7 @@ def route_intake(rules: Rules, route_id: str, verdict: Verdict, eligible_from: d
     person has in mind: when they can start it (open now), its own month counts."""
     if verdict not in OPEN:
         return None
-    programme = _programme_of(rules, route_id)
+    programme = next((p for p in rules.trainings.values() if route_id in p.routes), None)
     if programme is None or not programme.calendar.intakes:
         return None
     ready = eligible_from or as_of

@@ -348,7 +348,7 @@ class Planner:
                 f"depends on the course's exact start of teaching (one starting on 1 "
                 f"{MONTHS[possible.month - 1]} is too early).")
         if (funding_hopeful is not None and funding_by is not None and binding
-                is Binding.FUNDING_RULE and funding_hopeful < funding_from_or(funding_from)):
+                is Binding.FUNDING_RULE and funding_hopeful < (funding_from or date.max)):
             sooner = self._first_open(history, t, max(free, self.as_of, funding_hopeful), None)
             if not isinstance(sooner, _Blocked) and sooner[0] < start:
                 uncertain.append(
@@ -616,11 +616,6 @@ class Planner:
         return lines
 
 
-def funding_from_or(day: date | None) -> date:
-    """A funding date, or the latest date there is (for comparisons)."""
-    return day if day is not None else date.max
-
-
 def parse_via(rules: Rules, text: str) -> tuple[str, date | None]:
     """``TRAINING`` or ``TRAINING@YYYY-MM`` -> (training id, first day of that month)."""
     name, _, month = text.partition("@")
@@ -697,9 +692,9 @@ def plan(rules: Rules, answers: Answers, as_of: date, goal: str, *, via: str | N
     if via_id is not None:
         via_plan, via_text = _via(planner, target, via_id, via_start, plans)
     blocked = () if plans else tuple(planner.blocked(target))
-    used = {goal} | {t for p in (*plans, *((via_plan,) if via_plan else ())) for t in p.trainings}
-    notes = _notes(rules, target, used, any(
-        planner.rests_on_experience(p) for p in (*plans, *((via_plan,) if via_plan else ()))))
+    shown = (*plans, via_plan) if via_plan else plans
+    used = {goal} | {t for p in shown for t in p.trainings}
+    notes = _notes(rules, target, used, any(planner.rests_on_experience(p) for p in shown))
     if left_out:
         notes = (f"You can already apply for {target.short_title}, so plans that add other "
                  "trainings before it are left out: they would only qualify you later. "

@@ -157,23 +157,16 @@ def walk(rules: Rules, as_of: date, budget: int = DEFAULT_BUDGET) -> WalkResult:
     return walker.result
 
 
-def _leaves(node: Condition | None, rules: Rules, out: list[Compare]) -> None:
-    """Every comparison in a condition, with named conditions expanded."""
-    out.extend(comparisons_in(rules.conditions, node))
-
-
 class _Walker:
     def __init__(self, rules: Rules, as_of: date, budget: int = DEFAULT_BUDGET) -> None:
         self.budget = budget
         self.rules = rules
         self.as_of = as_of
         self.questions = rules.questions
-        self.ids = [q.id for q in rules.questions]
         self.result = WalkResult(as_of=as_of,
                                  verdicts={r.id: Counter() for r in rules.routes})
-        leaves: list[Compare] = []
-        for site in condition_sites(rules, plans=False):
-            _leaves(site.node, rules, leaves)
+        leaves = [leaf for site in condition_sites(rules, plans=False)
+                  for leaf in comparisons_in(rules.conditions, site.node)]
         self.leaves_of: dict[str, list[Compare]] = {}
         for leaf in leaves:
             group = self.leaves_of.setdefault(leaf["q"], [])
@@ -205,8 +198,7 @@ class _Walker:
         places += [("advice", None, a.when) for a in rules.advice]
         places += [("advice", None, s.when) for s in rules.next_steps]
         for kind, owner, node in places:
-            found: list[Compare] = []
-            _leaves(node, rules, found)
+            found = list(comparisons_in(rules.conditions, node))
             assert node is not None or not found
             for qid in dict.fromkeys(leaf["q"] for leaf in found):
                 if qid in self.sites and node is not None:
@@ -666,20 +658,16 @@ def format_outcome(outcome: Outcome) -> str:
 
 def verdict_questions(rules: Rules) -> set[str]:
     """Questions that can change a verdict, a date or which questions are asked."""
-    used: list[Compare] = []
-    for route in rules.routes:
-        _leaves(route.applies_when, rules, used)
+    nodes: list[Condition | None] = [route.applies_when for route in rules.routes]
     wanted = {req.id: req for route in rules.routes for req in route.requirements}
     wanted[rules.funding.requirement.id] = rules.funding.requirement
     ids = {rules.reference_question} if rules.reference_question else set()
     for req in wanted.values():
-        _leaves(req.applies_when, rules, used)
-        _leaves(req.met_when, rules, used)
+        nodes += [req.applies_when, req.met_when]
         if req.question:
             ids.add(req.question)
-    for q in rules.questions:
-        _leaves(q.when, rules, used)
-    return ids | {leaf["q"] for leaf in used}
+    nodes += [q.when for q in rules.questions]
+    return ids | {q for node in nodes for q in questions_in(rules, node)}
 
 
 def transcript(result: WalkResult, rules: Rules, command: str) -> str:

@@ -38,8 +38,8 @@ FORMULA_STARTS = frozenset("=+-@\t\r")
 @SUM(...), and a tab or carriage return before one of them."""
 
 _LIVE: set[str] = set()
-_STOPS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
 """Temporary files this process is writing now (removed if a signal ends it)."""
+_STOPS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
 
 
 class Target(NamedTuple):
@@ -299,10 +299,9 @@ def stops_cleanly() -> Iterator[None]:
 
 # Replacing files: a report file hitpath wrote may be replaced; anything else needs --force.
 
-_GENERATOR = '<meta name="generator" content="hitpath">'
-_MARKDOWN_MARK = "<!-- written by hitpath -->"
+GENERATOR_MARK = '<meta name="generator" content="hitpath">'
+MARKDOWN_MARK = "<!-- written by hitpath -->"
 _TEXT_MARK = "(Written by hitpath.)"
-GENERATOR_MARK, MARKDOWN_MARK = _GENERATOR, _MARKDOWN_MARK
 """The marks by which hitpath knows a page or a Markdown file as its own (batch's tables are
 written as they stream, so they put the marks in themselves)."""
 
@@ -310,9 +309,9 @@ written as they stream, so they put the marks in themselves)."""
 def stamp(text: str, fmt: str) -> str:
     """A report with the mark that tells a later run it may replace this file."""
     if fmt == "html":
-        return text.replace("<head>\n", f"<head>\n{_GENERATOR}\n", 1)
+        return text.replace("<head>\n", f"<head>\n{GENERATOR_MARK}\n", 1)
     if fmt == "markdown":
-        return text.rstrip("\n") + f"\n\n{_MARKDOWN_MARK}\n"
+        return text.rstrip("\n") + f"\n\n{MARKDOWN_MARK}\n"
     if fmt == "text":
         return text.rstrip("\n") + f"\n\n{_TEXT_MARK}\n"
     return text  # JSON is known by its own shape
@@ -342,7 +341,7 @@ def written_by_hitpath(path: str) -> bool:
                 return True  # a check or a plan report
     except OSError:
         return False
-    return (_GENERATOR.encode() in head or tail.rstrip().endswith(_MARKDOWN_MARK.encode())
+    return (GENERATOR_MARK.encode() in head or tail.rstrip().endswith(MARKDOWN_MARK.encode())
             or tail.rstrip().endswith(_TEXT_MARK.encode()) or _batch_results(head))
 
 
@@ -367,7 +366,7 @@ def refuse_foreign(path: str) -> None:
     if not os.path.isfile(path):
         return  # nothing to lose: no file, or a device written into (others are refused)
     try:
-        empty = os.path.isfile(path) and os.path.getsize(path) == 0
+        empty = os.path.getsize(path) == 0
     except OSError:
         empty = False
     if empty or written_by_hitpath(path):

@@ -130,7 +130,6 @@ class _Printer:
 
     def __init__(self, console: Console) -> None:
         self.console = console
-        self.symbols = SYMBOL
 
     def out(self, text: str, style: str | None = None) -> None:
         from rich.text import Text
@@ -212,7 +211,7 @@ class _Printer:
         from rich.table import Table
         from rich.text import Text
 
-        verdicts = [f"{self.symbols[row.verdict]} {for_terminal(row.words)}"
+        verdicts = [f"{SYMBOL[row.verdict]} {for_terminal(row.words)}"
                     for row in block.rows]
         longest = max((len(w) for row in block.rows for w in row.title.split()), default=0)
         widest_verdict = max((len(w) for v in verdicts for w in v.split()), default=0)
