@@ -343,10 +343,6 @@ class Compiler(Generic[C]):
         """The three-valued truth of ``node`` as a closure."""
         return self.pair(node)[0]
 
-    def collect(self, node: Condition | None) -> Collect[C]:
-        """A closure adding the questions that leave an undecided ``node`` undecided."""
-        return self.pair(node)[1]
-
     def pair(self, node: Condition | None) -> tuple[Check[C], Collect[C]]:
         """Both closures of ``node``."""
         if node is None:

@@ -508,10 +508,6 @@ class Answers:
         self.values: dict[str, AnswerValue] = values if values is not None else {}
         self.month_only = month_only
 
-    def get(self, key: str) -> AnswerValue | None:
-        """One answer, or None when not answered."""
-        return self.values.get(key)
-
     def __eq__(self, other: object) -> bool:
         return (isinstance(other, Answers) and self.values == other.values
                 and self.month_only == other.month_only)

@@ -81,8 +81,6 @@ def _answer_schema(question: Question) -> dict[str, Json]:
     if question.unsure_allowed and question.type in ("number", "date"):
         options.append({"const": UNSURE})
     options.append({"type": "null"})  # an empty value means: not answered
-    if len(options) == 1:
-        return {"description": text, **options[0]}
     return {"description": text, "anyOf": options}
 
 
