@@ -433,6 +433,9 @@ def _give_answers(answers: str | None) -> str:
     return "pass --answers FILE or --set KEY=VALUE"
 
 
+# The report format an output file's ending asks for (text when it asks for none).
+_REPORT_ENDINGS = {".md": "markdown", ".markdown": "markdown", ".json": "json", ".html": "html",
+                   ".htm": "html"}
 # Endings no report format writes: a report there would be read as something it is not.
 _NOT_REPORTS = (".csv", ".tsv", ".xlsx", ".xls", ".ods", ".yaml", ".yml")
 
@@ -442,8 +445,8 @@ def report_format(format_: str | None, output: str | None) -> str:
     the ending clearly contradicts (Markdown into ``.csv``, JSON into ``.html``) is refused."""
     import os
 
-    named = _format_from_name(output)
     ending = os.path.splitext(output)[1].lower() if output else ""
+    named = _REPORT_ENDINGS.get(ending, "text")
     if ending in _NOT_REPORTS:
         raise HitpathError(f"a report cannot be written as {ending}; end the file name with "
                            ".txt, .md, .json or .html", file="--output")
@@ -481,17 +484,6 @@ def _batch_output(output: str, fmt: str | None, inputs: tuple[str | None, ...],
         raise HitpathError(f"--format {fmt} does not match the file's ending ({ending} is "
                            f"{named}); drop --format to follow the ending", file="--output")
     _may_write(output, inputs, force)
-
-
-def _format_from_name(output: str | None) -> str:
-    """The report format an output file's ending asks for (text when it asks for none)."""
-    endings = {".md": "markdown", ".markdown": "markdown", ".json": "json", ".html": "html",
-               ".htm": "html"}
-    if output:
-        import os
-
-        return endings.get(os.path.splitext(output)[1].lower(), "text")
-    return "text"
 
 
 def emit_report(assessment: Assessment, ruleset: Rules, fmt: str, output: str | None, plain: bool,

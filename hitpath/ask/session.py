@@ -327,13 +327,10 @@ class Session:
         """
         print()
         print("Stopped.")
-        if not self.answers.values:
-            print(f"Nothing was saved. To carry on later, start again with: {program()}")
-            return 130
-        target = self.save_path
         try:
-            if not target:
-                target = self.ask_path(
+            target = ""  # with no answers there is nothing to save
+            if self.answers.values:
+                target = self.save_path or self.ask_path(
                     "Save your answers so far? Type a file name, or press Enter to skip:",
                     self.answers_path or "")
             while target:

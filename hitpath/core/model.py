@@ -445,7 +445,6 @@ class Signpost(NamedTuple):
     id: str
     title: str
     needs: str
-    funding_rule: str
     sources: tuple[str, ...]
 
 

@@ -237,30 +237,27 @@ def write_atomic(path: str, text: str, mode: int = 0o600,
     sink.commit()
 
 
-def remove_stale(folder: str) -> list[str]:
+def remove_stale(folder: str) -> None:
     """Remove hitpath's own temporary files older than a day from ``folder``, saying so."""
-    removed: list[str] = []
     try:
         names = [n for n in os.listdir(folder)
                  if n.startswith(TMP_PREFIX) and n.endswith(TMP_SUFFIX)]
     except OSError:
-        return removed
+        return
     cutoff = time.time() - STALE_SECONDS
     for name in names:
         path = os.path.join(folder, name)
         try:
             info = os.lstat(path)
-            if (stat.S_ISREG(info.st_mode) and info.st_mtime < cutoff
+            if not (stat.S_ISREG(info.st_mode) and info.st_mtime < cutoff
                     and info.st_uid == os.getuid()):
-                os.unlink(path)
-                removed.append(path)
+                continue
+            os.unlink(path)
         except OSError:
             continue
-    for path in removed:
         sys.stderr.write(for_terminal(
             f"hitpath: removed {path}, a temporary file left more than a day ago by a run "
             "that was killed.\n"))
-    return removed
 
 
 class Stopped(KeyboardInterrupt):

@@ -292,8 +292,7 @@ def _build(data: dict[str, Any], origin: str) -> Rules:
                 programme_question=b["programme_question"],
                 started_question=b["started_question"], sources=_t(b["sources"]))),
         signposts=tuple(
-            Signpost(id=sid, title=s["title"], needs=s["needs"], funding_rule=s["funding_rule"],
-                     sources=_t(s["sources"]))
+            Signpost(id=sid, title=s["title"], needs=s["needs"], sources=_t(s["sources"]))
             for sid, s in sorted(data.get("signposts", {}).items())
         ),
         conflicts=tuple(
