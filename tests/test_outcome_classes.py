@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hitpath.cohort import fastpath
-from hitpath.cohort.batch import _CellReader, csv_line
+from hitpath.cohort.batch import Reasons, _CellReader, _Columns, csv_line
 from hitpath.cohort.fastpath import compile_rules
 from hitpath.core.model import Rules
 from hitpath.load.ruleset import SHIPPED_RULES, load_rules
@@ -108,15 +108,27 @@ def test_classes_equal_the_fast_path_on_a_cohort(as_of: date) -> None:
     assert shared > len(people) // 4  # classes are shared, so sharing is what is tested
 
 
-def test_classes_start_afresh_past_their_limit(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Memory stays flat: past the limit the tree is dropped, and outcomes stay right."""
+def _kept(tree: dict[Any, Any]) -> int:
+    """How many classes a tree holds (those moved to other dates included)."""
+    return sum(1 + len(known.moved or ()) for known in fastpath._classes(tree))
+
+
+@pytest.mark.parametrize("as_of", [date(2026, 5, 1), date(2020, 1, 10)], ids=str)
+def test_classes_are_pruned_past_their_limit(monkeypatch: pytest.MonkeyPatch,
+                                             as_of: date) -> None:
+    """Memory stays flat: past the limit only the classes rows found most are kept, and
+    outcomes stay right."""
     monkeypatch.setattr(fastpath, "CLASS_LIMIT", 50)
-    people = _cohort(2_000)
-    classes = compile_rules(SHIPPED).classes(date(2026, 5, 1))
-    plain = compile_rules(SHIPPED).assessor(date(2026, 5, 1))
+    people = _cohort(3_000)
+    classes = compile_rules(SHIPPED).classes(as_of)
+    plain = compile_rules(SHIPPED).assessor(as_of)
+    pruned = 0
     for values in people:
+        before = classes.size
         assert classes(dict(values)).outcome == plain(dict(values))
-        assert classes.size <= 50
+        pruned += classes.size < before
+        assert classes.size == _kept(classes.roots) <= 50
+    assert pruned  # the limit was reached, and rows went on finding the classes kept
 
 
 def test_a_list_answer_is_judged_alone() -> None:
@@ -140,3 +152,17 @@ def test_csv_lines_are_what_the_csv_writer_writes(cells: list[str]) -> None:
     csv.writer(out, lineterminator="\r\n").writerow(cells)
     assert csv_line(cells) == out.getvalue()
     assert next(csv.reader(io.StringIO(csv_line(cells), newline=""))) == cells
+
+
+@pytest.mark.parametrize("as_of", [date(2026, 5, 1), date(2020, 1, 10)], ids=str)
+def test_csv_text_is_the_csv_line_of_the_cells(as_of: date) -> None:
+    """Batch's quick CSV text of an outcome is exactly what the csv writer makes of its cells,
+    route pieces remembered across outcomes included."""
+    columns = _Columns(tuple(r.id for r in SHIPPED.routes), Reasons(SHIPPED, as_of))
+    plain = compile_rules(SHIPPED).assessor(as_of)
+    outcomes = {plain(dict(values)) for values in _cohort(3_000)}
+    assert len(outcomes) > 500
+    for outcome in outcomes:
+        out = io.StringIO(newline="")
+        csv.writer(out, lineterminator="\r\n").writerow(columns._cells(outcome))
+        assert columns.csv_text(outcome) == out.getvalue()

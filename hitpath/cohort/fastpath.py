@@ -10,10 +10,10 @@ it. A property test holds it equal to ``outcome_of(engine.assess(...))``.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Hashable
+from bisect import bisect_left
+from collections.abc import Callable, Hashable, Iterator
 from datetime import date
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from hitpath.core.conditions import (
     Operand,
@@ -32,12 +32,12 @@ from hitpath.core.model import (
     ConflictRule,
     FundingState,
     Kind,
-    Question,
     Rules,
     Status,
     Verdict,
 )
 from hitpath.core.verdicts import (
+    OPEN,
     Day,
     RequirementState,
     RouteVerdict,
@@ -78,6 +78,7 @@ Intakes = Callable[[tuple[Verdict, ...], tuple["date | None", ...], "date | None
 Judging = Callable[[Values, "list[ConflictRule] | None", "dict[str, RequirementState]"],
                   Outcome]
 
+_UNSEEN = object()
 _NA = Status.NOT_APPLICABLE
 _new = tuple.__new__
 _NOT_ELIGIBLE = Verdict.NOT_ELIGIBLE
@@ -112,16 +113,32 @@ class FastRules:
         found: dict[tuple[tuple[Verdict, ...], tuple[date | None, ...], date | None],
                     tuple[tuple[date | None, ...], tuple[date | None, ...]]] = {}
 
+        by_route: dict[tuple[str, Verdict, date | None, date | None],
+                       tuple[date, date] | None] = {}
+
+        def route(route_id: str, verdict: Verdict, when: date | None,
+                  chosen: date | None) -> tuple[date, date] | None:
+            # One route's, remembered apart: its dates repeat far more than whole outcomes'.
+            key = (route_id, verdict, when, chosen)
+            got = by_route.get(key, _UNSEEN)
+            if got is _UNSEEN:
+                made = route_intake(rules, route_id, verdict, when, as_of, chosen)
+                got = (made[0].certain, made[1]) if made else None
+                if len(by_route) >= INTAKES_LIMIT:
+                    by_route.clear()
+                by_route[key] = got
+            return got  # type: ignore[return-value]
+
         def intakes(verdicts: tuple[Verdict, ...], dates: tuple[date | None, ...],
                     chosen: date | None) -> tuple[tuple[date | None, ...],
                                                   tuple[date | None, ...]]:
             key = (verdicts, dates, chosen)
             got = found.get(key)
             if got is None:
-                each = [route_intake(rules, route_id, verdict, when, as_of, chosen)
+                each = [route(route_id, verdict, when, chosen) if verdict in OPEN else None
                         for route_id, verdict, when in zip(route_ids, verdicts, dates,
                                                            strict=True)]
-                got = (tuple(i[0].certain if i else None for i in each),
+                got = (tuple(i[0] if i else None for i in each),
                        tuple(i[1] if i else None for i in each))
                 if len(found) >= INTAKES_LIMIT:
                     found.clear()
@@ -302,64 +319,150 @@ def outcome_of(assessment: Assessment, rules: Rules) -> Outcome:
 
 # Outcome classes ------------------------------------------------------------------------------
 # A cohort repeats itself: people who differ only in answers the rules never read for them, or
-# in values no rule tells apart (13 or 40 months where 12 are needed; any day before a fixed
-# threshold), get the same outcome. The judging is deterministic and reads answers only through
-# ``values.get``. So when two rows give the same token (all that any reader makes of a value,
-# below) for every answer the first row's judging read, the second row's judging reads the same
-# answers, takes the same branches and ends in the same outcome: at its first difference it
-# would have to read an answer the first one read and see it otherwise. The first row of a class
-# is judged in full while its reads are noted; the (answer, token) steps are kept in a decision
-# tree whose leaves are outcome classes. A row may be checked on more answers than its class
-# read (where the tree asks them first): that only splits classes, never joins them. Conflicts
-# are found first on the exact values and, with the reference date, choose the tree.
+# in values no rule tells apart, get the same outcome. The judging is deterministic and reads
+# answers only through ``values.get``. So when two rows give the same token (all that any reader
+# makes of a value, below) for every answer the first row's judging read, the second row's
+# judging reads the same answers, takes the same branches and ends in the same outcome: at its
+# first difference it would have to read an answer the first one read and see it otherwise. The
+# first row of a class is judged in full while its reads are noted; the (answer, token) steps
+# are kept in a decision tree whose leaves are outcome classes. A row may be checked on more
+# answers than its class read (where the tree asks them first): that only splits classes, never
+# joins them. Conflicts are found first on the exact values and, with the reference date,
+# choose the tree.
 #
-# One date may be carried rather than read exactly: the date the funding rule and the dated
-# requirements count from (an exam board), when they all add the same time to it. The judging
-# only compares the later date (L) with the reference date and the dates of the other
-# requirements, and copies it into the outcome. Its step (checked last) says where L falls among
-# the dates the first row's judging had (on one, or between two): up to the first comparison
-# that differs, both rows have the same dates, so none differs; rows whose L falls in the same
-# gap get the first row's outcome with its L replaced by theirs.
+# Dates are carried rather than read exactly. Each requirement's date comes from one answer: a
+# fixed time after a date (an exam board, which the funding rule counts from too), or the
+# judging date plus the months still to go (a months answer short of its need). The judging
+# only compares these carried dates with each other, with the reference date and with the dates
+# it read exactly, and copies them into the outcome. So a class's last step says how the first
+# row's carried dates lie among themselves and those fixed dates, ties included: a row whose
+# carried dates lie alike takes every comparison the same way and gets the first row's outcome
+# with each carried date replaced by its own. The answers they come from are still read by
+# their tokens: a months answer by whether it meets each need, a date by its conditions.
 
 JUDGED = frozenset(("route.applies_when", "requirement.applies_when", "requirement.met_when",
                     "question.when", "scope_when"))
 """Where the conditions the judging reads sit (conflicts are found before, on exact values)."""
 
-CLASS_LIMIT = 2048
-"""Outcome classes (and tokens per answer) remembered before starting afresh: memory stays
-flat (about 1 kB each)."""
+CLASS_LIMIT = 4096
+"""Outcome classes (and tokens per answer) remembered at most: memory stays flat (about 1 kB
+each)."""
+KEPT = 0.75
+"""The share of the limit kept when it is reached: the classes rows found most."""
+
+Carried = tuple[date, ...]
+Own = tuple[Carried, tuple[str, ...]]
+"""What a row's outcome takes as its own: its carried dates and the ids of its conflicts."""
 
 
 class OutcomeClass:
     """One outcome class: the outcome, and room for what a writer makes of it, made once."""
 
-    __slots__ = ("outcome", "row", "text", "line", "carried", "moved")
+    __slots__ = ("outcome", "row", "text", "line", "own", "moved", "hits")
 
-    def __init__(self, outcome: Outcome, carried: date | None = None) -> None:
+    def __init__(self, outcome: Outcome, own: Own = ((), ())) -> None:
         self.outcome = outcome
         self.row: list[str] | None = None  # the CSV cells after row and ref
         self.text: str | None = None  # the same as CSV text
         self.line: str | None = None  # the JSON text after row and ref
-        self.carried = carried  # the carried date L in this outcome, when it may move
-        self.moved: dict[date, OutcomeClass] | None = None  # the same outcome, another L
+        self.own = own  # the carried dates and conflicts in this outcome
+        self.moved: dict[Own, OutcomeClass] | None = None  # the same, others of its own
+        self.hits = 0  # rows that found it since the classes were last pruned (halved then)
 
 
 Token = Hashable
 
 
+class _Source(NamedTuple):
+    """An answer a date is carried from: the requirements whose date it sets, the need of a
+    months requirement (None for a date), and the date a value gives."""
+
+    question: str
+    requirements: frozenset[str]
+    needed: int | None
+    counts_on: bool
+    date_of: Callable[[object], date]
+
+
+def _after_need(day: Day, needed: int) -> Callable[[object], date]:
+    after = day.after
+
+    def date_of(months: object) -> date:
+        return after(needed - months)  # type: ignore[operator]  # a months answer: an int
+
+    return date_of
+
+
+class _Dates(dict[object, date]):
+    """The dates one source carries, by answer value, each worked out when first met."""
+
+    __slots__ = ("date_of",)
+
+    def __init__(self, date_of: Callable[[object], date]) -> None:
+        super().__init__()
+        self.date_of = date_of
+
+    def __missing__(self, value: object) -> date:
+        when = self.date_of(value)
+        if len(self) >= CLASS_LIMIT:
+            self.clear()
+        self[value] = when
+        return when
+
+
 class _CarriedStep:
-    """A step on the carried date: the dates the first row's judging compared it with."""
+    """A class's last step: the dates the first row's judging read exactly, and the answers
+    it carried dates from (with their dates by value)."""
 
-    __slots__ = ("dates", "after")
+    __slots__ = ("fixed", "questions", "tables", "after")
 
-    def __init__(self, dates: list[date]) -> None:
-        self.dates = dates
+    def __init__(self, fixed: list[date], questions: tuple[str, ...],
+                 tables: tuple[_Dates, ...]) -> None:
+        self.fixed = fixed
+        self.questions = questions
+        self.tables = tables
         self.after: dict[Token, _Node] = {}
 
 
-_Read = tuple[str, dict[object, Token], dict[Token, "_Node"]]
-"""A step on one answer: its question, its tokens so far, and the tree after each token."""
-_Node = _Read | _CarriedStep | OutcomeClass
+class _Tokens(dict[object, Token]):
+    """One answer's tokens by value (under one reference date), each worked out when first
+    met; a node of the tree holds its answer's, so a row's look-ups stay in C."""
+
+    __slots__ = ("see",)
+
+    def __init__(self, see: Callable[[object], Token]) -> None:
+        super().__init__()
+        self.see = see
+
+    def __missing__(self, value: object) -> Token:
+        token = self.see(value)
+        if len(self) >= CLASS_LIMIT:
+            self.clear()
+        self[value] = token
+        return token
+
+
+_lookup = dict.__getitem__  # on _Tokens: C speed, and __missing__ for a value not yet met
+
+_Read = tuple[str, _Tokens, dict[Token, "_Node"]]
+"""A branch on one answer: its question, its tokens, and the tree after each token."""
+
+
+class _Chain:
+    """Answers that only one way through the tree has read yet: each must give its token, in
+    one look-up each, before the tree goes on (split where a row first differs)."""
+
+    __slots__ = ("questions", "tables", "expected", "next")
+
+    def __init__(self, questions: tuple[str, ...], tables: tuple[_Tokens, ...],
+                 expected: tuple[Token, ...], after: _Node) -> None:
+        self.questions = questions
+        self.tables = tables
+        self.expected = expected
+        self.next = after
+
+
+_Node = _Read | _Chain | _CarriedStep | OutcomeClass
 
 
 class _Reading(dict[str, object]):
@@ -376,31 +479,29 @@ class _Reading(dict[str, object]):
         return dict.get(self, key, default)
 
 
-_UNSEEN = object()
-
 
 class OutcomeClasses:
     """Outcomes remembered by class: ``classes(values).outcome == assess(values)``.
 
     How each answer is seen (its token) is worked out from every use the rules make of it:
-    - the reference date is read exactly, and so are the funding rule's date and a dated
-      requirement's date, unless that one date is carried (see above);
-    - a months requirement's number exactly below a cap above every threshold that reads it,
-      and as the cap at or above it, where the months count only grows (no reference date
-      before the judging date);
-    - another number as the cap too; another date by which fixed thresholds it has passed;
-    - a choice or multiple choice by the truth of every comparison the judging makes on it.
-    'Not sure' and no answer are tokens of their own. Anything else is read exactly.
+    the reference date is read exactly; a months answer by every condition that reads it and
+    whether it meets each months requirement on it (counted on to the reference date); any
+    other answer by every condition that reads it. 'Not sure' and no answer are tokens of
+    their own. The dates requirements count from are carried (see above).
     """
 
     def __init__(self, fast: FastRules, as_of: date) -> None:
         rules = fast.rules
         self.as_of = as_of
+        self.day = Day(as_of)
         self.in_conflict, self.judge_all = fast.judging(as_of)
         self.reference_question = rules.reference_question or ""
-        self.later = fast.funding_later
         self.intakes = fast.intakes(as_of)
-        self.roots: dict[Hashable, _Node] = {}  # by (conflict ids, reference date)
+        self.roots: dict[Hashable, _Node] = {}  # by (what conflicts do, reference date)
+        self.reads = fast.reads
+        # What conflicts do, by the rules' own objects (``_waits``).
+        self.waiting: dict[tuple[int, ...], tuple[tuple[str, ...], tuple[str, ...], int]] = {}
+        self.kinds: dict[Hashable, int] = {(): 0}
         self.once: set[int] = set()  # marks of the classes judged once and not yet kept
         self.size = 0
         self.leaves: dict[str, list[tuple[str, Operand]]] = {}
@@ -409,80 +510,96 @@ class OutcomeClasses:
                 for leaf in comparisons_in(rules.conditions, site.node):
                     q, op, value = leaf_parts(leaf)
                     self.leaves.setdefault(q, []).append((op, value))
+        self.sources = self._sources(rules)
+        self.dates = {s: _Dates(s.date_of) for s in self.sources}
+        self.sourced = frozenset(r for s in self.sources for r in s.requirements)
+        self.months: dict[str, list[tuple[int, bool]]] = {}  # each months need on an answer
+        self.dated: set[str] = set()
+        for source in self.sources:
+            if source.needed is None:
+                self.dated.add(source.question)
+            else:
+                self.months.setdefault(source.question, []).append(
+                    (source.needed, source.counts_on))
+        self.questions = rules.question_by_id
+        self.tokens: dict[tuple[str, date | None], _Tokens] = {}
+
+    def _sources(self, rules: Rules) -> tuple[_Source, ...]:
+        """Every answer a requirement's date (or the funding rule's) is carried from; not the
+        reference date, which is read exactly."""
         funding = rules.funding.requirement
-        dated = {(funding.question, funding.plus_years * 12 + funding.plus_months)}
-        self.exact = {self.reference_question}
-        self.growing: dict[str, int] = {}  # months questions: the most months any one needs
+        by_date: dict[tuple[str, int], set[str]] = {}
+        if funding.question and funding.question != self.reference_question:
+            by_date[funding.question, funding.plus_years * 12 + funding.plus_months] = set()
+        found = []
         for req in rules.requirements.values():
-            if req.question is None:
+            q = req.question
+            if q is None or q == self.reference_question:
                 continue
             if req.kind == Kind.MONTHS:
-                self.growing[req.question] = max(self.growing.get(req.question, 0),
-                                                 req.at_least)
-            else:
-                dated.add((req.question, req.plus_years * 12 + req.plus_months))
-        carried = {q for q, _ in dated}
-        only = next(iter(carried)) if len(dated) == 1 else None
-        self.carried = only if (
-            only is not None and only != self.reference_question and only not in self.growing
-            and rules.question_by_id[only].type == "date"
-            and all(op in ("before", "on_or_after", "answered")
-                    for op, _ in self.leaves.get(only, []))) else ""
-        if not self.carried:
-            self.exact |= {q for q in carried if q is not None}
-        self.carried_by = frozenset(req.id for req in rules.requirements.values()
-                                    if req.question and req.question == self.carried)
-        self.thresholds = sorted(v for op, v in self.leaves.get(self.carried, [])
-                                 if isinstance(v, date) and op != "answered")
-        self.questions = rules.question_by_id
-        self.tokens: dict[tuple[str, date | None], dict[object, Token]] = {}
-        self.seen: dict[tuple[str, date | None], Callable[[object], Token]] = {}
+                found.append(_Source(q, frozenset((req.id,)), req.at_least,
+                                     req.counts_on is not None,
+                                     _after_need(self.day, req.at_least)))
+            elif req.kind == Kind.DATE:
+                by_date.setdefault((q, req.plus_years * 12 + req.plus_months), set()).add(req.id)
+        for (q, months), ids in by_date.items():
+            found.append(_Source(q, frozenset(ids), None, False,
+                                 cast(Callable[[object], date], later_by(months))))
+        return tuple(found)
 
     def __call__(self, values: Values) -> OutcomeClass:
         """The outcome class of one person's answer values."""
         in_conflict = self.in_conflict
         clash = in_conflict(values) if in_conflict is not None else None
         if clash:
-            values = _without(values, clash)
-            ids = tuple(c.id for c in clash)
+            seen = self.waiting.get(tuple(map(id, clash)))
+            if seen is None:
+                seen = self._waits(clash)
+            ids, gone, waits = seen
+            left = dict(values)
+            for q in gone:
+                left.pop(q, None)
+            values = left  # as the engine: answers in conflict count as unknown
         else:
-            ids = ()
+            ids, waits = (), 0
         start = values.get(self.reference_question)
         reference = start if isinstance(start, date) else None
         get = values.get
-        node = self.roots.get((ids, reference))
+        node = self.roots.get((waits, reference))
+        carried: Carried = ()
         try:
             while node is not None:
                 kind = node.__class__
                 if kind is tuple:
-                    q, tokens, after = node  # type: ignore[misc]
-                    value = get(q)
-                    token = tokens.get(value, _UNSEEN)
-                    if token is _UNSEEN:
-                        token = self._token(q, reference, value)
-                    node = after.get(token)
+                    q, table, after = node  # type: ignore[misc]
+                    node = after.get(table[get(q)])
+                elif kind is _Chain:
+                    chain: _Chain = node  # type: ignore[assignment]
+                    node = chain.next if tuple(map(
+                        _lookup, chain.tables, map(get, chain.questions))) == chain.expected \
+                        else None
                 elif kind is _CarriedStep:
                     step: _CarriedStep = node  # type: ignore[assignment]
-                    node = step.after.get(self._carried_token(step.dates, get(self.carried)))
+                    carried = tuple(map(_lookup, step.tables, map(get, step.questions)))
+                    node = step.after.get(_order(carried, step.fixed))
                 else:
                     break
             else:
-                return self._learn(values, clash, (ids, reference))
+                return self._learn(values, clash, (waits, reference))
         except TypeError:  # a value that cannot be remembered (a list): judged alone
-            return OutcomeClass(self.judge_all(values, clash, {}))
+            return OutcomeClass(self.judge_all(values, clash, {}), ((), ids))
         known: OutcomeClass = node  # type: ignore[assignment]  # the loop ends on a class
-        if known.carried is None:
+        known.hits += 1
+        # Its dates are carried only when its own step came just before it.
+        own = (carried if known.own[0] else (), ids)
+        if own == known.own:
             return known
-        carried = self.later(get(self.carried))  # type: ignore[arg-type]
-        if carried == known.carried:
-            return known
-        moved = known.moved.get(carried) if known.moved is not None else None
-        if moved is None:
-            outcome = _moved(known.outcome, known.carried, carried)
-            # The intakes follow the dates they are counted from.
-            first, ends = self.intakes(outcome.verdicts, outcome.dates, reference)
-            moved = OutcomeClass(_new(Outcome, (*outcome[:9], first, ends, *outcome[11:])))
-            mark = hash((id(known), carried))  # kept the second time, as classes are
+        moved = known.moved.get(own) if known.moved is not None else None
+        if moved is not None:
+            moved.hits += 1
+        else:
+            moved = OutcomeClass(self._moved(known, own, reference), own)
+            mark = hash((id(known), own))  # kept the second time, as classes are
             if mark not in self.once:
                 if len(self.once) >= CLASS_LIMIT:
                     self.once.clear()
@@ -491,164 +608,265 @@ class OutcomeClasses:
                 self._room()
                 if known.moved is None:
                     known.moved = {}
-                known.moved[carried] = moved
-                self.size += 1  # counted with the rest; all start afresh together
+                known.moved[own] = moved
+                self.size += 1  # counted with the rest, and pruned with them
         return moved
 
+    def _waits(self, clash: list[ConflictRule]) -> tuple[tuple[str, ...], tuple[str, ...], int]:
+        """For a set of conflicts: their ids, the answers they make unknown, and what the
+        judging makes of them (as ``_waits``: for each route, the answers in conflict it
+        reads). Rows whose conflicts differ only in name share classes."""
+        waits: tuple[tuple[str, ...], ...] = tuple(
+            questions_in_conflict([c for c in clash if reads.intersection(c.questions)])
+            for reads in self.reads)
+        # Each distinct way of waiting gets a small number: roots are found by it.
+        kind = self.kinds.setdefault(waits if any(waits) else (), len(self.kinds))
+        seen = (tuple(c.id for c in clash), questions_in_conflict(clash), kind)
+        if len(self.waiting) >= CLASS_LIMIT:
+            self.waiting.clear()
+        self.waiting[tuple(map(id, clash))] = seen
+        return seen
+
+    def _moved(self, known: OutcomeClass, own: Own, reference: date | None) -> Outcome:
+        """The class's outcome for a row with other carried dates or conflicts."""
+        (verdicts, dates, rule, funding_from, best, main, undecided, firm, _, first, ends, kept,
+         inside) = known.outcome
+        old = known.own[0]
+        carried = own[0]
+        if carried != old:
+            # Equal old dates have equal new ones, and fixed dates stay (the rows lie alike).
+            swap: dict[date | None, date | None] = dict(zip(old, carried, strict=True))
+            get = swap.get
+            dates = tuple([get(when, when) for when in dates])
+            funding_from = get(funding_from, funding_from)
+            firm = get(firm, firm)
+            # The intakes follow the dates they are counted from.
+            first, ends = self.intakes(verdicts, dates, reference)
+        return _new(Outcome, (verdicts, dates, rule, funding_from, best, main, undecided, firm,
+                              own[1], first, ends, kept, inside))
+
     def _room(self) -> None:
-        """Start afresh when the classes have reached their limit."""
-        if self.size >= CLASS_LIMIT:
-            self.roots.clear()
-            self.size = 0
+        """Make room when the classes have reached their limit: keep the ones rows found most
+        since the last time (``KEPT`` of them), their counts halved so that old use fades."""
+        if self.size < CLASS_LIMIT:
+            return
+        found: list[tuple[OutcomeClass, OutcomeClass | None]] = []  # with the class it moved from
+        for known in _classes(self.roots):
+            found.append((known, None))
+            if known.moved:
+                found.extend((moved, known) for moved in known.moved.values())
 
-    def _token(self, q: str, reference: date | None, value: object) -> Token:
-        tokens = self.tokens.get((q, reference))
-        if tokens is None:
-            tokens = self._table(q, reference)
-        token = tokens.get(value, _UNSEEN)
-        if token is _UNSEEN:
-            if len(tokens) >= CLASS_LIMIT:
-                tokens.clear()
-            token = tokens[value] = self.seen[q, reference](value)
-        return token
+        def prune(node: _Node) -> int:
+            kind = node.__class__
+            if kind is tuple:
+                return prune_all(node[2])  # type: ignore[index]
+            if kind is _CarriedStep:
+                return prune_all(node.after)  # type: ignore[union-attr]
+            if kind is _Chain:
+                return prune(node.next)  # type: ignore[union-attr]
+            known: OutcomeClass = node  # type: ignore[assignment]
+            if known.moved:
+                known.moved = {own: moved for own, moved in known.moved.items()
+                               if id(moved) in kept} or None
+            return (id(known) in kept) + len(known.moved or ())
 
-    def _carried_token(self, dates: list[date], value: object) -> Token:
-        if not isinstance(value, date):
-            return value  # no date, or not sure
-        later = self.later(value)
-        gap = bisect_left(dates, later)
-        return (bisect_right(self.thresholds, value), gap,
-                gap < len(dates) and dates[gap] == later)
+        def prune_all(after: dict[Token, _Node]) -> int:
+            size = 0
+            for slot, node in list(after.items()):
+                left = prune(node)
+                if left:
+                    size += left
+                else:
+                    del after[slot]
+            return size
 
-    def _table(self, q: str, reference: date | None) -> dict[object, Token]:
-        if len(self.tokens) >= CLASS_LIMIT:
-            self.tokens.clear()
-            self.seen.clear()
-        grows = reference is None or reference >= self.as_of
-        question = self.questions.get(q)
-        # A key that is no question (no reference question in the rules: '') is read exactly.
-        self.seen[q, reference] = _exactly if question is None else _seeing(
-            question, self.leaves.get(q, []), q in self.exact, self.growing.get(q), grows)
-        tokens = self.tokens[q, reference] = {}
-        return tokens
+        found.sort(key=_hits, reverse=True)
+        kept: set[int] = set()
+        room = int(CLASS_LIMIT * KEPT)
+        for known, holder in found:
+            if not known.hits or len(kept) >= room:
+                break
+            kept.add(id(known))
+            if holder is not None:
+                kept.add(id(holder))  # it holds this one
+        self.size = prune_all(self.roots)
+        for known, _ in found:
+            known.hits >>= 1
+
+    def _table(self, q: str, reference: date | None) -> _Tokens:
+        """The tokens of one answer under one reference date (made when first needed)."""
+        table = self.tokens.get((q, reference))
+        if table is None:
+            if len(self.tokens) >= CLASS_LIMIT:
+                self.tokens.clear()  # the tree's nodes keep the ones they hold
+            # A key that is no question (no reference question in the rules: '') is read
+            # exactly.
+            table = self.tokens[q, reference] = _Tokens(_exactly if q not in self.questions
+                                                        else _seeing(
+                q, self.leaves.get(q, []), self.months.get(q, []), q in self.dated,
+                self.day.elapsed(reference) if reference is not None else 0))
+        return table
+
+    def _carries(self, source: _Source, value: object, reference: date | None) -> bool:
+        """Whether the judging makes a date of this answer: a date, or months short of need."""
+        if source.needed is None:
+            return isinstance(value, date)
+        if value.__class__ is not int:
+            return False
+        elapsed = self.day.elapsed(reference) if source.counts_on and reference is not None else 0
+        return value + elapsed < source.needed
 
     def _learn(self, values: Values, clash: list[ConflictRule] | None,
-               root: tuple[tuple[str, ...], date | None]) -> OutcomeClass:
+               root: tuple[int, date | None]) -> OutcomeClass:
         reading = _Reading(values)
         states: dict[str, RequirementState] = {}
         outcome = self.judge_all(reading, clash, states)
         reference = root[1]
-        order = [q for q in reading.order if q != self.carried]
-        tokens = tuple(self._token(q, reference, values.get(q)) for q in order)
-        carried = None
-        dates: list[date] | None = None
+        get = values.get
+        # The reference date chose the tree: every row in it has this one.
+        order = tuple(q for q in reading.order if q != self.reference_question)
+        tables = tuple([self._table(q, reference) for q in order])
+        tokens = tuple(map(_lookup, tables, map(get, order)))
+        read = reading.order
+        sources = tuple([s for s in self.sources if s.question in read
+                         and self._carries(s, get(s.question), reference)])
+        carried: Carried = ()
+        fixed: list[date] = []
         seen: Token = None
-        if self.carried in reading.order:
-            # Every date the carried one can have been compared with: the reference date and
-            # the dates of the other requirements.
-            dates = sorted({reference or self.as_of, *(
+        if sources:
+            # Every date a carried one can have been compared with: the reference date and the
+            # dates of the requirements read exactly.
+            fixed = sorted({reference or self.as_of, *(
                 state.date for req_id, state in states.items()
-                if state.date is not None and req_id not in self.carried_by)})
-            value = values.get(self.carried)
-            seen = self._carried_token(dates, value)
-            if isinstance(value, date) and not seen[-1]:  # type: ignore[index]
-                carried = self.later(value)
-        known = OutcomeClass(outcome, carried)
-        # Most classes of a large cohort are met once: a class is kept the second time it is
-        # judged, so the bounded tree holds the ones that come back.
-        mark = hash((root, tuple(order), tokens, seen, tuple(dates or ())))
-        if mark not in self.once:
-            if len(self.once) >= CLASS_LIMIT:
-                self.once.clear()
-            self.once.add(mark)
-            return known
+                if state.date is not None and req_id not in self.sourced)})
+            carried = tuple([self.dates[s][get(s.question)] for s in sources])
+            seen = _order(carried, fixed)
+        known = OutcomeClass(outcome, (carried, outcome.conflicts))
+        # Most classes of a large cohort are met once: once the tree is fuller than a pruning
+        # leaves it, a class is kept the second time it is judged.
+        if self.size >= CLASS_LIMIT * KEPT:
+            mark = hash((root, order, tokens, seen, tuple(fixed)))
+            if mark not in self.once:
+                if len(self.once) >= CLASS_LIMIT:
+                    self.once.clear()
+                self.once.add(mark)
+                return known
         self._room()
-        holder: dict[Hashable, _Node] = self.roots  # the tree as far as it goes for this row
-        slot: Hashable = root
-        checked = set()
-        node = holder.get(slot)
+        # The tree as far as it goes for this row: where it stops, this row's class goes.
+        checked: set[str] = set()
+        holder: dict[Token, _Node] | _Chain = self.roots
+        slot: Token = root
+        node = self.roots.get(root)
         while node is not None:
-            if node.__class__ is tuple:
-                q = node[0]
+            kind = node.__class__
+            if kind is tuple:
+                q, table, after = node  # type: ignore[misc]
                 checked.add(q)
-                holder, slot = node[2], self._token(q, reference, values.get(q))
-            elif node.__class__ is _CarriedStep:
-                step: _CarriedStep = node
-                holder, slot = step.after, self._carried_token(step.dates,
-                                                               values.get(self.carried))
+                holder, slot = after, table[get(q)]
+                node = after.get(slot)
+            elif kind is _Chain:
+                chain: _Chain = node  # type: ignore[assignment]
+                mine = tuple(map(_lookup, chain.tables, map(get, chain.questions)))
+                if mine == chain.expected:
+                    checked.update(chain.questions)
+                    holder, node = chain, chain.next
+                    continue
+                # Split the chain where this row first differs: a branch on that answer.
+                at = next(i for i, (a, b) in enumerate(zip(mine, chain.expected, strict=True))
+                          if a != b)
+                rest = chain.next if at + 1 == len(mine) else _Chain(
+                    chain.questions[at + 1:], chain.tables[at + 1:], chain.expected[at + 1:],
+                    chain.next)
+                branch: _Read = (chain.questions[at], chain.tables[at],
+                                 {chain.expected[at]: rest})
+                _place(holder, slot, branch if not at else _Chain(
+                    chain.questions[:at], chain.tables[:at], chain.expected[:at], branch))
+                checked.update(chain.questions[:at + 1])
+                holder, slot = branch[2], mine[at]
+                break
+            elif kind is _CarriedStep:
+                step: _CarriedStep = node  # type: ignore[assignment]
+                holder, slot = step.after, _order(tuple(
+                    map(_lookup, step.tables, map(get, step.questions))), step.fixed)
+                node = step.after.get(slot)
             else:
                 return known  # a class is there already: cannot happen
-            node = holder.get(slot)
-        for q, token in zip(order, tokens, strict=True):  # the answers it read, not checked yet
-            if q in checked:
-                continue
-            fresh: _Read = (q, self.tokens[q, reference], {})
-            holder[slot] = fresh
-            holder, slot = fresh[2], token
-        if dates is not None:
-            step = _CarriedStep(dates)
-            holder[slot] = step
-            holder, slot = step.after, seen
-        holder[slot] = known
+        tail: _Node = known
+        if sources:
+            step = _CarriedStep(fixed, tuple(s.question for s in sources),
+                                tuple(self.dates[s] for s in sources))
+            step.after[seen] = known
+            tail = step
+        fresh = [i for i, q in enumerate(order) if q not in checked]  # read, not checked yet
+        if fresh:
+            tail = _Chain(tuple(order[i] for i in fresh), tuple(tables[i] for i in fresh),
+                          tuple(tokens[i] for i in fresh), tail)
+        _place(holder, slot, tail)
         self.size += 1
         return known
 
 
-def _moved(outcome: Outcome, old: date, new: date) -> Outcome:
-    """The outcome with the carried date ``old`` replaced by ``new`` wherever it stands."""
-    (verdicts, dates, rule, funding_from, best, main, undecided, firm, ids, first, ends, kept,
-     inside) = outcome
-    return _new(Outcome, (verdicts, tuple(new if when == old else when for when in dates), rule,
-                          new if funding_from == old else funding_from, best, main, undecided,
-                          new if firm == old else firm, ids, first, ends, kept, inside))
+def _place(holder: dict[Token, _Node] | _Chain, slot: Token, node: _Node) -> None:
+    """Put a node where the walk stopped: after a token, or after a chain."""
+    if isinstance(holder, _Chain):
+        holder.next = node
+    else:
+        holder[slot] = node
+
+
+def _classes(tree: dict[Token, _Node]) -> Iterator[OutcomeClass]:
+    """Every class in a tree (not those moved to other dates, which they hold)."""
+    stack: list[_Node] = list(tree.values())
+    while stack:
+        node = stack.pop()
+        kind = node.__class__
+        if kind is tuple:
+            stack.extend(node[2].values())  # type: ignore[index]
+        elif kind is _CarriedStep:
+            stack.extend(node.after.values())  # type: ignore[union-attr]
+        elif kind is _Chain:
+            stack.append(node.next)  # type: ignore[union-attr]
+        else:
+            yield node  # type: ignore[misc]
+
+
+def _hits(found: tuple[OutcomeClass, OutcomeClass | None]) -> int:
+    return found[0].hits
+
+
+def _order(carried: Carried, fixed: list[date]) -> Token:
+    """How carried dates lie among themselves and the (sorted, distinct) fixed dates."""
+    if len(carried) == 1:
+        one = carried[0]
+        gap = bisect_left(fixed, one)
+        return gap, gap < len(fixed) and fixed[gap] == one
+    points = sorted({*carried, *fixed})
+    place = points.index
+    return tuple([place(when) for when in carried]) + tuple([place(when) for when in fixed])
 
 
 def _exactly(value: object) -> Token:
     return value
 
 
-def _seeing(question: Question, leaves: list[tuple[str, Operand]], exact: bool,
-            growing: int | None, grows: bool) -> Callable[[object], Token]:
-    """How the rules see one answer's values (see ``OutcomeClasses``)."""
-    q = question.id
-    kind = question.type
-
-    def as_is(value: object) -> Token:
-        return value
-
-    see = as_is
-    if exact or (growing is not None and not grows):
-        pass
-    elif kind in ("choice", "multi"):
-        checks = [leaf_check(q, op, operand) for op, operand in leaves]
-
-        def see_multi(value: object) -> Token:
-            return tuple(check({q: value}) for check in checks)
-
-        see = see_multi
-    elif kind == "number" and all(
-            op == "answered" or operand == UNSURE
-            or (isinstance(operand, int) and not isinstance(operand, bool))
-            for op, operand in leaves):
-        cap = max([*(v for op, v in leaves if op != "answered" and isinstance(v, int)),
-                   growing or 0]) + 1
-
-        def see_number(value: object) -> Token:
-            return min(value, cap) if isinstance(value, int) else value
-
-        see = see_number
-    elif kind == "date" and all(op in ("before", "on_or_after", "answered")
-                                for op, _ in leaves):
-        thresholds = sorted(v for op, v in leaves if isinstance(v, date) and op != "answered")
-
-        def see_date(value: object) -> Token:
-            return bisect_right(thresholds, value) if isinstance(value, date) else value
-
-        see = see_date
+def _seeing(q: str, leaves: list[tuple[str, Operand]], needs: list[tuple[int, bool]],
+            dated: bool, elapsed: int) -> Callable[[object], Token]:
+    """How the rules see one answer's values (see ``OutcomeClasses``): by the truth of every
+    comparison the judging makes on it, and for months whether each need is met."""
+    checks = [leaf_check(q, op, operand) for op, operand in leaves]
 
     def seen(value: object) -> Token:
         if value is None or value == UNSURE:
             return value
-        return see(value)
+        if needs:
+            if value.__class__ is not int:
+                return value  # read exactly: no date is carried from it
+            given: int = value
+            return (tuple([check({q: value}) for check in checks]),
+                    tuple([given + (elapsed if counts else 0) >= needed
+                           for needed, counts in needs]))
+        if dated and not isinstance(value, date):
+            return value
+        return tuple([check({q: value}) for check in checks])
 
     return seen
