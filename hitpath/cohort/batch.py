@@ -50,6 +50,7 @@ REF = "ref"
 CHUNK_BYTES = 1 << 20
 MAX_LINE_BYTES = 64 << 20  # a "line" longer than this is not a cohort file
 CACHE_LIMIT = 4096  # distinct cell texts remembered per column, so memory stays flat
+REASONS_LIMIT = 1024  # reasons remembered: most carry a date of their own, so few come back
 ERRORS_SHOWN = 10  # rows named in the summary on stderr; every one is in the error column
 PROGRESS_EVERY = 4096  # rows between progress bar updates
 
@@ -310,6 +311,7 @@ class _Columns:
         self.names += ["two_year_rule", "nhs_funding_from", "best_route", "best_route_from",
                        "main_unmet", "undecided_by", "reason", "not_before", "conflicts", "error"]
         self.blank = [""] * (len(self.names) - 3)
+        self.pieces: dict[tuple[str, date | None, date | None, date | None], str] = {}
 
     def emitters(self, fmt: str) -> tuple[Emit, Refuse]:
         """How an assessed row and a refused row are written in ``fmt``: CSV text lines,
@@ -330,13 +332,14 @@ class _Columns:
     def csv_line(self, row: int, ref: str, known: OutcomeClass) -> str:
         """A CSV result line, as Python's csv writer writes it (the outcome's cells are
         encoded once per outcome class)."""
-        if ref[:1] in FORMULA_STARTS:
-            ref = "'" + ref
         text = known.text
         if text is None:  # only the text is kept: memory stays small per class
-            text = known.text = csv_line(known.row or self._cells(known.outcome))
-        if _QUOTED.search(ref) is not None:
-            ref = _csv_cell(ref)
+            text = known.text = self.csv_text(known.outcome)
+        if not ref.isalnum():  # letters and digits alone (the usual ref) need neither
+            if ref[:1] in FORMULA_STARTS:
+                ref = "'" + ref
+            if _QUOTED.search(ref) is not None:
+                ref = _csv_cell(ref)
         return f"{row},{ref},{text}"
 
     def csv_refused_line(self, row: int, ref: str, reason: str) -> str:
@@ -382,6 +385,31 @@ class _Columns:
         if tail is None:
             tail = known.row = self._cells(known.outcome)
         return tail
+
+    def csv_text(self, outcome: Outcome) -> str:
+        """``csv_line(self._cells(outcome))``, made faster: a route's four cells are encoded
+        once per distinct verdict, date, intake and end (far fewer than outcomes)."""
+        (verdicts, dates, rule, funding_from, best, main, undecided, firm, clash, first,
+         ends, _, _) = outcome
+        pieces = self.pieces
+        parts = []
+        for key in zip(verdicts, dates, first, ends, strict=True):
+            piece = pieces.get(key)
+            if piece is None:
+                verdict, when, intake, end = key
+                piece = csv_line([verdict, when.isoformat() if when else "", _month(intake),
+                                  _month(end)])[:-2]
+                if len(pieces) >= CACHE_LIMIT:
+                    pieces.clear()
+                pieces[key] = piece
+            parts.append(piece)
+        best_from, reason = self._extra(outcome)
+        # Words from the rules' ids (validated as lower-case words) and ISO dates never need
+        # quotes; the reason, in plain English, may.
+        parts += (rule, funding_from.isoformat() if funding_from else "", best, best_from,
+                  main, ";".join(undecided), _csv_cell(reason),
+                  firm.isoformat() if firm else "", ";".join(clash), "\r\n")
+        return ",".join(parts)
 
     def _cells(self, outcome: Outcome) -> list[str]:
         """The cells after row and ref for one outcome."""
@@ -463,7 +491,7 @@ class Reasons:
         if said is None:
             when = self.best_from(outcome)
             said = (when.isoformat() if when else "", self.reason(outcome))
-            if len(self._said) >= CACHE_LIMIT:
+            if len(self._said) >= REASONS_LIMIT:
                 self._said.clear()
             self._said[key] = said
         return said
@@ -674,7 +702,7 @@ def _csv_rows(
                     yield refused(row_number, ref, reason)
                     continue
                 known = assess(values)
-                if known.outcome.conflicts:
+                if known.own[1]:  # the ids of its conflicts
                     tally.conflicted(row_number)
                 result = emit(row_number, ref, known)
                 tally.assessed += 1
