@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -166,3 +166,27 @@ def test_csv_text_is_the_csv_line_of_the_cells(as_of: date) -> None:
         out = io.StringIO(newline="")
         csv.writer(out, lineterminator="\r\n").writerow(columns._cells(outcome))
         assert columns.csv_text(outcome) == out.getvalue()
+
+
+CARRIED = ("core_experience_months", "pwp_employment_months", "mental_health_experience_months",
+           "previous_exam_board")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), as_of=AS_OF)
+def test_rows_alike_but_for_their_dates_share_a_class_rightly(data: st.DataObject,
+                                                              as_of: date) -> None:
+    """The dates a class carries: people who differ only in the months and exam boards the
+    dates come from (near every need and around the judging date) get the outcome the plain
+    fast path gives them, however the classes were first met."""
+    base = data.draw(answers_for(SHIPPED))
+    months = st.one_of(st.none(), st.integers(0, 30))
+    boards = st.one_of(st.none(), st.dates(min_value=as_of.replace(day=1) - timedelta(days=1200),
+                                           max_value=as_of + timedelta(days=60)))
+    variants = data.draw(st.lists(st.fixed_dictionaries({
+        "core_experience_months": months, "pwp_employment_months": months,
+        "mental_health_experience_months": months, "previous_exam_board": boards,
+    }), min_size=2, max_size=25))
+    assert all(q in SHIPPED.question_by_id for q in CARRIED)
+    people = [{**base, **variant} for variant in variants]
+    check_cohort(SHIPPED, people + people[::-1], as_of)
