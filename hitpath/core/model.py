@@ -598,8 +598,7 @@ class Item(NamedTuple):
 class Caution(NamedTuple):
     """Something about the answers a report should point out (its words: report/words.py)."""
 
-    kind: str  # course_start_passed | exam_board_before_start | month_only
-    dates: tuple[_Date, ...] = ()
+    kind: str  # month_only (answers that cannot both be true are conflicts, not cautions)
 
 
 class TimelineEvent(NamedTuple):

@@ -67,10 +67,8 @@ VERDICT_TAGS = ("Eligible now", "Not yet", "Not decided", "Not for you")
 def verdict_tag(route: RouteResult) -> tuple[str, str]:
     """The verdict as a short tag and the words after it: ('Not yet', 'from 14 July 2025')."""
     words = verdict_words(route)
-    for tag in VERDICT_TAGS:
-        if words.startswith(tag):
-            return tag, words[len(tag):].lstrip(":").strip()
-    return words, ""
+    tag = next(tag for tag in VERDICT_TAGS if words.startswith(tag))  # every verdict has one
+    return tag, words[len(tag):].lstrip(":").strip()
 
 
 def headline(assessment: Assessment, rules: Rules) -> str:
@@ -202,16 +200,12 @@ def timeline_text(event: TimelineEvent, rules: Rules) -> str:
     return event.label
 
 
+CAUTIONS = {"month_only": "Dates given as a month only were read as that month's last day."}
+
+
 def caution_text(note: Caution) -> str:
     """A note about the answers, in words."""
-    shown = [long_date(d) for d in note.dates]
-    if note.kind == "course_start_passed":
-        return (f"The course start you gave ({shown[0]}) is before the date of this check "
-                f"({shown[1]}); check it.")
-    if note.kind == "exam_board_before_start":
-        return (f"The exam board date you gave ({shown[0]}) is before the start of that "
-                f"training ({shown[1]}); check both.")
-    return "Dates given as a month only were read as that month's last day."
+    return CAUTIONS[note.kind]
 
 
 def money(amount: int) -> str:
