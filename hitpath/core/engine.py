@@ -274,8 +274,10 @@ def assess(rules: Rules, answers: Answers, as_of: date, *, detail: bool = True) 
     brief = Assessment(
         as_of=as_of, reference_date=reference, rules_version=rules.meta.rules_version,
         rules_reviewed=rules.meta.reviewed, data_as_of=rules.meta.data_as_of,
-        review_overdue=False, in_scope=_in_scope(rules, answers), routes=routes,
-        funding=funding, terms=_terms(rules, answers, as_of), advice=[], next_steps=[],
+        review_overdue=False, routes=routes, funding=funding,
+        # Out of scope only when the answers put the person outside the rules' scope.
+        in_scope=evaluate(rules, rules.scope_when, answers.values) is not False,
+        terms=_terms(rules, answers, as_of), advice=[], next_steps=[],
         answers=answers, notes=[], conflicts=conflicts, not_before=_not_before(routes, reference),
     )
     if not detail:
@@ -420,8 +422,3 @@ def _timeline(
         events.append(TimelineEvent(None, terms.qualified, "band"))
     events.sort(key=lambda e: (e.date or date.max, e.kind != "today"))
     return events
-
-
-def _in_scope(rules: Rules, answers: Answers) -> bool:
-    """False only when the answers put the person outside the rules' scope."""
-    return evaluate(rules, rules.scope_when, answers.values) is not False
