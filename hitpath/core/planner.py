@@ -47,7 +47,6 @@ class _Earlier(NamedTuple):
 
     title: str
     occupation: str | None
-    start: date | None
     board_from: date  # the exam board's earliest date (the exact date when known)
     board_to: date  # its latest date
     triggers: bool | None  # whether it starts the funding rule (None: not known)
@@ -124,10 +123,7 @@ class Planner:
         occupation = next((t.occupation for t in rules.trainings.values()
                            if programme is not None and t.previous_training_value == programme),
                           None)
-        started = values.get(between.started_question)
-        return _Earlier("earlier training", occupation,
-                        started if isinstance(started, date) else None, board, board,
-                        triggers, triggers is None)
+        return _Earlier("earlier training", occupation, board, board, triggers, triggers is None)
 
     # Answers as they will stand on a day --------------------------------------------------
 
@@ -248,7 +244,7 @@ class Planner:
             if done.reach is RuleReach.DOES_NOT_APPLY:
                 continue
             found.append(_Earlier(done.training.short_title, done.training.occupation,
-                                  done.start, done.board_from, done.board_to, True,
+                                  done.board_from, done.board_to, True,
                                   done.reach is RuleReach.MAY_APPLY))
         return found
 
