@@ -344,9 +344,11 @@ JUDGED = frozenset(("route.applies_when", "requirement.applies_when", "requireme
                     "question.when", "scope_when"))
 """Where the conditions the judging reads sit (conflicts are found before, on exact values)."""
 
-CLASS_LIMIT = 4096
-"""Outcome classes (and tokens per answer) remembered at most: memory stays flat (about 1 kB
-each)."""
+CLASS_LIMIT = 6144
+"""Outcome classes remembered at most: memory stays flat (well under 1 kB each on average, as
+classes that end alike share one object)."""
+VALUES_LIMIT = 2048
+"""Values remembered per answer (their tokens, the dates they carry) before starting afresh."""
 KEPT = 0.75
 """The share of the limit kept when it is reached: the classes rows found most."""
 
@@ -404,7 +406,7 @@ class _Dates(dict[object, date]):
 
     def __missing__(self, value: object) -> date:
         when = self.date_of(value)
-        if len(self) >= CLASS_LIMIT:
+        if len(self) >= VALUES_LIMIT:
             self.clear()
         self[value] = when
         return when
@@ -436,7 +438,7 @@ class _Tokens(dict[object, Token]):
 
     def __missing__(self, value: object) -> Token:
         token = self.see(value)
-        if len(self) >= CLASS_LIMIT:
+        if len(self) >= VALUES_LIMIT:
             self.clear()
         self[value] = token
         return token
@@ -503,6 +505,7 @@ class OutcomeClasses:
         self.waiting: dict[tuple[int, ...], tuple[tuple[str, ...], tuple[str, ...], int]] = {}
         self.kinds: dict[Hashable, int] = {(): 0}
         self.once: set[int] = set()  # marks of the classes judged once and not yet kept
+        self.alike: dict[tuple[Outcome, Own], OutcomeClass] = {}
         self.size = 0
         self.leaves: dict[str, list[tuple[str, Operand]]] = {}
         for site in condition_sites(rules):
@@ -606,6 +609,7 @@ class OutcomeClasses:
                 self.once.add(mark)
             else:
                 self._room()
+                moved = self._alike(moved)
                 if known.moved is None:
                     known.moved = {}
                 known.moved[own] = moved
@@ -622,7 +626,7 @@ class OutcomeClasses:
         # Each distinct way of waiting gets a small number: roots are found by it.
         kind = self.kinds.setdefault(waits if any(waits) else (), len(self.kinds))
         seen = (tuple(c.id for c in clash), questions_in_conflict(clash), kind)
-        if len(self.waiting) >= CLASS_LIMIT:
+        if len(self.waiting) >= VALUES_LIMIT:
             self.waiting.clear()
         self.waiting[tuple(map(id, clash))] = seen
         return seen
@@ -644,6 +648,17 @@ class OutcomeClasses:
             first, ends = self.intakes(verdicts, dates, reference)
         return _new(Outcome, (verdicts, dates, rule, funding_from, best, main, undecided, firm,
                               own[1], first, ends, kept, inside))
+
+    def _alike(self, made: OutcomeClass) -> OutcomeClass:
+        """The class kept already with the same outcome and own dates, if any: classes met
+        apart often end alike, and then share one object (and what writers make of it)."""
+        key = (made.outcome, made.own)
+        known = self.alike.get(key)
+        if known is None:
+            if len(self.alike) >= CLASS_LIMIT:
+                self.alike.clear()
+            known = self.alike[key] = made
+        return known
 
     def _room(self) -> None:
         """Make room when the classes have reached their limit: keep the ones rows found most
@@ -690,6 +705,8 @@ class OutcomeClasses:
             if holder is not None:
                 kept.add(id(holder))  # it holds this one
         self.size = prune_all(self.roots)
+        self.alike = {(known.outcome, known.own): known for known, _ in found
+                      if id(known) in kept}
         for known, _ in found:
             known.hits >>= 1
 
@@ -697,7 +714,7 @@ class OutcomeClasses:
         """The tokens of one answer under one reference date (made when first needed)."""
         table = self.tokens.get((q, reference))
         if table is None:
-            if len(self.tokens) >= CLASS_LIMIT:
+            if len(self.tokens) >= VALUES_LIMIT:
                 self.tokens.clear()  # the tree's nodes keep the ones they hold
             # A key that is no question (no reference question in the rules: '') is read
             # exactly.
@@ -752,6 +769,7 @@ class OutcomeClasses:
                 self.once.add(mark)
                 return known
         self._room()
+        known = self._alike(known)
         # The tree as far as it goes for this row: where it stops, this row's class goes.
         checked: set[str] = set()
         holder: dict[Token, _Node] | _Chain = self.roots
