@@ -347,12 +347,6 @@ class _Columns:
         return csv_line([str(row), spreadsheet_text(ref), *self.blank,
                          spreadsheet_text(reason)])
 
-    def csv_row(self, row: int, ref: str, known: OutcomeClass) -> list[str]:
-        """A CSV result row's cells."""
-        if ref[:1] in FORMULA_STARTS:
-            ref = "'" + ref
-        return [str(row), ref, *self.csv_tail(known)]
-
     def table_row(self, row: int, ref: str, known: OutcomeClass) -> list[str]:
         """A result row's cells for a table people read: the ref exactly as given."""
         return [str(row), ref, *self.csv_tail(known)]
@@ -518,6 +512,7 @@ class Reasons:
 
     def _verdict_reason(self, outcome: Outcome) -> str:
         from hitpath.report.words import (
+            and_list,
             not_before_words,
             not_yet_answer,
             outside_answer,
@@ -542,7 +537,7 @@ class Reasons:
         route = self.routes[best].short_title
         if verdict == "unsure":
             facts = [self.questions[q].fact for q in undecided if q in self.questions]
-            said = _join(facts) if facts else "answers not given yet"
+            said = and_list(facts) if facts else "answers not given yet"
             if firm:
                 return (f"{not_before_words(self.rules, firm, outcome.counts_on)}; after that "
                         f"the {route} depends on {said}.")
@@ -561,10 +556,6 @@ class Reasons:
 def _month(day: date | None) -> str:
     """A month as YYYY-MM, as the JSON report gives it ('' for none)."""
     return day.isoformat()[:7] if day else ""
-
-
-def _join(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _header(
