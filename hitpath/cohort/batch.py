@@ -654,7 +654,7 @@ def _csv_rows(
         try:
             for record in reader:
                 row_number += 1
-                if not row_number % PROGRESS_EVERY and progress:
+                if progress and not row_number % PROGRESS_EVERY:
                     progress()
                 if bad_lines and any(n in bad_lines for n in range(
                         last_line + 1, reader.line_num + offset + 1)):
@@ -895,7 +895,8 @@ def run_batch(
             names, delimiter, header_line, header_number = _header(lines, rules, input_path)
             _check_header(names, rules, input_path, source, header_number)
         if output:
-            sink = AtomicOutput(output, (input_path, rules_path), buffering=1 << 16)
+            # Large writes: a result line is long, and the file is written once, in order.
+            sink = AtomicOutput(output, (input_path, rules_path), buffering=1 << 20)
             out: IO[str] = sink.handle
         else:
             out = sys.stdout

@@ -550,8 +550,9 @@ class OutcomeClasses:
                                  cast(Callable[[object], date], later_by(months))))
         return tuple(found)
 
-    def __call__(self, values: Values) -> OutcomeClass:
-        """The outcome class of one person's answer values."""
+    def __call__(self, values: dict[str, object]) -> OutcomeClass:
+        """The outcome class of one person's answer values (those in conflict are taken out
+        of ``values``: each row gives its own)."""
         in_conflict = self.in_conflict
         clash = in_conflict(values) if in_conflict is not None else None
         if clash:
@@ -559,10 +560,9 @@ class OutcomeClasses:
             if seen is None:
                 seen = self._waits(clash)
             ids, gone, waits = seen
-            left = dict(values)
+            pop = values.pop
             for q in gone:
-                left.pop(q, None)
-            values = left  # as the engine: answers in conflict count as unknown
+                pop(q, None)  # as the engine: answers in conflict count as unknown
         else:
             ids, waits = (), 0
         start = values.get(self.reference_question)
