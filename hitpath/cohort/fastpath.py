@@ -13,7 +13,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Callable, Hashable, Iterator
 from datetime import date
-from typing import NamedTuple, cast
+from typing import NamedTuple, TypeVar, cast
 
 from hitpath.core.conditions import (
     Operand,
@@ -353,6 +353,7 @@ KEPT = 0.75
 """The share of the limit kept when it is reached: the classes rows found most."""
 
 Carried = tuple[date, ...]
+V = TypeVar("V")
 Own = tuple[Carried, tuple[str, ...]]
 """What a row's outcome takes as its own: its carried dates and the ids of its conflicts."""
 
@@ -395,21 +396,27 @@ def _after_need(day: Day, needed: int) -> Callable[[object], date]:
     return date_of
 
 
-class _Dates(dict[object, date]):
-    """The dates one source carries, by answer value, each worked out when first met."""
+class _ByValue(dict[object, V]):
+    """What one answer's values make (its tokens, or the dates it carries), each worked out
+    when first met; the tree's nodes hold these, so a row's look-ups stay in C."""
 
-    __slots__ = ("date_of",)
+    __slots__ = ("make",)
 
-    def __init__(self, date_of: Callable[[object], date]) -> None:
+    def __init__(self, make: Callable[[object], V]) -> None:
         super().__init__()
-        self.date_of = date_of
+        self.make = make
 
-    def __missing__(self, value: object) -> date:
-        when = self.date_of(value)
+    def __missing__(self, value: object) -> V:
+        made = self.make(value)
         if len(self) >= VALUES_LIMIT:
             self.clear()
-        self[value] = when
-        return when
+        self[value] = made
+        return made
+
+
+_Dates = _ByValue[date]
+_Tokens = _ByValue[Token]
+_lookup = dict.__getitem__  # on _ByValue: C speed, and __missing__ for a value not yet met
 
 
 class _CarriedStep:
@@ -425,26 +432,6 @@ class _CarriedStep:
         self.tables = tables
         self.after: dict[Token, _Node] = {}
 
-
-class _Tokens(dict[object, Token]):
-    """One answer's tokens by value (under one reference date), each worked out when first
-    met; a node of the tree holds its answer's, so a row's look-ups stay in C."""
-
-    __slots__ = ("see",)
-
-    def __init__(self, see: Callable[[object], Token]) -> None:
-        super().__init__()
-        self.see = see
-
-    def __missing__(self, value: object) -> Token:
-        token = self.see(value)
-        if len(self) >= VALUES_LIMIT:
-            self.clear()
-        self[value] = token
-        return token
-
-
-_lookup = dict.__getitem__  # on _Tokens: C speed, and __missing__ for a value not yet met
 
 _Read = tuple[str, _Tokens, dict[Token, "_Node"]]
 """A branch on one answer: its question, its tokens, and the tree after each token."""
