@@ -13,6 +13,8 @@ from hitpath.core.errors import HitpathError, did_you_mean
 from hitpath.load.strict import LineMap, Path, line_of
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from pydantic import ValidationError
 
     from hitpath.core.model import Condition, Json
@@ -196,44 +198,31 @@ class _Checker:
         self._unique([a["id"] for a in rules["advice"]], "advice", "advice item")
         self._unique([s["id"] for s in rules["next_steps"]], "next_steps", "next step")
         self._condition_bounds()  # first: what follows follows named conditions
-        for name, cond in rules["conditions"].items():
-            self.condition(cond, ("conditions", name), None)
-        for i, q in enumerate(rules["questions"]):
-            if "when" in q:
-                # A question may only depend on questions asked before it.
-                self.condition(q["when"], ("questions", i, "when"), set(self.order[:i]))
+        named = [(("conditions", name), node) for name, node in rules["conditions"].items()]
+        for path, node in named + self._in_file_order(_found(rules, _is_condition)):
+            # A question may only depend on questions asked before it; only advice and next
+            # steps, shown after the verdicts, may ask whether a route is open.
+            allowed = set(self.order[:cast(int, path[1])]) if path[0] == "questions" else None
+            self.condition(node, path, allowed, verdicts=path[0] in ("advice", "next_steps"))
         requirements = {r["id"]: r for r in rules["requirements"]}
         for i, req in enumerate(rules["requirements"]):
-            base = ("requirements", i)
-            for key in ("applies_when", "met_when"):
-                if key in req:
-                    self.condition(req[key], (*base, key), None)
             if req["kind"] in ("months", "date"):
                 wanted = "number" if req["kind"] == "months" else "date"
-                self.question_ref(req["question"], (*base, "question"), wanted)
-            self.sources(req["sources"], (*base, "sources"))
+                self.question_ref(req["question"], ("requirements", i, "question"), wanted)
         for i, route in enumerate(rules["routes"]):
-            base = ("routes", i)
-            self.condition(route["applies_when"], (*base, "applies_when"), None)
-            if "caveat_when" in route:
-                self.condition(route["caveat_when"], (*base, "caveat_when"), None)
             for j, rid in enumerate(route["requirements"]):
                 if rid not in requirements:
-                    raise self.fail((*base, "requirements", j), f"no requirement '{rid}'",
+                    raise self.fail(("routes", i, "requirements", j), f"no requirement '{rid}'",
                                     did_you_mean(rid, list(requirements)))
-            self.sources(route["sources"], (*base, "sources"))
         funding = rules["funding"]
         req = requirements.get(funding["requirement"])
         if req is None or req["kind"] != "date":
             raise self.fail(("funding", "requirement"),
                             f"'{funding['requirement']}' is not a date requirement",
                             did_you_mean(funding["requirement"], list(requirements)))
-        self.sources(funding["sources"], ("funding", "sources"))
         for i, about in enumerate(funding.get("if_unsure_about", [])):
             self.question_ref(about["question"], ("funding", "if_unsure_about", i, "question"),
                               None)
-        if "uncertain_when" in funding:
-            self.condition(funding["uncertain_when"], ("funding", "uncertain_when"), None)
         for i, about in enumerate(funding.get("uncertain_for", [])):
             where = ("funding", "uncertain_for", i)
             choices = self.question_ref(about["question"], (*where, "question"), "choice")
@@ -241,15 +230,9 @@ class _Checker:
                 if value not in choices:
                     raise self.fail((*where, "values", j), f"'{about['question']}' has no "
                                     f"choice '{value}'", did_you_mean(value, choices))
-            self.sources(about["sources"], (*where, "sources"))
         terms = rules["terms"]
-        self.sources(terms["hours_sources"], ("terms", "hours_sources"))
-        self.sources(terms["bands_sources"], ("terms", "bands_sources"))
-        self.sources(terms["training"]["sources"], ("terms", "training", "sources"))
-        self.sources(terms.get("timeline_sources", []), ("terms", "timeline_sources"))
         starts = [p["effective_from"] for p in terms["pay"]]
         for i, period in enumerate(terms["pay"]):
-            self.sources(period["sources"], ("terms", "pay", i, "sources"))
             if i and starts[i] <= starts[i - 1]:
                 raise self.fail(("terms", "pay", i, "effective_from"),
                                 "pay periods must be in date order with no two on one date",
@@ -259,13 +242,8 @@ class _Checker:
                 if band not in bands:
                     raise self.fail(("terms", "pay", i, "bands"),
                                     f"this pay period has no band {band}")
-        self.sources(rules["hcas"]["sources"], ("hcas", "sources"))
         if "reference_question" in rules:
             self.question_ref(rules["reference_question"], ("reference_question",), "date")
-        if "scope_when" in rules:
-            self.condition(rules["scope_when"], ("scope_when",), None)
-        if "care_when" in rules["meta"]:
-            self.condition(rules["meta"]["care_when"], ("meta", "care_when"), None)
         area_question = rules["hcas"].get("question")
         if area_question:
             areas = self.question_ref(area_question, ("hcas", "question"), "choice")
@@ -285,12 +263,9 @@ class _Checker:
             for key, qtype in conflict_types.items():
                 if key in conflict:
                     self.question_ref(conflict[key], ("conflicts", i, key), qtype)
-            if "when" in conflict:
-                self.condition(conflict["when"], ("conflicts", i, "when"), None)
         zones = [z["area"] for z in rules["hcas"]["zones"]]
         amounts = rules["hcas"].get("amounts", [])
         for i, table in enumerate(amounts):
-            self.sources(table["sources"], ("hcas", "amounts", i, "sources"))
             if i and table["effective_from"] <= amounts[i - 1]["effective_from"]:
                 raise self.fail(("hcas", "amounts", i, "effective_from"),
                                 "supplement tables must be in date order with no two on one date",
@@ -301,13 +276,13 @@ class _Checker:
                     raise self.fail(("hcas", "amounts", i, "limits", j, "area"),
                                     f"'{limit['area']}' is not one of the zones",
                                     did_you_mean(limit["area"], zones))
-        for section in ("advice", "next_steps"):
-            for i, item in enumerate(rules[section]):
-                if "when" in item:
-                    self.condition(item["when"], (section, i, "when"), None, verdicts=True)
-                self.sources(item["sources"], (section, i, "sources"))
-        self.sources(rules["meta"].get("care_sources", []), ("meta", "care_sources"))
         self._trainings()
+        known = rules["sources"]
+        for path, cited in self._in_file_order(_found(rules, _cites)):
+            for i, sid in enumerate(cast("list[str]", cited)):
+                if sid not in known:
+                    raise self.fail((*path, i), f"no source '{sid}' in the sources section",
+                                    did_you_mean(sid, list(known)))
 
     def _choice_value(self, qid: str, value: str, path: Path, wanted: str | None) -> None:
         values = self.question_ref(qid, path, wanted)
@@ -331,29 +306,15 @@ class _Checker:
             self.question_ref(between["programme_question"], (*base, "programme_question"),
                               "choice")
             self.question_ref(between["started_question"], (*base, "started_question"), "date")
-            self.sources(between["sources"], (*base, "sources"))
         for tid, training in trainings.items():
             base = ("trainings", tid)
             for i, rid in enumerate(training.get("routes", [])):
                 if rid not in routes:
                     raise self.fail((*base, "routes", i), f"no route '{rid}'",
                                     did_you_mean(rid, routes))
-            for i, entry in enumerate(training.get("entry", [])):
-                self.condition(entry["when"], (*base, "entry", i, "when"), None)
-                self.sources(entry["sources"], (*base, "entry", i, "sources"))
             ids = [e["id"] for e in training.get("entry", [])]
             if len(set(ids)) != len(ids):
                 raise self.fail((*base, "entry"), "two entry routes share an id")
-            for key in ("length_months", "bands", "nhs_funded", "funding_rule",
-                        "application_window", "exam_board_lag_months", "apply_via",
-                        "competition", "opening"):
-                if key in training:
-                    self.sources(training[key]["sources"], (*base, key, "sources"))
-            for i, intake in enumerate(training["intakes"]):
-                self.sources(intake["sources"], (*base, "intakes", i, "sources"))
-            for i, note in enumerate(training.get("notes", [])):
-                self.sources(note["sources"], (*base, "notes", i, "sources"))
-            self.sources(training["sources"], (*base, "sources"))
             if "previous_training_value" in training and between is not None:
                 self._choice_value(between["programme_question"],
                                    training["previous_training_value"],
@@ -368,21 +329,13 @@ class _Checker:
             for i, assumed in enumerate(training.get("plan_assumes", [])):
                 self._choice_value(assumed["question"], assumed["value"],
                                    (*base, "plan_assumes", i, "value"), "choice")
-                self.sources(assumed["sources"], (*base, "plan_assumes", i, "sources"))
         occupations = [t["occupation"] for t in trainings.values()]
         for tid, training in trainings.items():
             if occupations.count(training["occupation"]) > 1:
                 raise self.fail(("trainings", tid, "occupation"),
                                 f"two trainings lead to the occupation '{training['occupation']}'")
-        seen: set[str] = set()
-        for i, role in enumerate(rules.get("experience_roles", [])):
-            if role["id"] in seen:
-                raise self.fail(("experience_roles", i, "id"),
-                                f"two experience roles have the id '{role['id']}'")
-            seen.add(role["id"])
-            if "when" in role:
-                self.condition(role["when"], ("experience_roles", i, "when"), None)
-            self.sources(role["sources"], ("experience_roles", i, "sources"))
+        self._unique([r["id"] for r in rules.get("experience_roles", [])], "experience_roles",
+                     "experience role")
         if rules.get("experience_roles") and "when" in rules["experience_roles"][-1]:
             raise self.fail(("experience_roles", len(rules["experience_roles"]) - 1, "when"),
                             "the last experience role is the one for everyone else: no 'when'")
@@ -391,14 +344,15 @@ class _Checker:
             self.question_ref(experience["question"], ("experience", "question"), "number")
             for i, qid in enumerate(experience.get("also_counts", [])):
                 self.question_ref(qid, ("experience", "also_counts", i), "number")
-            self.sources(experience["sources"], ("experience", "sources"))
         elif trainings:
             raise self.fail(("trainings",), "plans need an 'experience' section",
                             "Name the answer plans count as experience.")
-        for sid, sign in rules.get("signposts", {}).items():
+        for sid in rules.get("signposts", {}):
             if sid in trainings:
                 raise self.fail(("signposts", sid), f"'{sid}' is also a training")
-            self.sources(sign["sources"], ("signposts", sid, "sources"))
+
+    def _in_file_order(self, found: list[tuple[Path, Any]]) -> list[tuple[Path, Any]]:
+        return sorted(found, key=lambda item: line_of(self.lines, item[0]) or 0)
 
     def _unique(self, ids: list[str], section: str, what: str) -> None:
         seen: set[str] = set()
@@ -406,13 +360,6 @@ class _Checker:
             if ident in seen:
                 raise self.fail((section, i, "id"), f"two {what}s have the id '{ident}'")
             seen.add(ident)
-
-    def sources(self, ids: list[str], path: Path) -> None:
-        known = self.rules["sources"]
-        for i, sid in enumerate(ids):
-            if sid not in known:
-                raise self.fail((*path, i), f"no source '{sid}' in the sources section",
-                                did_you_mean(sid, list(known)))
 
     def question_ref(self, qid: str, path: Path, wanted: str | None) -> list[str]:
         """Refuse a reference to no question, or to one of another type than ``wanted``;
@@ -508,7 +455,7 @@ class _Checker:
                 trail.append(following)
                 stack.append(iter(_refs_in(named[following])))
         total = 0
-        for path, node in _conditions_outside(self.rules):
+        for path, node in _found(self.rules, _is_condition):
             node_depth, node_size = _measure(node, depth, size)
             self._within_bounds(path, node_depth, node_size)
             total += node_size
@@ -567,18 +514,31 @@ def _measure(node: Condition, depth: dict[str, int], size: dict[str, int]) -> tu
     return deepest, total
 
 
-def _conditions_outside(rules: dict[str, Json]) -> list[tuple[Path, Condition]]:
-    """Every condition outside the named table, found wherever it sits: a mapping whose
-    value under a key ending in 'when' is a condition (when, applies_when, met_when...)."""
-    found: list[tuple[Path, Condition]] = []
-    stack: list[tuple[Path, object]] = [((k,), v) for k, v in rules.items() if k != "conditions"]
+def _is_condition(key: object, value: object) -> bool:
+    """A condition outside the named table: under a key ending in 'when' (when, applies_when,
+    met_when...)."""
+    return (isinstance(key, str) and key.endswith("when") and isinstance(value, dict)
+            and any(k in value for k in _CONNECTIVES))
+
+
+def _cites(key: object, value: object) -> bool:
+    """A list of source ids: under 'sources' or a key ending in '_sources'."""
+    return isinstance(key, str) and key.endswith("sources") and isinstance(value, list)
+
+
+def _found(rules: dict[str, Json], wanted: Callable[[object, object], bool]
+           ) -> list[tuple[Path, Any]]:
+    """Every value outside the named conditions whose key and value ``wanted`` picks, found
+    wherever it sits (without recursion: a crafted file cannot drive it deep)."""
+    found: list[tuple[Path, Any]] = []
+    stack: list[tuple[Path, object]] = [((), {k: v for k, v in rules.items()
+                                              if k != "conditions"})]
     while stack:
         path, node = stack.pop()
         if isinstance(node, dict):
             for key, value in node.items():
-                if (isinstance(key, str) and key.endswith("when") and isinstance(value, dict)
-                        and any(k in value for k in _CONNECTIVES)):
-                    found.append(((*path, key), cast("Condition", value)))
+                if wanted(key, value):
+                    found.append(((*path, key), value))
                 else:
                     stack.append(((*path, key), value))
         elif isinstance(node, list):
