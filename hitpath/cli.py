@@ -762,10 +762,6 @@ ROOT_OPTIONS = {"--answers": True, "--save": True, "--as-of": True, "--rules": T
                 "--plain": False, "--ask-all": False}
 
 
-def _prog(first: str) -> str:
-    return f"hitpath {first}" if first in _SINGLE else "hitpath"
-
-
 def _app_for(first: str) -> typer.Typer:
     """The app to run: for a plain command, one holding only that command.
 
@@ -946,8 +942,10 @@ def _run(args: list[str]) -> int:
         _plain_placeholders()  # in help and in usage errors alike
         args = _options_in_place(args)
         first = args[0] if args and not completing else ""
-        code = _app_for(first)(args=args[1:] if first in _SINGLE else args,
-                               prog_name=_prog(first), standalone_mode=False)
+        single = first in _SINGLE
+        code = _app_for(first)(args=args[1:] if single else args,
+                               prog_name=f"hitpath {first}" if single else "hitpath",
+                               standalone_mode=False)
     except HitpathError as exc:
         _fail(f"hitpath: {exc.render()}", 2)
     except (KeyboardInterrupt, typer.Abort):

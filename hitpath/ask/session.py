@@ -179,10 +179,6 @@ class Session:
         if self.save_path:
             self.write(lambda p: save_answers(self.answers, self.rules, p), self.save_path)
 
-    def save_default(self) -> str:
-        """The file a save offers: the one given or resumed from, else a new name."""
-        return self.save_path or self.answers_path or "hitpath-answers.yaml"
-
     def review(self) -> None:
         """Check your answers: change any of them, then see the results."""
         while True:
@@ -271,7 +267,9 @@ class Session:
         """A menu's save of the answers (``choice`` "save") or export of ``what`` ("markdown"
         or "html", written by ``render``): ask where, then write it and say how that went."""
         if choice == "save":
-            path = self.ask_path("Save your answers to:", self.save_default())
+            # Offered: the file given or resumed from, else a new name.
+            path = self.ask_path("Save your answers to:", self.save_path or self.answers_path
+                                 or "hitpath-answers.yaml")
             if path and self.write(partial(save_answers, self.answers, self.rules), path):
                 self.own_files.add(os.path.abspath(path))  # saved again later without asking
             return

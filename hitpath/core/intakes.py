@@ -69,10 +69,6 @@ class FirstIntake(NamedTuple):
     closed: date | None = None
 
 
-def _last_day(year: int, month: int) -> date:
-    return date(year, month, days_in(year, month))
-
-
 def _day_in(year: int, month: int, day: int) -> date:
     """That day of that month, or the month's last day when it has fewer."""
     return date(year, month, min(day, days_in(year, month)))
@@ -89,7 +85,7 @@ def applications(cal: Calendar, start: date, intake: Intake) -> Applications:
     closes = None
     if intake.advert_to is not None:
         last = add_months(start, -intake.advert_to)
-        closes = _last_day(last.year, last.month)
+        closes = date(last.year, last.month, days_in(last.year, last.month))
     return Applications(opens, closes)
 
 

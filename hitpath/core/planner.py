@@ -21,7 +21,7 @@ from hitpath.core import dates
 from hitpath.core.conditions import compile_condition, evaluate, explain
 from hitpath.core.dates import MONTHS, long_date, month_year
 from hitpath.core.intakes import Applications, applications, intake_starts
-from hitpath.core.model import UNSURE, Answers, AnswerValue, Programme, Rules, Verdict
+from hitpath.core.model import Answers, AnswerValue, Programme, Rules, Verdict
 from hitpath.core.plans import Binding, Plan, Plans, PlanStep, RuleReach
 from hitpath.core.verdicts import Day, route_judge
 
@@ -795,4 +795,4 @@ def _sources(rules: Rules, used: set[str]) -> tuple[str, ...]:
     return tuple(s for s in dict.fromkeys(found) if s in rules.sources)
 
 
-__all__ = ["PlanError", "Planner", "check_training", "parse_via", "plan", "UNSURE"]
+__all__ = ["PlanError", "Planner", "check_training", "parse_via", "plan"]

@@ -178,7 +178,7 @@ class _Domain:
             asked.setdefault(leaf["q"], []).append(leaf)
         choices = [self._values(qid, group) for qid, group in asked.items()]
         names = list(asked)
-        if _mentions_routes_open(self.rules, node):
+        if any("routes_open" in part for part in nodes_in(self.rules.conditions, node)):
             choices.append([True, False, None])
             names.append(ROUTES_OPEN)
         size = 1
@@ -217,10 +217,6 @@ class _Domain:
         else:
             values += [date(2000, 1, 1), *edge_values(leaves)]
         return list(dict.fromkeys(values))
-
-
-def _mentions_routes_open(rules: Rules, node: Condition) -> bool:
-    return any("routes_open" in part for part in nodes_in(rules.conditions, node))
 
 
 # Dated tables ---------------------------------------------------------------------------
@@ -443,10 +439,6 @@ def user_texts(data: dict[str, Any]) -> Iterator[tuple[Path, str, str, str]]:
             yield (section, i, "text"), f"{what} '{item['id']}'", LONG, item["text"]
 
 
-def _sentences(text: str) -> list[str]:
-    return [s for s in re.split(r"(?<=[.?!;:])\s+", text) if s]
-
-
 def texts(loaded: Loaded) -> list[Finding]:
     """Plain-language lint: no shouting, closing full stops, sensible lengths."""
     data = loaded.data
@@ -501,7 +493,7 @@ def texts(loaded: Loaded) -> list[Finding]:
                 f"'{field}' is {len(text)} characters; keep {_KIND_NAMES[kind]} to "
                 f"{MAX_CHARS[kind]}",
                 "Shorten it, or split it into two items.")
-        longest = max((len(s.split()) for s in _sentences(text)), default=0)
+        longest = max((len(s.split()) for s in re.split(r"(?<=[.?!;:])\s+", text)), default=0)
         if longest > MAX_SENTENCE_WORDS:
             add("text-long-sentence", WARNING, owner, path,
                 f"'{field}' has a sentence of {longest} words; keep sentences to "

@@ -233,11 +233,9 @@ class _Walker:
                                  if req.kind == "months" and req.question == q.id]
         values = [v for v in edge_values(self.leaves_of.get(q.id, []), needed)
                   if isinstance(v, int)]
-        low = q.min if q.min is not None else None
-        high = q.max if q.max is not None else None
         kept: list[Value] = [v for v in values
-                             if (low is None or v >= low) and (high is None or v <= high)]
-        return kept or [low if low is not None else 0]
+                             if (q.min is None or v >= q.min) and (q.max is None or v <= q.max)]
+        return kept or [q.min if q.min is not None else 0]
 
     def _date_values(self, q: Question) -> list[Value]:
         values: list[Value] = [v for v in edge_values(self.leaves_of.get(q.id, []))
@@ -319,17 +317,13 @@ class _Walker:
             visit(node)
         return list(found.values())
 
-    def in_play(self, answers: PathAnswers, index: int) -> _InPlay:
-        """Which routes can still change and which requirements still count, lazily."""
-        return _InPlay(self, answers, index)
-
     # The walk ---------------------------------------------------------------------------
 
     def features(
         self, q: Question, index: int, answers: PathAnswers, values: list[Value]
     ) -> list[tuple[Value, Feature, Feature]]:
         """For each value: what the verdicts can see of it, and what advice can see of it."""
-        play = self.in_play(answers, index)
+        play = _InPlay(self, answers, index)
         verdict_nodes: list[Condition] = []
         advice_nodes: list[Condition] = []
         for kind, owner, node in self.sites[q.id]:

@@ -94,7 +94,9 @@ def _headline(assessment: Assessment, rules: Rules) -> str:
         caveats = [r.caveat for r in now if r.caveat]
         return line + (" Not settled: " + " ".join(caveats) if caveats else "")
     if best.verdict == Verdict.ELIGIBLE_FROM and best.eligible_from:
-        funded = " NHS-funded training" if _funding_decides(assessment, best) else ""
+        funding = assessment.funding
+        funded = (" NHS-funded training" if funding.two_year_rule == "applies"
+                  and funding.nhs_funding_from == best.eligible_from else "")
         sets = counts_on_of(rules, [best], best.eligible_from)
         keep = rules.requirements[sets].counts_on if sets else None
         return (f"Not yet:{funded} from {long_date(best.eligible_from)} by the {best.short_title}"
@@ -162,11 +164,6 @@ def intake_lines(route: RouteResult) -> list[str]:
 def and_list(items: list[str]) -> str:
     """'a, b and c'."""
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def _funding_decides(assessment: Assessment, route: RouteResult) -> bool:
-    return (assessment.funding.two_year_rule == "applies"
-            and assessment.funding.nhs_funding_from == route.eligible_from)
 
 
 def timeline_when(event: TimelineEvent) -> str:
