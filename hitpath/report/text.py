@@ -8,11 +8,10 @@ with no drawn table, picture or colour, for screen readers and for pasting.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
 from typing import IO, TYPE_CHECKING
 
 from hitpath.core.dates import long_date
-from hitpath.core.model import Assessment, Rules, TimelineEvent
+from hitpath.core.model import Assessment, Rules
 from hitpath.core.untrusted import for_terminal
 from hitpath.report import colour_forced
 from hitpath.report.document import (
@@ -240,10 +239,11 @@ class _Printer:
         from rich.text import Text
 
         events = {e.kind: e for e in assessment.timeline if e.date}
+        begins = events.get("intake") or events.get("start")
         today, start, qualify = (events["today"].date if "today" in events else None,
-                                 _event_date(events, "intake", "start"),
-                                 _event_date(events, "qualify"))
-        if not (today and start and qualify):
+                                 begins.date if begins else None,
+                                 events["qualify"].date if "qualify" in events else None)
+        if not (today and begins and start and qualify):
             return
         width = max(30, min(self.console.width, 100) - 14)
         wait_days = max((start - today).days, 0)
@@ -258,20 +258,12 @@ class _Printer:
         bar.append("◆ qualified", style="bold")
         self.console.print(bar)
         labels = _labels([(0, f"Today {long_date(today)}"),
-                          (wait, f"Start {timeline_when(_first(events, 'intake', 'start'))}"),
+                          (wait, f"Start {timeline_when(begins)}"),
                           (wait + train, timeline_when(events["qualify"]))], width + 12)
         self.console.print(Text("  " + labels, style="dim"))
         terms = assessment.terms
         self.out(f"  {'waiting' if wait_days else ''}{' ' * max(wait - 7, 1) if wait_days else ''}"
                  f"training at band {terms.trainee_band}")
-
-
-def _first(events: dict[str, TimelineEvent], *kinds: str) -> TimelineEvent:
-    return next(events[k] for k in kinds if k in events)
-
-
-def _event_date(events: dict[str, TimelineEvent], *kinds: str) -> date | None:
-    return next((events[k].date for k in kinds if k in events), None)
 
 
 def _labels(marks: list[tuple[int, str]], width: int) -> str:
