@@ -242,10 +242,10 @@ class Terms(NamedTuple):
     training: Training
     pay: tuple[PayPeriod, ...]
     pay_lasts_months: int
-    pay_stale: str | None
-    qualifying: str | None
-    qualified: str | None
-    timeline_sources: tuple[str, ...]
+    pay_stale: str | None = None
+    qualifying: str | None = None
+    qualified: str | None = None
+    timeline_sources: tuple[str, ...] = ()
 
     def pay_on(self, day: date) -> PayPeriod | None:
         """The pay table in force on ``day`` (None before the first one)."""
@@ -344,8 +344,8 @@ class Meta(NamedTuple):
     jurisdiction: str
     review_every_months: int
     does_not_cover: tuple[str, ...]
-    care_signpost: str | None
-    care_sources: tuple[str, ...]
+    care_signpost: str | None = None
+    care_sources: tuple[str, ...] = ()
     care_when: Condition | None = None  # where the signpost's services are
 
 

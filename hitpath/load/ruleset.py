@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from hitpath.core.errors import HitpathError
 from hitpath.core.intakes import ApplicationWindow, Calendar, Intake
@@ -141,6 +141,8 @@ def _t(values: Iterable[str] | None) -> tuple[str, ...]:
     return tuple(values or ())
 
 
+R = TypeVar("R")
+
 CONFLICT_QUESTIONS = {"date_order": ("earlier", "later"), "months_within": ("months", "since"),
                       "not_before_check": ("date",), "not_after_check": ("date",)}
 """The fields of each kind of conflict that name questions, in the order the kind reads them."""
@@ -157,149 +159,71 @@ def build_rules(data: dict[str, Any], origin: str) -> Rules:
         raise HitpathError(f"the rules could not be built ({exc!r})", file=origin) from None
 
 
+def _record(record: Callable[..., R], data: dict[str, Any], /, **given: Any) -> R:
+    """A runtime record (a NamedTuple) from validated data: each of its fields the data has,
+    lists as tuples, then ``given`` (what the data names, types or shapes otherwise)."""
+    fields: tuple[str, ...] = record._fields  # type: ignore[attr-defined]
+    values = {name: tuple(value) if type(value) is list else value
+              for name, value in data.items() if name in fields}
+    values.update(given)
+    return record(**values)
+
+
 def _build(data: dict[str, Any], origin: str) -> Rules:
-    meta = data["meta"]
-    requirements = {
-        r["id"]: Requirement(
-            id=r["id"], kind=Kind(r["kind"]), title=r["title"], met=r["met"],
-            unmet=r["unmet"], how_to_meet=r["how_to_meet"], sources=_t(r["sources"]),
-            applies_when=r.get("applies_when"), met_when=r.get("met_when"),
-            question=r.get("question"), at_least=r.get("at_least", 0),
-            plus_years=r.get("plus_years", 0), plus_months=r.get("plus_months", 0),
-            caveat=r.get("caveat"), rollover_note=r.get("rollover_note"),
-            counts_on=r.get("counts_on"))
-        for r in data["requirements"]}
-    terms = data["terms"]
+    meta, funding, terms, hcas = data["meta"], data["funding"], data["terms"], data["hcas"]
+    requirements = {r["id"]: _record(Requirement, r, kind=Kind(r["kind"]))
+                    for r in data["requirements"]}
     return Rules(
-        meta=Meta(
-            report_title=meta.get("report_title") or meta["title"],
-            rules_version=meta["rules_version"],
-            reviewed=date.fromisoformat(meta["reviewed"]), data_as_of=meta["data_as_of"],
-            jurisdiction=meta["jurisdiction"], review_every_months=meta["review_every_months"],
-            does_not_cover=_t(meta.get("does_not_cover")), care_signpost=meta.get("care_signpost"),
-            care_sources=_t(meta.get("care_sources")), care_when=meta.get("care_when"),
-        ),
-        sources={
-            sid: Source(
-                id=sid, title=s["title"], url=s["url"], publisher=s["publisher"],
-                checked=date.fromisoformat(s["checked"]), published=s.get("published"),
-                confidence=s.get("confidence"),
-            )
-            for sid, s in data["sources"].items()
-        },
+        meta=_record(Meta, meta, report_title=meta.get("report_title") or meta["title"],
+                     reviewed=date.fromisoformat(meta["reviewed"])),
+        sources={sid: _record(Source, s, id=sid, checked=date.fromisoformat(s["checked"]))
+                 for sid, s in data["sources"].items()},
         conditions=data.get("conditions", {}),
         questions=tuple(
-            Question(
-                id=q["id"], text=q["text"], fact=q["fact"], type=q["type"], help=q.get("help"),
-                choices=tuple(Choice(c["value"], c["label"], c.get("exclusive", False))
-                              for c in q.get("choices", [])),
-                when=q.get("when"), unsure_allowed=q.get("unsure_allowed", False),
-                optional=q.get("optional", False),
-                month_only_allowed=q.get("month_only_allowed", True), unit=q.get("unit"),
-                min=q.get("min"),
-                max=q.get("max"), plan_only=q.get("plan_only", False),
-                plan_help=q.get("plan_help"),
-            )
-            for q in data["questions"]
-        ),
+            _record(Question, q, choices=tuple(_record(Choice, c) for c in q.get("choices", [])))
+            for q in data["questions"]),
         requirements=requirements,
         routes=tuple(
-            Route(
-                id=r["id"], title=r["title"], short_title=r["short_title"], summary=r["summary"],
-                applies_when=r["applies_when"], not_applicable=r["not_applicable"],
-                requirements=tuple(requirements[x] for x in r["requirements"]),
-                sources=_t(r["sources"]), caveat_when=r.get("caveat_when"),
-                caveat=r.get("caveat"),
-            )
-            for r in data["routes"]
-        ),
-        funding=Funding(
-            requirement=requirements[data["funding"]["requirement"]],
-            title=data["funding"]["title"],
-            short_title=data["funding"].get("short_title") or data["funding"]["title"],
-            summary=data["funding"]["summary"],
-            not_applied=data["funding"]["not_applied"], if_unsure=data["funding"]["if_unsure"],
-            sources=_t(data["funding"]["sources"]),
+            _record(Route, r, requirements=tuple(requirements[x] for x in r["requirements"]))
+            for r in data["routes"]),
+        funding=_record(
+            Funding, funding, requirement=requirements[funding["requirement"]],
+            short_title=funding.get("short_title") or funding["title"],
             if_unsure_about=tuple((u["question"], u["text"])
-                                  for u in data["funding"].get("if_unsure_about", [])),
-            uncertain_when=data["funding"].get("uncertain_when"),
-            uncertain=data["funding"].get("uncertain"),
+                                  for u in funding.get("if_unsure_about", [])),
             uncertain_for=tuple((u["question"], _t(u["values"]), u["text"], _t(u["sources"]))
-                                for u in data["funding"].get("uncertain_for", [])),
-        ),
-        terms=Terms(
-            trainee_band=terms["trainee_band"], qualified_band=terms["qualified_band"],
-            pay_scale=terms["pay_scale"],
+                                for u in funding.get("uncertain_for", []))),
+        terms=_record(
+            Terms, terms,
             pay_year_starts=(terms["pay_year_starts"]["month"], terms["pay_year_starts"]["day"]),
-            hours_per_week=terms["hours_per_week"], hours_sources=_t(terms["hours_sources"]),
-            bands_sources=_t(terms["bands_sources"]),
-            training=Training(**{**terms["training"], "sources": _t(terms["training"]["sources"])}),
-            pay=tuple(
-                PayPeriod(
-                    effective_from=date.fromisoformat(p["effective_from"]),
-                    pay_year=p["pay_year"], uplift_percent=p["uplift_percent"],
-                    estimated=p.get("estimated", False), note=p.get("note"),
-                    bands=tuple(BandPay(**b) for b in p["bands"]), sources=_t(p["sources"]),
-                )
-                for p in terms["pay"]
-            ),
-            pay_lasts_months=terms.get("pay_lasts_months", 12),
-            pay_stale=terms.get("pay_stale"), qualifying=terms.get("qualifying"),
-            qualified=terms.get("qualified"), timeline_sources=_t(terms.get("timeline_sources")),
-        ),
-        hcas=Hcas(
-            zones=tuple(HcasZone(**z) for z in data["hcas"]["zones"]),
-            sources=_t(data["hcas"]["sources"]),
-            question=data["hcas"].get("question"),
+            training=_record(Training, terms["training"]),
+            pay=tuple(_record(PayPeriod, p, effective_from=date.fromisoformat(p["effective_from"]),
+                              note=p.get("note"), bands=tuple(BandPay(**b) for b in p["bands"]))
+                      for p in terms["pay"])),
+        hcas=_record(
+            Hcas, hcas, zones=tuple(HcasZone(**z) for z in hcas["zones"]),
             amounts=tuple(
-                HcasAmounts(
-                    effective_from=date.fromisoformat(t["effective_from"]),
-                    pay_year=t["pay_year"],
-                    limits=tuple((z["area"], z["min"], z["max"]) for z in t["limits"]),
-                    sources=_t(t["sources"]),
-                )
-                for t in data["hcas"].get("amounts", [])
-            ),
-        ),
-        advice=tuple(
-            Advice(id=a["id"], topic=a["topic"], text=a["text"], sources=_t(a["sources"]),
-                   when=a.get("when"), one_page=bool(a.get("one_page", False)))
-            for a in data.get("advice", [])
-        ),
-        next_steps=tuple(
-            NextStep(id=s["id"], text=s["text"], sources=_t(s["sources"]), when=s.get("when"),
-                     dated_by=s.get("dated_by"))
-            for s in data.get("next_steps", [])
-        ),
+                _record(HcasAmounts, t, effective_from=date.fromisoformat(t["effective_from"]),
+                        limits=tuple((z["area"], z["min"], z["max"]) for z in t["limits"]))
+                for t in hcas.get("amounts", []))),
+        advice=tuple(_record(Advice, a) for a in data.get("advice", [])),
+        next_steps=tuple(_record(NextStep, s) for s in data.get("next_steps", [])),
         origin=origin,
         reference_question=data.get("reference_question"),
         scope_when=data.get("scope_when"),
         # By id: the compiled twin keeps mappings in key order, so source and twin agree.
         trainings={tid: _programme(tid, t, terms)
                    for tid, t in sorted(data.get("trainings", {}).items())},
-        experience_roles=tuple(
-            ExperienceRole(id=r["id"], title=r["title"], sources=_t(r["sources"]),
-                           when=r.get("when"), band=r.get("band"))
-            for r in data.get("experience_roles", [])
-        ),
-        experience=None if (exp := data.get("experience")) is None else Experience(
-            question=exp["question"], also_counts=_t(exp.get("also_counts")), text=exp["text"],
-            sources=_t(exp["sources"])),
-        between=None if (b := data["funding"].get("between_trainings")) is None else (
-            BetweenTrainings(
-                text=b["text"], same_occupation=b["same_occupation"],
-                earlier_question=b["earlier_question"], earlier_value=b["earlier_value"],
-                programme_question=b["programme_question"],
-                started_question=b["started_question"], sources=_t(b["sources"]))),
-        signposts=tuple(
-            Signpost(id=sid, title=s["title"], needs=s["needs"], sources=_t(s["sources"]))
-            for sid, s in sorted(data.get("signposts", {}).items())
-        ),
+        experience_roles=tuple(_record(ExperienceRole, r)
+                               for r in data.get("experience_roles", [])),
+        experience=None if (exp := data.get("experience")) is None else _record(Experience, exp),
+        between=None if (b := funding.get("between_trainings")) is None else _record(
+            BetweenTrainings, b),
+        signposts=tuple(_record(Signpost, s, id=sid)
+                        for sid, s in sorted(data.get("signposts", {}).items())),
         conflicts=tuple(
-            ConflictRule(
-                id=c["id"], kind=c["kind"],
-                questions=tuple(c[key] for key in CONFLICT_QUESTIONS[c["kind"]]),
-                text=c["text"], when=c.get("when"), margin_months=c.get("margin_months", 0))
+            _record(ConflictRule, c,
+                    questions=tuple(c[key] for key in CONFLICT_QUESTIONS[c["kind"]]))
             for c in data.get("conflicts", [])),
     )
 
@@ -323,10 +247,8 @@ def _programme(tid: str, data: dict[str, Any], terms: dict[str, Any]) -> Program
     window = data.get("application_window")
     calendar = Calendar(
         intakes=tuple(
-            Intake(month=i["month"],
-                   advert_from=i.get("advert_months_before", {}).get("from"),
-                   advert_to=i.get("advert_months_before", {}).get("to"),
-                   sources=_t(i["sources"]))
+            _record(Intake, i, advert_from=i.get("advert_months_before", {}).get("from"),
+                    advert_to=i.get("advert_months_before", {}).get("to"))
             for i in data["intakes"]
         ),
         window=None if window is None else ApplicationWindow(
@@ -339,27 +261,23 @@ def _programme(tid: str, data: dict[str, Any], terms: dict[str, Any]) -> Program
     return Programme(
         id=tid, title=data["title"], short_title=data["short_title"],
         occupation=data["occupation"], routes=_t(data.get("routes")),
-        entry=tuple(
-            EntryRoute(id=e["id"], title=e["title"], when=e["when"], sources=_t(e["sources"]))
-            for e in data.get("entry", [])
-        ),
+        entry=tuple(_record(EntryRoute, e) for e in data.get("entry", [])),
         length_months=length["value"], length=Sourced(length.get("text") or "",
                                                       _t(length["sources"])),
         training_band=bands["training"], qualified_band=bands["qualified"],
         bands_sources=_t(bands["sources"]),
         nhs_funded=data["nhs_funded"]["value"],
-        funded=Sourced(data["nhs_funded"]["text"], _t(data["nhs_funded"]["sources"])),
+        funded=_record(Sourced, data["nhs_funded"]),
         rule_cover=data["funding_rule"]["covered"],
-        rule=Sourced(data["funding_rule"]["text"], _t(data["funding_rule"]["sources"])),
+        rule=_record(Sourced, data["funding_rule"]),
         calendar=calendar, lag_from=lag["from"], lag_to=lag["to"], lag_sources=_t(lag["sources"]),
-        apply_via=Sourced(data["apply_via"]["text"], _t(data["apply_via"]["sources"])),
+        apply_via=_record(Sourced, data["apply_via"]),
         sources=_t(data["sources"]),
         previous_training_value=data.get("previous_training_value"),
         qualifies_question=qualifies.get("question"), qualifies_adds=qualifies.get("adds"),
         qualifies_months_question=qualifies.get("months_question"),
-        assumes=tuple(Assumed(a["question"], a["value"], a["text"], _t(a["sources"]))
-                      for a in data.get("plan_assumes", [])),
+        assumes=tuple(_record(Assumed, a) for a in data.get("plan_assumes", [])),
         competition=_sourced(data.get("competition")),
-        notes=tuple(Sourced(n["text"], _t(n["sources"])) for n in data.get("notes", [])),
+        notes=tuple(_record(Sourced, n) for n in data.get("notes", [])),
         opening=_sourced(data.get("opening")),
     )
