@@ -583,10 +583,9 @@ def rules_check(
     """Check a rules file: exit 0 when sound, 1 with findings, 2 when it cannot be read."""
     fmt = parse_format(format_, ("text", "json"))
     from hitpath.lint.commands import run_check
-    from hitpath.lint.walk import DEFAULT_BUDGET
 
     raise typer.Exit(run_check(rules_path=_home(rules), fmt=fmt, as_of=parse_as_of(as_of),
-                               budget=budget or DEFAULT_BUDGET))
+                               budget=budget))
 
 
 @rules_app.command("walk", epilog=_epilog(
@@ -603,11 +602,10 @@ def rules_walk(
 ) -> None:
     """Walk every path through the questions and report coverage and verdict counts."""
     from hitpath.lint.commands import run_walk
-    from hitpath.lint.walk import DEFAULT_BUDGET
 
     raise typer.Exit(run_walk(rules_path=_home(rules), summary=summary,
                               transcript=_home(transcript), as_of=parse_as_of(as_of),
-                              budget=budget or DEFAULT_BUDGET))
+                              budget=budget))
 
 
 @rules_app.command("schema", epilog=_epilog(
@@ -638,11 +636,10 @@ def rules_diff(
 ) -> None:
     """What changed between two rules files, in outcome terms."""
     from hitpath.lint.commands import run_diff
-    from hitpath.lint.walk import DEFAULT_BUDGET
 
     raise typer.Exit(run_diff(old=_home(old), new=_home(new),
                               answers=[_home(a) for a in answers or []],
-                              as_of=parse_as_of(as_of), budget=budget or DEFAULT_BUDGET))
+                              as_of=parse_as_of(as_of), budget=budget))
 
 
 @rules_app.command("changes", epilog=_epilog(

@@ -22,7 +22,7 @@ from hitpath.lint.checks import (
     display_path,
     static_findings,
 )
-from hitpath.lint.walk import DEFAULT_BUDGET, WalkResult, format_answer, transcript, walk
+from hitpath.lint.walk import WalkResult, format_answer, transcript, walk
 
 GOLDEN = "tests/golden/walk.txt"
 """The golden transcript of the shipped rules, checked by tests/test_lint_walk.py."""
@@ -125,7 +125,7 @@ def _problem_place(loaded: Loaded, about: str) -> tuple[str, tuple[str | int, ..
     return ("the engine", (), "This is a fault in the engine, not the rules; report it.")
 
 
-def check(loaded: Loaded, as_of: date, budget: int = DEFAULT_BUDGET
+def check(loaded: Loaded, as_of: date, budget: int | None = None
           ) -> tuple[list[Finding], WalkResult]:
     """Every finding for a loaded rules file, with the walk that found some of them."""
     from hitpath.lint.plans import plan_checks
@@ -206,7 +206,7 @@ def finding_json(finding: Finding) -> dict[str, Json]:
 
 
 def run_check(rules_path: str | None, fmt: str, as_of: date,
-              budget: int = DEFAULT_BUDGET) -> int:
+              budget: int | None = None) -> int:
     """``hitpath rules check``: 0 sound, 1 findings; unreadable files raise (exit 2)."""
     loaded = load_for_lint(rules_path)
     findings, result = check(loaded, as_of, budget)
@@ -256,7 +256,7 @@ def walk_json(result: WalkResult, loaded: Loaded) -> dict[str, Json]:
 # rules walk ---------------------------------------------------------------------------
 
 def run_walk(rules_path: str | None, summary: bool, transcript: str | None, as_of: date,
-             budget: int = DEFAULT_BUDGET) -> int:
+             budget: int | None = None) -> int:
     """``hitpath rules walk``: coverage and verdict counts; 1 when the walk finds problems."""
     from hitpath.load.output import check_target, write_atomic
 
@@ -303,7 +303,7 @@ def run_schema(kind: str) -> int:
 # rules diff ---------------------------------------------------------------------------
 
 def run_diff(old: str, new: str, answers: list[str], as_of: date,
-             budget: int = DEFAULT_BUDGET) -> int:
+             budget: int | None = None) -> int:
     """``hitpath rules diff``: 0 when nothing differs, 1 when something does (like diff)."""
     from hitpath.lint.diff import diff_rules
 

@@ -358,11 +358,11 @@ def _answers_moves(old_rules: Rules, new_rules: Rules, files: list[str], as_of: 
 def _walk_moves(old_rules: Rules, new_rules: Rules, as_of: date, lines: list[str],
                 budget: int | None = None) -> bool:
     from hitpath.core.model import to_plain
-    from hitpath.lint.walk import DEFAULT_BUDGET, format_answer, walk
+    from hitpath.lint.walk import format_answer, walk
 
     people: dict[str, dict[str, Json]] = {}
     for rules in (old_rules, new_rules):
-        for item in walk(rules, as_of, budget or DEFAULT_BUDGET).classes.values():
+        for item in walk(rules, as_of, budget).classes.values():
             plain = to_plain(Answers(dict(item.answers)), rules)
             people.setdefault(repr(sorted(plain.items())), plain)
     # A new choice is walked only as its group's first member, if at all: try each walked

@@ -146,10 +146,10 @@ class WalkBudgetExceeded(HitpathError):
     """The walk needed more engine runs than its budget."""
 
 
-def walk(rules: Rules, as_of: date, budget: int = DEFAULT_BUDGET) -> WalkResult:
+def walk(rules: Rules, as_of: date, budget: int | None = None) -> WalkResult:
     """Walk every path through the questions of ``rules`` on the date ``as_of``; raises
-    WalkBudgetExceeded after ``budget`` engine runs."""
-    walker = _Walker(rules, as_of, budget)
+    WalkBudgetExceeded after ``budget`` engine runs (default DEFAULT_BUDGET)."""
+    walker = _Walker(rules, as_of, budget or DEFAULT_BUDGET)
     started = time.perf_counter()
     walker.visit(0, {}, 1)
     walker.probe_conflicts()
