@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Discriminator,
     Field,
@@ -57,7 +58,7 @@ def _iso(value: object) -> str:
     return day.isoformat()
 
 
-IsoDate = Annotated[str, Field(json_schema_extra={"format": "date"})]
+IsoDate = Annotated[str, BeforeValidator(_iso), Field(json_schema_extra={"format": "date"})]
 
 
 class Compare(_Strict):
@@ -181,8 +182,6 @@ class Meta(_Strict):
         default=None, description="Where the care signpost applies (it names services that "
         "exist only there); reports leave it out where this is false.")
 
-    _reviewed = field_validator("reviewed", mode="before")(classmethod(lambda cls, v: _iso(v)))
-
 
 class Source(_Strict):
     """Where a fact comes from."""
@@ -193,8 +192,6 @@ class Source(_Strict):
     published: str | None = None
     checked: IsoDate
     confidence: Literal["confirmed", "consistent", "uncertain"] | None = None
-
-    _checked = field_validator("checked", mode="before")(classmethod(lambda cls, v: _iso(v)))
 
 
 class Choice(_Strict):
@@ -391,8 +388,6 @@ class PayPeriod(_Strict):
     bands: list[BandPay] = Field(min_length=1)
     sources: list[str] = Field(min_length=1)
 
-    _from = field_validator("effective_from", mode="before")(classmethod(lambda cls, v: _iso(v)))
-
 
 class Training(_Strict):
     """The shape of the training year."""
@@ -463,8 +458,6 @@ class HcasAmounts(_Strict):
     pay_year: str = Field(pattern=r"^\d{4}/\d{2}$")
     limits: list[HcasLimit] = Field(min_length=1)
     sources: list[str] = Field(min_length=1)
-
-    _from = field_validator("effective_from", mode="before")(classmethod(lambda cls, v: _iso(v)))
 
 
 class Hcas(_Strict):
