@@ -47,7 +47,8 @@ if TYPE_CHECKING:
 REF = "ref"
 """The one input column that is not an answer key: the adviser's own reference, kept as is."""
 
-CHUNK_BYTES = 1 << 20
+CHUNK_BYTES = 1 << 18  # read and decoded a piece at a time: read as text, a piece takes 4 bytes a
+# character, and the next is made before the last is let go, so pieces are kept small
 MAX_LINE_BYTES = 64 << 20  # a "line" longer than this is not a cohort file
 CACHE_LIMIT = 4096  # distinct cell texts remembered per column, so memory stays flat
 REASONS_LIMIT = 1024  # reasons remembered: most carry a date of their own, so few come back
@@ -87,7 +88,9 @@ class _LineSource:
         return itertools.chain.from_iterable(self._chunks())
 
     def _chunks(self) -> Iterator[Iterable[str]]:
-        rest = b""
+        rest = b""  # after the last line end so far
+        waiting: list[bytes] = []  # pieces of a line longer than a piece, in order
+        waiting_bytes = 0
         first = True
         while True:
             # read1: what is there, up to a chunk; a pipe is never waited on to fill a chunk.
@@ -108,23 +111,28 @@ class _LineSource:
                                    file=self.where) from None
             self.bytes_read += len(block)
             if not block:
-                if rest:
-                    yield self._decode(rest)
+                if rest or waiting:
+                    yield self._decode(b"".join([rest, *waiting]))
                 return
-            data = rest + block if rest else block
-            cut = data.rfind(b"\n") + 1
+            cut = block.rfind(b"\n") + 1
             if not cut:
-                # Old Mac files end lines with \r alone; never split a \r\n pair.
-                cut = data.rfind(b"\r", 0, len(data) - 1) + 1
+                # Old Mac files end lines with \r alone; never split a \r\n pair (with no \n in
+                # the block, a \r before its last byte is not one).
+                cut = block.rfind(b"\r", 0, len(block) - 1) + 1
             if not cut:
-                if len(data) > MAX_LINE_BYTES:
+                # A long line: its pieces wait, joined once (not copied again at each piece).
+                waiting_bytes += len(block)
+                if waiting_bytes + len(rest) > MAX_LINE_BYTES:
                     raise HitpathError(
                         f"a line is longer than {MAX_LINE_BYTES >> 20} MB; expected one row "
                         "per person", file=self.where, hint="Is this a CSV or JSONL file?")
-                rest = data
+                waiting.append(block)
                 continue
-            rest = data[cut:]
-            yield self._decode(data[:cut])
+            data = b"".join([rest, *waiting, block[:cut]]) if rest or waiting else block[:cut]
+            waiting.clear()
+            waiting_bytes = 0
+            rest = block[cut:]
+            yield self._decode(data)
 
     def _decode(self, chunk: bytes) -> Iterable[str]:
         try:
