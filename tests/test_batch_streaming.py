@@ -20,6 +20,8 @@ from types import ModuleType
 
 import pexpect
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import ROOT, hitpath_exe
 
@@ -255,3 +257,41 @@ def test_a_thread_can_run_a_batch(tmp_path: Path) -> None:
         worker.start()
         worker.join(60)
     assert result == [0]
+
+
+class _Trickle(io.RawIOBase):
+    """A file that gives at most a few bytes a read, as a pipe may."""
+
+    def __init__(self, data: bytes, most: int) -> None:
+        self.data, self.most, self.at = data, most, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        got = self.data[self.at:self.at + min(len(buffer), self.most)]
+        buffer[:len(got)] = got
+        self.at += len(got)
+        return len(got)
+
+
+@settings(max_examples=300, deadline=None)
+@given(lines=st.lists(st.tuples(st.text(st.sampled_from("ab,\"é\u2028\x85"), max_size=40),
+                                st.sampled_from(["\n", "\r\n", "\r", ""])), max_size=12),
+       piece=st.integers(1, 24), bad=st.booleans())
+def test_lines_are_whole_however_the_input_is_cut(lines: list[tuple[str, str]], piece: int,
+                                                  bad: bool) -> None:
+    """Read in pieces of any size, the lines are those a whole read gives (split only at \\n,
+    \\r\\n or \\r, never inside a \\r\\n pair), and a line that is not UTF-8 is named by its
+    number."""
+    from hitpath.cohort import batch
+
+    data = "".join(text + end for text, end in lines).encode()
+    if bad and lines:
+        data = b"\xff" + data
+    expected = io.StringIO(data.decode("utf-8", "replace"), newline="").readlines()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(batch, "CHUNK_BYTES", piece)
+        source = batch._LineSource(io.BufferedReader(_Trickle(data, piece + 3), piece))
+        assert list(source.lines()) == expected
+    assert source.bad_lines == ({1} if bad and lines else set())
