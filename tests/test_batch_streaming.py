@@ -223,19 +223,20 @@ def test_interrupt_in_process_removes_the_temporary_file(
 ) -> None:
     """A Ctrl-C at any row: the temporary file goes, the target is never created."""
     import hitpath.cohort.batch as batch
+    from hitpath.cohort.fastpath import OutcomeClass, OutcomeClasses
 
     src = tmp_path / "cohort.csv"
     BENCH.write_cohort(str(src), 5_000)
     seen = {"rows": 0}
-    real = batch._Columns.csv_line
+    real = OutcomeClasses.__call__
 
-    def interrupting(self: batch._Columns, row: int, ref: str, known: object) -> str:
-        seen["rows"] += 1  # once per assessed row
+    def interrupting(self: OutcomeClasses, values: dict[str, object]) -> OutcomeClass:
+        seen["rows"] += 1  # once per row assessed
         if seen["rows"] == 2_500:
             raise KeyboardInterrupt
-        return real(self, row, ref, known)  # type: ignore[arg-type]
+        return real(self, values)
 
-    monkeypatch.setattr(batch._Columns, "csv_line", interrupting)
+    monkeypatch.setattr(OutcomeClasses, "__call__", interrupting)
     code = batch.run_batch(str(src), str(tmp_path / "out.csv"), date(2026, 5, 1), None, "csv")
     assert code == 130
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cohort.csv"]

@@ -343,12 +343,15 @@ class _Columns:
         text = known.text
         if text is None:  # only the text is kept: memory stays small per class
             text = known.text = self.csv_text(known.outcome)
-        if not ref.isalnum():  # letters and digits alone (the usual ref) need neither
-            if ref[:1] in FORMULA_STARTS:
-                ref = "'" + ref
-            if _QUOTED.search(ref) is not None:
-                ref = _csv_cell(ref)
-        return f"{row},{ref},{text}"
+        return f"{row},{ref if ref.isalnum() else self.csv_ref(ref)},{text}"
+
+    @staticmethod
+    def csv_ref(ref: str) -> str:
+        """A ref as a CSV cell; one of letters and digits alone (the usual ref) needs this
+        not."""
+        if ref[:1] in FORMULA_STARTS:
+            ref = "'" + ref
+        return ref if _QUOTED.search(ref) is None else _csv_cell(ref)
 
     def csv_refused_line(self, row: int, ref: str, reason: str) -> str:
         """A CSV line for a row that could not be assessed."""
@@ -652,6 +655,7 @@ def _csv_rows(
                        and n != REF]
     ref_index = names.index(REF) if REF in names else -1
     emit, refused = columns.emitters(fmt)
+    as_csv, csv_text, csv_ref = fmt == "csv", columns.csv_text, columns.csv_ref
     bad_lines = source.bad_lines
     # Rows are numbered as a spreadsheet shows them: the header is row 1 (after any blank
     # lines above it); the reader counts lines from the header, the source from the top.
@@ -675,15 +679,16 @@ def _csv_rows(
                     yield refused(row_number, "" if "\ufffd" in ref else ref, reason)
                     continue
                 last_line = reader.line_num + offset
-                ref = record[ref_index] if 0 <= ref_index < len(record) else ""
                 if len(record) != width:
                     if not record:
                         continue  # a blank line
                     reason = (f"row {row_number}: {len(record)} fields, but the header has "
                               f"{width}")
                     tally.refuse(reason)
-                    yield refused(row_number, ref, reason)
+                    yield refused(row_number, record[ref_index] if 0 <= ref_index < len(record)
+                                  else "", reason)
                     continue
+                ref = record[ref_index] if ref_index >= 0 else ""
                 cells = pick(record)
                 try:
                     values = dict(zip(keys, map(lookup, caches, cells), strict=True))
@@ -703,7 +708,14 @@ def _csv_rows(
                 known = assess(values)
                 if known.own[1]:  # the ids of its conflicts
                     tally.conflicted(row_number)
-                result = emit(row_number, ref, known)
+                result: Row
+                if as_csv:  # as ``_Columns.csv_line``, without a call per row
+                    text = known.text
+                    if text is None:
+                        text = known.text = csv_text(known.outcome)
+                    result = f"{row_number},{ref if ref.isalnum() else csv_ref(ref)},{text}"
+                else:
+                    result = emit(row_number, ref, known)
                 tally.assessed += 1
                 yield result
             return

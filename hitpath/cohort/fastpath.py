@@ -513,6 +513,8 @@ class OutcomeClasses:
                     (source.needed, source.counts_on))
         self.questions = rules.question_by_id
         self.tokens: dict[tuple[str, date | None], _Tokens] = {}
+        # Each answer's tokens (at most one for each pattern of truths the rules can give it).
+        self.ways: dict[str, dict[tuple[object, ...], _Seen]] = {}
 
     def _sources(self, rules: Rules) -> tuple[_Source, ...]:
         """Every answer a requirement's date (or the funding rule's) is carried from; not the
@@ -708,17 +710,9 @@ class OutcomeClasses:
             table = self.tokens[q, reference] = _Tokens(_exactly if q not in self.questions
                                                         else _seeing(
                 q, self.leaves.get(q, []), self.months.get(q, []), q in self.dated,
-                self.day.elapsed(reference) if reference is not None else 0))
+                self.day.elapsed(reference) if reference is not None else 0,
+                self.ways.setdefault(q, {})))
         return table
-
-    def _carries(self, source: _Source, value: object, reference: date | None) -> bool:
-        """Whether the judging makes a date of this answer: a date, or months short of need."""
-        if source.needed is None:
-            return isinstance(value, date)
-        if value.__class__ is not int:
-            return False
-        elapsed = self.day.elapsed(reference) if source.counts_on and reference is not None else 0
-        return value + elapsed < source.needed
 
     def _learn(self, values: Values, clash: list[ConflictRule] | None,
                root: tuple[int, date | None]) -> OutcomeClass:
@@ -727,13 +721,15 @@ class OutcomeClasses:
         outcome = self.judge_all(reading, clash, states)
         reference = root[1]
         get = values.get
-        # The reference date chose the tree: every row in it has this one.
-        order = tuple(q for q in reading.order if q != self.reference_question)
-        tables = tuple([self._table(q, reference) for q in order])
-        tokens = tuple(map(_lookup, tables, map(get, order)))
         read = reading.order
+        read.pop(self.reference_question, None)  # it chose the tree: every row in it has it
+        order = tuple(read)
+        table_of = self._table
+        tables = tuple([table_of(q, reference) for q in order])
+        tokens = tuple(map(_lookup, tables, map(get, order)))
+        elapsed = self.day.elapsed(reference) if reference is not None else 0
         sources = tuple([s for s in self.sources if s.question in read
-                         and self._carries(s, get(s.question), reference)])
+                         and _carries(s, get(s.question), elapsed)])
         carried: Carried = ()
         fixed: list[date] = []
         seen: Token = None
@@ -811,6 +807,17 @@ class OutcomeClasses:
         return known
 
 
+def _carries(source: _Source, value: object, elapsed: int) -> bool:
+    """Whether the judging makes a date of this answer: a date, or months short of need (the
+    months counted on to the reference date, ``elapsed`` months after the judging date, when
+    they keep counting)."""
+    if source.needed is None:
+        return isinstance(value, date)
+    if value.__class__ is not int:
+        return False
+    return value + (elapsed if source.counts_on else 0) < source.needed
+
+
 def _place(holder: dict[Token, _Node] | _Chain, slot: Token, node: _Node) -> None:
     """Put a node where the walk stopped: after a token, or after a chain."""
     if isinstance(holder, _Chain):
@@ -854,10 +861,25 @@ def _exactly(value: object) -> Token:
     return value
 
 
+class _Seen:
+    """One way the rules see an answer, as a token: one object for each distinct pattern of
+    truths, so that the tree's look-ups hash it by identity (a tuple is hashed anew each time)."""
+
+    __slots__ = ("truths",)
+
+    def __init__(self, truths: tuple[object, ...]) -> None:
+        self.truths = truths
+
+    def __repr__(self) -> str:
+        return f"_Seen{self.truths!r}"
+
+
 def _seeing(q: str, leaves: list[tuple[str, Operand]], needs: list[tuple[int, bool]],
-            dated: bool, elapsed: int) -> Callable[[object], Token]:
+            dated: bool, elapsed: int, ways: dict[tuple[object, ...], _Seen]
+            ) -> Callable[[object], Token]:
     """How the rules see one answer's values (see ``OutcomeClasses``): by the truth of every
-    comparison the judging makes on it, and for months whether each need is met."""
+    comparison the judging makes on it, and for months whether each need is met. ``ways`` holds
+    the answer's tokens, shared by its tables."""
     checks = [leaf_check(q, op, operand) for op, operand in leaves]
 
     def seen(value: object) -> Token:
@@ -867,11 +889,16 @@ def _seeing(q: str, leaves: list[tuple[str, Operand]], needs: list[tuple[int, bo
             if value.__class__ is not int:
                 return value  # read exactly: no date is carried from it
             given: int = value
-            return (tuple([check({q: value}) for check in checks]),
-                    tuple([given + (elapsed if counts else 0) >= needed
-                           for needed, counts in needs]))
-        if dated and not isinstance(value, date):
+            truths: tuple[object, ...] = (
+                tuple([check({q: value}) for check in checks]),
+                tuple([given + (elapsed if counts else 0) >= needed for needed, counts in needs]))
+        elif dated and not isinstance(value, date):
             return value
-        return tuple([check({q: value}) for check in checks])
+        else:
+            truths = tuple([check({q: value}) for check in checks])
+        way = ways.get(truths)
+        if way is None:
+            way = ways[truths] = _Seen(truths)
+        return way
 
     return seen
