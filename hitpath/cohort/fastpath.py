@@ -180,6 +180,7 @@ class FastRules:
         intakes = self.intakes(as_of)
         scope = self.in_scope
         counting = self.counts_on
+        seen_verdicts: dict[tuple[Verdict, ...], tuple[Verdict, ...]] = {}
 
         def judge_all(values: Values, clash: list[ConflictRule] | None,
                       states: dict[str, RequirementState]) -> Outcome:
@@ -204,6 +205,8 @@ class FastRules:
                 funding_from = funding_later(raw) if isinstance(raw, date) else None
                 rule = _APPLIES if rule_applies is True else _UNSURE_RULE
             verdicts, dates, _, _ = zip(*judged, strict=True)
+            # One tuple for each way the routes' verdicts fall (a few): outcomes are kept.
+            verdicts = seen_verdicts.setdefault(verdicts, verdicts)
             index = main_route(judged)
             firm = _not_before(judged, requirements, states, reference)
             ids = tuple(c.id for c in clash) if clash else ()
@@ -376,6 +379,32 @@ class OutcomeClass:
 Token = Hashable
 
 
+class _Marks:
+    """Which classes have been met once, by their hashes, in one bit each: memory stays small
+    (a set would take 50 bytes a mark). Two classes may share a bit; then the second is kept on
+    first sight, which costs only room. Forgets all after ``CLASS_LIMIT`` new marks."""
+
+    __slots__ = ("bits", "marked")
+    SIZE = 1 << 19  # bits: 64 kB, to share few (about 1 in 85 at the limit)
+
+    def __init__(self) -> None:
+        self.bits = bytearray(self.SIZE >> 3)
+        self.marked = 0
+
+    def first_sight(self, mark: int) -> bool:
+        """Whether ``mark`` is met for the first time (it is remembered from now on)."""
+        at = mark & (self.SIZE - 1)
+        byte, bit = at >> 3, 1 << (at & 7)
+        if self.bits[byte] & bit:
+            return False
+        if self.marked >= CLASS_LIMIT:
+            self.bits[:] = bytes(len(self.bits))
+            self.marked = 0
+        self.bits[byte] |= bit
+        self.marked += 1
+        return True
+
+
 class _Source(NamedTuple):
     """An answer a date is carried from: the requirements whose date it sets, the need of a
     months requirement (None for a date), and the date a value gives."""
@@ -491,7 +520,7 @@ class OutcomeClasses:
         # What conflicts do, by the rules' own objects (``_waits``).
         self.waiting: dict[tuple[int, ...], tuple[tuple[str, ...], tuple[str, ...], int]] = {}
         self.kinds: dict[Hashable, int] = {(): 0}
-        self.once: set[int] = set()  # marks of the classes judged once and not yet kept
+        self.once = _Marks()  # the classes judged once and not yet kept
         self.alike: dict[tuple[Outcome, Own], OutcomeClass] = {}
         self.size = 0
         self.leaves: dict[str, list[tuple[str, Operand]]] = {}
@@ -591,12 +620,8 @@ class OutcomeClasses:
             moved.hits += 1
         else:
             moved = OutcomeClass(self._moved(known, own, reference), own)
-            mark = hash((id(known), own))  # kept the second time, as classes are
-            if mark not in self.once:
-                if len(self.once) >= CLASS_LIMIT:
-                    self.once.clear()
-                self.once.add(mark)
-            else:
+            # Kept the second time, as classes are.
+            if not self.once.first_sight(hash((id(known), own))):
                 self._room()
                 moved = self._alike(moved)
                 if known.moved is None:
@@ -746,10 +771,7 @@ class OutcomeClasses:
         # leaves it, a class is kept the second time it is judged.
         if self.size >= CLASS_LIMIT * KEPT:
             mark = hash((root, order, tokens, seen, tuple(fixed)))
-            if mark not in self.once:
-                if len(self.once) >= CLASS_LIMIT:
-                    self.once.clear()
-                self.once.add(mark)
+            if self.once.first_sight(mark):
                 return known
         self._room()
         known = self._alike(known)
