@@ -190,3 +190,15 @@ def test_rows_alike_but_for_their_dates_share_a_class_rightly(data: st.DataObjec
     assert all(q in SHIPPED.question_by_id for q in CARRIED)
     people = [{**base, **variant} for variant in variants]
     check_cohort(SHIPPED, people + people[::-1], as_of)
+
+
+def test_classes_met_once_are_marked_until_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A class is kept the second time it is judged: its mark says so, until the marks start
+    afresh after ``CLASS_LIMIT`` new ones."""
+    monkeypatch.setattr(fastpath, "CLASS_LIMIT", 3)
+    marks = fastpath._Marks()
+    assert marks.first_sight(11) and not marks.first_sight(11)
+    assert marks.first_sight(12) and marks.first_sight(13)
+    assert not marks.first_sight(12) and not marks.first_sight(13)
+    assert marks.first_sight(14)  # the fourth new mark: the others are forgotten
+    assert marks.first_sight(11) and not marks.first_sight(14)
