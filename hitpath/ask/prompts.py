@@ -22,8 +22,7 @@ if TYPE_CHECKING:
     from prompt_toolkit.key_binding import KeyBindings
     from questionary import Question as Prompt
 
-BACK_LABEL = "← Back"
-PLAIN_BACK_LABEL = "Back to the previous question"
+BACK_LABEL = "← Back"  # plain prompts take 'back' typed instead
 BACK_WORDS = {"<", "back", "b"}
 UNSURE_WORDS = {"?", "not sure", "not_sure", "unsure"}
 
@@ -64,9 +63,6 @@ class QuestionaryPrompter:
             return self._multi(question, default, can_go_back)
         return self._typed(question, default, can_go_back)
 
-    def _back_label(self) -> str:
-        return PLAIN_BACK_LABEL if self.plain else BACK_LABEL
-
     def _choice(self, question: Question, default: AnswerValue | MonthOnly | None,
                 can_go_back: bool) -> Reply:
         selected = default if isinstance(default, str) and default in question.values else None
@@ -75,7 +71,7 @@ class QuestionaryPrompter:
         choices = [self.q.Choice(fit_choice(for_terminal(c.label), 3), value=c.value)
                    for c in question.choices]
         if can_go_back:
-            choices.append(self.q.Choice(self._back_label(), value="__back__"))
+            choices.append(self.q.Choice(BACK_LABEL, value="__back__"))
         # The instruction is wrapped with the question (the prompt would put it after the
         # wrapped text and split its words at the edge); the echo replaces both.
         prompt = self.q.select(
@@ -161,7 +157,7 @@ class QuestionaryPrompter:
                                  checked=c.value in chosen)
                    for c in question.choices]
         if can_go_back:
-            choices.append(self.q.Choice(self._back_label(), value="__back__"))
+            choices.append(self.q.Choice(BACK_LABEL, value="__back__"))
 
         def parse(values: list[str]) -> None:
             if "__back__" not in values:

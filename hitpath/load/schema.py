@@ -501,12 +501,6 @@ class NextStep(_Strict):
 Confidence = Literal["confirmed", "consistent", "uncertain"]
 
 
-def _month_day_exists(month: int, day: int) -> None:
-    # Checked against a common year, so 29 February is refused (it is not there every year).
-    if not 1 <= day <= calendar.monthrange(2001, month)[1]:
-        raise ValueError(f"month {month} has no day {day} every year")
-
-
 class AdvertMonths(_Strict):
     """Posts are usually advertised from ``from`` to ``to`` months before the start."""
 
@@ -537,7 +531,9 @@ class MonthDay(_Strict):
 
     @model_validator(mode="after")
     def _exists(self) -> MonthDay:
-        _month_day_exists(self.month, self.day)
+        # Checked against a common year, so 29 February is refused (it is not there every year).
+        if not 1 <= self.day <= calendar.monthrange(2001, self.month)[1]:
+            raise ValueError(f"month {self.month} has no day {self.day} every year")
         return self
 
 

@@ -3,9 +3,8 @@ patterns (a notification banner for the answer, a summary list with tags for the
 and warning text), in plain HTML and CSS: no scripts, no outside resources, readable on a
 phone, and printable on paper (the one-page answer on at most two A4 pages).
 
-The building blocks (``page``, ``summary_list``, ``tag``, ``inset``, ``warning``,
-``checklist``, ``bullets``, ``cited``, ``sources_list``) are public so other reports (plans)
-look the same.
+The building blocks (``page``, ``summary_list``, ``tag``, ``inset``, ``warning``, ``bullets``,
+``cited``, ``sources_list``) are public so other reports (plans) look the same.
 """
 
 from __future__ import annotations
@@ -151,16 +150,11 @@ def cited(line: Line) -> str:
     return f'{escape(line.text)} <span class="cite">[{links}]</span>'
 
 
-def bullets(items: list[Line]) -> str:
-    """A bulleted list of cited lines."""
-    return "<ul>" + "".join(f"<li>{cited(i)}</li>" for i in items) + "</ul>"
-
-
-def checklist(items: list[Line]) -> str:
-    """Steps with an empty box to tick on paper; the box is drawn, so nothing is read aloud
-    but the steps."""
-    return ('<ul class="checklist">' + "".join(f"<li>{cited(i)}</li>" for i in items)
-            + "</ul>")
+def bullets(items: list[Line], checklist: bool = False) -> str:
+    """A bulleted list of cited lines; a ``checklist`` has an empty box to tick on paper
+    instead of each bullet (drawn, so nothing is read aloud but the steps)."""
+    opening = '<ul class="checklist">' if checklist else "<ul>"
+    return opening + "".join(f"<li>{cited(i)}</li>" for i in items) + "</ul>"
 
 
 def breakable_url(url: str) -> str:
@@ -211,7 +205,7 @@ def render_blocks(doc: list[Block], title: str) -> str:
         elif block.kind in ("items", "timeline"):
             body.append(bullets(block.items))
         elif block.kind == "steps":
-            body.append(checklist(block.items))
+            body.append(bullets(block.items, checklist=True))
         elif block.kind == "sources":
             body.append(f"<h2>{escape(block.text)}</h2>")
             body.append(sources_list(block.links))
