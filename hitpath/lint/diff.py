@@ -129,13 +129,9 @@ def _section(section: str, old: object, new: object) -> list[Change]:
 
 
 def _by_id(section: str, what: str, old: _Items, new: _Items) -> list[Change]:
-    before = {item["id"]: item for item in old}
-    after = {item["id"]: item for item in new}
-    out = [Change(f"{section}.{i}", f"{what} '{i}' added") for i in after if i not in before]
-    out += [Change(f"{section}.{i}", f"{what} '{i}' removed") for i in before if i not in after]
-    for ident, item in after.items():
-        if ident in before:
-            out += _fields(f"{section}.{ident}", f"{what} '{ident}'", before[ident], item)
+    before = {str(item["id"]): item for item in old}
+    after = {str(item["id"]): item for item in new}
+    out = _keyed(section, what, before, after)
     if [i for i in before if i in after] != [i for i in after if i in before]:
         out.append(Change(section, f"{section}: order changed"))
     return out
