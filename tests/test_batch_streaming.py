@@ -104,6 +104,7 @@ def test_a_gigabyte_stream_is_read_a_chunk_at_a_time() -> None:
 _PARENT = ("import os, sys\n"
            "pid = os.fork()\n"
            "if pid == 0:\n"
+           "    os.dup2(os.open(os.devnull, os.O_WRONLY), 1)\n"
            "    os.execvp(sys.argv[1], sys.argv[1:])\n"
            "_, status, usage = os.wait4(pid, 0)\n"
            "print(os.waitstatus_to_exitcode(status), usage.ru_maxrss)\n")
@@ -276,23 +277,39 @@ class _Trickle(io.RawIOBase):
         return len(got)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(lines=st.lists(st.tuples(st.text(st.sampled_from("ab,\"é\u2028\x85"), max_size=40),
                                 st.sampled_from(["\n", "\r\n", "\r", ""])), max_size=12),
-       piece=st.integers(1, 24), bad=st.booleans())
+       piece=st.integers(1, 24), most=st.integers(1, 24), bom=st.booleans(),
+       bad=st.one_of(st.none(), st.integers(0, 11)))
 def test_lines_are_whole_however_the_input_is_cut(lines: list[tuple[str, str]], piece: int,
-                                                  bad: bool) -> None:
-    """Read in pieces of any size, the lines are those a whole read gives (split only at \\n,
-    \\r\\n or \\r, never inside a \\r\\n pair), and a line that is not UTF-8 is named by its
-    number."""
+                                                  most: int, bom: bool, bad: int | None) -> None:
+    """Read in pieces of any size, with a pipe giving any number of bytes a read (the byte
+    order mark alone, say), the lines are those a whole read gives (split only at \\n, \\r\\n
+    or \\r, never inside a \\r\\n pair), and a line that is not UTF-8 is named by its number."""
     from hitpath.cohort import batch
 
-    data = "".join(text + end for text, end in lines).encode()
-    if bad and lines:
-        data = b"\xff" + data
+    texts = [text.encode() for text, _ in lines]
+    if bad is not None and bad < len(texts):
+        texts[bad] = b"\xff" + texts[bad]
+    data = b"".join(text + end.encode() for text, (_, end) in zip(texts, lines, strict=True))
     expected = io.StringIO(data.decode("utf-8", "replace"), newline="").readlines()
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(batch, "CHUNK_BYTES", piece)
-        source = batch._LineSource(io.BufferedReader(_Trickle(data, piece + 3), piece))
+        mark = b"\xef\xbb\xbf" if bom else b""
+        source = batch._LineSource(io.BufferedReader(_Trickle(mark + data, most), piece))
         assert list(source.lines()) == expected
-    assert source.bad_lines == ({1} if bad and lines else set())
+    assert source.bad_lines == {n for n, line in enumerate(expected, 1) if "\ufffd" in line}
+
+
+def test_a_line_longer_than_the_limit_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A line longer than the limit, however it is cut into pieces, is one clear refusal."""
+    from hitpath.cohort import batch
+    from hitpath.core.errors import HitpathError
+
+    monkeypatch.setattr(batch, "CHUNK_BYTES", 7)
+    monkeypatch.setattr(batch, "MAX_LINE_BYTES", 50)
+    fits = b"ref,nation\n" + b"r" * 35 + b",england\n"
+    assert len(list(batch._LineSource(io.BytesIO(fits)).lines())) == 2
+    with pytest.raises(HitpathError, match="longer than"):
+        list(batch._LineSource(io.BytesIO(b"ref,nation\n" + b"r" * 60 + b",england\n")).lines())

@@ -89,8 +89,7 @@ class _LineSource:
 
     def _chunks(self) -> Iterator[Iterable[str]]:
         rest = b""  # after the last line end so far
-        waiting: list[bytes] = []  # pieces of a line longer than a piece, in order
-        waiting_bytes = 0
+        long_line = bytearray()  # a line longer than a piece, gathered once (rest first)
         first = True
         while True:
             # read1: what is there, up to a chunk; a pipe is never waited on to fill a chunk.
@@ -106,13 +105,15 @@ class _LineSource:
                     if block.startswith(b"\xef\xbb\xbf"):  # the byte order mark of spreadsheets
                         self.bytes_read += 3
                         block = block[3:]
+                        if not block:
+                            continue  # a pipe gave the mark alone: the rows follow
             except OSError as exc:
                 raise HitpathError(f"cannot read the input file: {exc.strerror}",
                                    file=self.where) from None
             self.bytes_read += len(block)
             if not block:
-                if rest or waiting:
-                    yield self._decode(b"".join([rest, *waiting]))
+                if rest or long_line:
+                    yield self._decode(b"".join((rest, long_line)))
                 return
             cut = block.rfind(b"\n") + 1
             if not cut:
@@ -120,17 +121,16 @@ class _LineSource:
                 # the block, a \r before its last byte is not one).
                 cut = block.rfind(b"\r", 0, len(block) - 1) + 1
             if not cut:
-                # A long line: its pieces wait, joined once (not copied again at each piece).
-                waiting_bytes += len(block)
-                if waiting_bytes + len(rest) > MAX_LINE_BYTES:
+                long_line += rest
+                long_line += block
+                rest = b""
+                if len(long_line) > MAX_LINE_BYTES:
                     raise HitpathError(
                         f"a line is longer than {MAX_LINE_BYTES >> 20} MB; expected one row "
                         "per person", file=self.where, hint="Is this a CSV or JSONL file?")
-                waiting.append(block)
                 continue
-            data = b"".join([rest, *waiting, block[:cut]]) if rest or waiting else block[:cut]
-            waiting.clear()
-            waiting_bytes = 0
+            data = b"".join((rest, long_line, block[:cut])) if rest or long_line else block[:cut]
+            long_line.clear()
             rest = block[cut:]
             yield self._decode(data)
 
