@@ -250,10 +250,8 @@ class Planner:
 
     def reach(self, t: Programme, start: date) -> RuleReach:
         """Whether starting ``t`` on ``start`` starts the funding rule's clock."""
-        if not t.nhs_funded:
-            return RuleReach.DOES_NOT_APPLY
         between = self.rules.between
-        if between is None:
+        if not t.nhs_funded or between is None:
             return RuleReach.DOES_NOT_APPLY
         trial = {**self.values, between.earlier_question: between.earlier_value,
                  between.started_question: start}

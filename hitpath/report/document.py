@@ -23,7 +23,6 @@ from hitpath.core.model import (
 from hitpath.report.words import (
     and_list,
     caution_text,
-    day,
     headline,
     intake_lines,
     pay_range,
@@ -300,9 +299,9 @@ def _everything_else(doc: list[Block], a: Assessment, rules: Rules, line: _Cite)
                                  "pay scales."))
     if t.pay_year:
         est = " (estimated)" if t.estimated else ""
+        since = long_date(t.pay_from) if t.pay_from else ""
         pay_items.append(line(
-            f"{rules.terms.pay_scale} {t.pay_year}{est}, from {day(t.pay_from)}: "
-            f"band {t.trainee_band} "
+            f"{rules.terms.pay_scale} {t.pay_year}{est}, from {since}: band {t.trainee_band} "
             f"{pay_range(t.trainee_pay)}; band {t.qualified_band} {pay_range(t.qualified_pay)} "
             "a year, full-time basic pay.", t.sources))
         if t.pay_note:

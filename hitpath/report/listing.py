@@ -58,10 +58,9 @@ def questions_text(rules: Rules) -> str:
     """Every question as plain text, the keys of an answers file."""
     lines = ["Answers-file keys (every key is optional), in the order they are asked:", ""]
     for q in rules.questions:
-        info = _question(q)
         lines.append(f"{q.id}  ({q.type}{', list' if q.type == 'multi' else ''})")
         lines.append(f"  {q.text}")
-        if "values" in info:
+        if q.choices:
             lines.append("  values: " + ", ".join(q.values))
         if q.type == "number":
             lines.append(f"  a whole number of {q.unit or 'units'}, {q.min} or more")
@@ -72,7 +71,7 @@ def questions_text(rules: Rules) -> str:
         if q.unsure_allowed and q.type in ("number", "date"):
             lines.append("  or: not_sure")
         only = " (only by hitpath plan)" if q.plan_only else ""
-        lines.append(f"  asked when: {info['asked_when']}{only}")
+        lines.append(f"  asked when: {condition_text(q.when)}{only}")
         lines.append("")
     return "\n".join(lines)
 

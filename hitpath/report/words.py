@@ -205,21 +205,11 @@ def caution_text(note: Caution) -> str:
     return CAUTIONS[note.kind]
 
 
-def money(amount: int) -> str:
-    """£39,959."""
-    return f"£{amount:,}"
-
-
 def pay_range(band: BandPay | None) -> str:
     """'£39,959 to £48,117' (entry to top), or a note when there is no table."""
     if band is None:
         return "no pay table in the rules for this date"
-    return f"{money(band.entry)} to {money(band.top)}"
-
-
-def day(value: date | None) -> str:
-    """A date in words, or an empty string."""
-    return long_date(value) if value else ""
+    return f"£{band.entry:,} to £{band.top:,}"
 
 
 def changes(old: Assessment, new: Assessment, rules: Rules) -> list[str]:
