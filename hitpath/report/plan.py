@@ -366,11 +366,6 @@ def to_json(plans: Plans, rules: Rules) -> dict[str, Json]:
     }
 
 
-def render_json(plans: Plans, rules: Rules) -> str:
-    """JSON text of ``to_json``."""
-    return for_json(json.dumps(to_json(plans, rules), indent=2, ensure_ascii=False)) + "\n"
-
-
 def list_trainings(rules: Rules) -> str:
     """``hitpath plan --list``: the goal ids with their titles, then the signposts."""
     out = ["Trainings you can plan to (use the id with --goal or --via):"]
@@ -390,7 +385,7 @@ def render_plans(plans: Plans, rules: Rules, fmt: str, width: int | None = None)
     """Plans in one of the report formats: text, markdown, html or json (text wrapped at
     ``width``, see ``render_text``)."""
     if fmt == "json":
-        return render_json(plans, rules)
+        return for_json(json.dumps(to_json(plans, rules), indent=2, ensure_ascii=False)) + "\n"
     if fmt == "markdown":
         return render_markdown(plans, rules)
     if fmt == "html":
