@@ -32,19 +32,17 @@ from hitpath.report.words import (
     verdict_words,
 )
 
-TOPIC_TITLES = {
+TOPIC_TITLES = {  # in the order the full report shows them
     "scope": "Where this applies",
     "route": "About your routes",
     "funding": "About the funding rule",
     "uncertain": "Not settled: check these",
     "entry": "How entry works",
-    "role": "The role",
     "terms": "Terms and pay",
     "checks": "Checks before you start",
+    "role": "The role",
     "career": "Where it leads",
 }
-TOPIC_ORDER = ["scope", "route", "funding", "uncertain", "entry", "terms", "checks", "role",
-               "career"]
 # Advice on these topics is what a person must check before relying on the answer, so the
 # one-page answer shows it; the rest waits for the full report.
 CHECK_TOPICS = ("scope", "uncertain")
@@ -336,9 +334,9 @@ def _everything_else(doc: list[Block], a: Assessment, rules: Rules, line: _Cite)
             by_topic.setdefault(item.topic, []).append(line(item.text, item.sources))
     if by_topic:
         doc.append(Block("heading", "Advice"))
-        for topic in TOPIC_ORDER:
+        for topic, title in TOPIC_TITLES.items():
             if topic in by_topic:
-                doc.append(Block("heading", TOPIC_TITLES[topic], level=3))
+                doc.append(Block("heading", title, level=3))
                 doc.append(Block("items", items=by_topic[topic]))
 
     doc.append(Block("heading", "Your answers"))
