@@ -133,9 +133,28 @@ def build(assessment: Assessment, rules: Rules, full: bool = False) -> list[Bloc
             f"{rules.meta.review_every_months} months before this check. Pay and policy may "
             "have changed since; check the sources.")))
     doc.append(Block("answer", headline(a, rules)))
-    if not a.in_scope:
-        return _outside(doc, a, rules, line, used)
+    if a.in_scope:
+        _answer(doc, a, rules, line, full)
+    else:
+        _outside(doc, a, line)
+    # Outside the rules' scope the links are the point, so the sources show even on one page
+    # in a terminal.
+    doc.append(Block("sources", SOURCES_HEADING, brief=a.in_scope and not full, links=[
+        (sid, rules.sources[sid].title, rules.sources[sid].url) for sid in used
+        if sid in rules.sources]))
+    if full and a.in_scope and rules.meta.does_not_cover:
+        doc.append(Block("heading", "What this does not cover"))
+        doc.append(Block("items", items=[Line(t) for t in rules.meta.does_not_cover]))
+    # The closing care signpost, where the rules say its services are.
+    if rules.meta.care_signpost and evaluate(rules, rules.meta.care_when,
+                                             a.answers.values) is not False:
+        doc.append(Block("para", rules.meta.care_signpost))
+    return doc
 
+
+def _answer(doc: list[Block], a: Assessment, rules: Rules, line: _Cite, full: bool) -> None:
+    """The answer for someone the rules cover: routes, what is missing, the first intake, next
+    steps and what to check, then everything else with ``full``."""
     doc.append(Block("heading", "Routes"))
     doc.append(Block("routes", rows=[_route_row(r, rules) for r in a.routes]))
 
@@ -180,22 +199,12 @@ def build(assessment: Assessment, rules: Rules, full: bool = False) -> list[Bloc
     else:
         doc.append(Block("inset", FULL_HINT_EXPORT, terminal=FULL_HINT))
 
-    doc.append(Block("sources", SOURCES_HEADING, brief=not full, links=[
-        (sid, rules.sources[sid].title, rules.sources[sid].url) for sid in used
-        if sid in rules.sources]))
-    if full and rules.meta.does_not_cover:
-        doc.append(Block("heading", "What this does not cover"))
-        doc.append(Block("items", items=[Line(t) for t in rules.meta.does_not_cover]))
-    _care(doc, a, rules)
-    return doc
-
 
 OUTSIDE_HEADING = "Who to contact"
 OUTSIDE_NO_BODY = "Where you want to work"
 
 
-def _outside(doc: list[Block], a: Assessment, rules: Rules, line: _Cite,
-             used: list[str]) -> list[Block]:
+def _outside(doc: list[Block], a: Assessment, line: _Cite) -> None:
     """The short report for someone the rules do not cover (outside England): the body to
     contact, with its link and source, and nothing about routes, pay or questions that only
     apply inside; the same with or without ``full``, as there is nothing more to show."""
@@ -203,19 +212,6 @@ def _outside(doc: list[Block], a: Assessment, rules: Rules, line: _Cite,
     doc.append(Block("items", items=[
         *(line(s.text, s.sources) for s in a.next_steps),
         *(line(item.text, item.sources) for item in a.advice if item.topic == "scope")]))
-    # The links are the point here, so the sources show even on one page in a terminal.
-    doc.append(Block("sources", SOURCES_HEADING, links=[
-        (sid, rules.sources[sid].title, rules.sources[sid].url) for sid in used
-        if sid in rules.sources]))
-    _care(doc, a, rules)
-    return doc
-
-
-def _care(doc: list[Block], a: Assessment, rules: Rules) -> None:
-    """The closing care signpost, where the rules say its services are (``meta.care_when``)."""
-    if rules.meta.care_signpost and evaluate(rules, rules.meta.care_when,
-                                             a.answers.values) is not False:
-        doc.append(Block("para", rules.meta.care_signpost))
 
 
 def _route_row(r: RouteResult, rules: Rules) -> RouteRow:
