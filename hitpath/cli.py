@@ -7,6 +7,7 @@ Heavy imports (pydantic, rich, questionary) happen inside the commands that need
 from __future__ import annotations
 
 import sys
+from contextlib import suppress
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, NoReturn, TextIO, overload
 
@@ -849,10 +850,8 @@ def _output_that_fits() -> None:
         from hitpath.report.plaintext import register
 
         register()
-        try:
+        with suppress(ValueError, OSError):
             stream.reconfigure(errors="hitpath-ascii")
-        except (ValueError, OSError):
-            pass
 
 
 class _StdoutFailed(Exception):
@@ -890,11 +889,9 @@ def _stdout_failed(exc: _StdoutFailed) -> NoReturn:
     import errno
     import os
 
-    try:  # nothing more can go there, not even at exit
+    with suppress(OSError, ValueError):  # nothing more can go there, not even at exit
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.__stdout__.fileno() if sys.__stdout__ else 1)
-    except (OSError, ValueError):
-        pass
     sys.stdout = open(os.devnull, "w")  # noqa: SIM115
     if exc.error.errno == errno.EPIPE:
         sys.exit(0)  # the reader has what it wanted (`| head`)

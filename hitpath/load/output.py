@@ -19,7 +19,7 @@ import stat
 import sys
 import time
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from types import FrameType
 from typing import IO, NamedTuple
 
@@ -110,11 +110,9 @@ def _kind(info: os.stat_result, path: str) -> str:
     mode = info.st_mode
     if stat.S_ISDIR(mode):
         raise HitpathError("this is a folder; expected a file name to write", file=path)
-    try:
+    with suppress(OSError, ValueError, AttributeError):
         if os.path.samestat(info, os.fstat(sys.stdout.fileno())):
             return "stdout"  # e.g. /dev/stdout redirected to a file: write where it goes
-    except (OSError, ValueError, AttributeError):
-        pass
     if stat.S_ISREG(mode):
         return "file"
     if stat.S_ISCHR(mode):
@@ -204,15 +202,11 @@ class AtomicOutput:
         """Give up: close, and remove the temporary file (a device or stdout is left open)."""
         if self.target.kind == "stdout":
             return
-        try:
+        with suppress(OSError):
             self.handle.close()
-        except OSError:
-            pass
         if self.tmp is not None:
-            try:
+            with suppress(OSError):
                 os.unlink(self.tmp)
-            except OSError:
-                pass
             _LIVE.discard(self.tmp)
             self.tmp = None
 
@@ -267,10 +261,8 @@ class Stopped(KeyboardInterrupt):
 def on_stop_signal(signum: int, frame: FrameType | None) -> None:
     """A signal handler: remove this run's temporary files, then stop like Ctrl-C."""
     for tmp in list(_LIVE):  # in case the stop is caught where no cleanup runs
-        try:
+        with suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         _LIVE.discard(tmp)
     raise Stopped()
 
