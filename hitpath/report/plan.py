@@ -254,9 +254,6 @@ def render_markdown(plans: Plans, rules: Rules) -> str:
     return "\n".join(out) + "\n"
 
 
-_KIND_COLOUR = {"work": "#b1b4b6", "training": "#1d70b8"}
-
-
 def render_html(plans: Plans, rules: Rules) -> str:
     """HTML: each plan a bar of periods on one scale, then its steps (no scripts)."""
     e = html.escape
@@ -316,8 +313,7 @@ def render_html(plans: Plans, rules: Rules) -> str:
         ".name{width:4.5rem;flex:none}.bar{position:relative;flex:1;height:1.6rem;"
         "background:#f3f2f1}.seg{position:absolute;top:0;bottom:0;overflow:hidden;"
         "white-space:nowrap;font-size:.8rem;color:#fff;padding-left:2px}"
-        f".seg.work{{background:{_KIND_COLOUR['work']}}}"
-        f".seg.training{{background:{_KIND_COLOUR['training']}}}"
+        ".seg.work{background:#b1b4b6}.seg.training{background:#1d70b8}"
         ".bar.axis{background:none;height:1.2rem}.year{position:absolute;font-size:.75rem;"
         "border-left:1px solid #505a5f;padding-left:2px}"
         "@media print{.seg{print-color-adjust:exact;-webkit-print-color-adjust:exact}}")
