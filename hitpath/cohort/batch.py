@@ -47,8 +47,9 @@ if TYPE_CHECKING:
 REF = "ref"
 """The one input column that is not an answer key: the adviser's own reference, kept as is."""
 
-CHUNK_BYTES = 1 << 18  # read and decoded a piece at a time: read as text, a piece takes 4 bytes a
-# character, and the next is made before the last is let go, so pieces are kept small
+# Input is read and decoded a piece at a time. Read as text, a piece takes 4 bytes a character,
+# and the next is made before the last is let go: pieces are kept small.
+CHUNK_BYTES = 1 << 18
 MAX_LINE_BYTES = 64 << 20  # a "line" longer than this is not a cohort file
 CACHE_LIMIT = 4096  # distinct cell texts remembered per column, so memory stays flat
 REASONS_LIMIT = 1024  # reasons remembered: most carry a date of their own, so few come back
@@ -343,15 +344,12 @@ class _Columns:
         text = known.text
         if text is None:  # only the text is kept: memory stays small per class
             text = known.text = self.csv_text(known.outcome)
-        return f"{row},{ref if ref.isalnum() else self.csv_ref(ref)},{text}"
-
-    @staticmethod
-    def csv_ref(ref: str) -> str:
-        """A ref as a CSV cell; one of letters and digits alone (the usual ref) needs this
-        not."""
-        if ref[:1] in FORMULA_STARTS:
-            ref = "'" + ref
-        return ref if _QUOTED.search(ref) is None else _csv_cell(ref)
+        if not ref.isalnum():  # letters and digits alone (the usual ref) need neither
+            if ref[:1] in FORMULA_STARTS:
+                ref = "'" + ref
+            if _QUOTED.search(ref) is not None:
+                ref = _csv_cell(ref)
+        return f"{row},{ref},{text}"
 
     def csv_refused_line(self, row: int, ref: str, reason: str) -> str:
         """A CSV line for a row that could not be assessed."""
@@ -655,7 +653,6 @@ def _csv_rows(
                        and n != REF]
     ref_index = names.index(REF) if REF in names else -1
     emit, refused = columns.emitters(fmt)
-    as_csv, csv_text, csv_ref = fmt == "csv", columns.csv_text, columns.csv_ref
     bad_lines = source.bad_lines
     # Rows are numbered as a spreadsheet shows them: the header is row 1 (after any blank
     # lines above it); the reader counts lines from the header, the source from the top.
@@ -708,14 +705,7 @@ def _csv_rows(
                 known = assess(values)
                 if known.own[1]:  # the ids of its conflicts
                     tally.conflicted(row_number)
-                result: Row
-                if as_csv:  # as ``_Columns.csv_line``, without a call per row
-                    text = known.text
-                    if text is None:
-                        text = known.text = csv_text(known.outcome)
-                    result = f"{row_number},{ref if ref.isalnum() else csv_ref(ref)},{text}"
-                else:
-                    result = emit(row_number, ref, known)
+                result = emit(row_number, ref, known)
                 tally.assessed += 1
                 yield result
             return
