@@ -147,13 +147,6 @@ def _schema_fields(path: Path) -> list[str]:
         if keyed:
             keyed = False
             continue
-        if current == [schema.RulesFile] and part in ("trainings", "signposts"):
-            current = [schema.TrainingSpec if part == "trainings" else schema.Signpost]
-            keyed = True
-            continue
-        if current == [schema.RulesFile] and part == "sources":
-            current = [schema.Source]
-            continue
         if current == [schema.RulesFile] and part == "conditions":
             return condition_keys
         nxt: list[type[BaseModel]] = []
@@ -161,6 +154,8 @@ def _schema_fields(path: Path) -> list[str]:
             field = model.model_fields.get(str(part))
             if field is not None:
                 nxt += models_in(field.annotation)
+                # Models kept by id (sources, trainings, signposts): the next part is an id.
+                keyed = keyed or typing.get_origin(field.annotation) is dict
         if not nxt:
             return condition_keys if current and part in (
                 "when", "applies_when", "met_when") else []
