@@ -249,12 +249,8 @@ class _Checker:
                                     did_you_mean(zone["area"], areas))
         conflict_types = {"earlier": "date", "later": "date", "since": "date", "date": "date",
                   "months": "number"}
-        seen_conflicts: set[str] = set()
+        self._unique([c["id"] for c in rules.get("conflicts", [])], "conflicts", "conflict")
         for i, conflict in enumerate(rules.get("conflicts", [])):
-            if conflict["id"] in seen_conflicts:
-                raise self.fail(("conflicts", i, "id"), f"two conflicts share the id "
-                                f"'{conflict['id']}'")
-            seen_conflicts.add(conflict["id"])
             for key, qtype in conflict_types.items():
                 if key in conflict:
                     self.question_ref(conflict[key], ("conflicts", i, key), qtype)
