@@ -67,6 +67,24 @@ def test_labels_and_uk_dates_give_the_same_results_as_ids(run_hitpath: Run,
     assert read_csv(ids.stdout) == read_csv(labels.stdout)
 
 
+def test_column_names_in_any_case_name_their_answer_keys(run_hitpath: Run,
+                                                        tmp_path: Path) -> None:
+    """A header as a spreadsheet may write it ('Nation', 'Previous NHS training', 'Ref') names
+    the same answers as the keys themselves; the same name twice is still refused."""
+    ids = run_hitpath("batch", str(write_csv(tmp_path / "ids.csv", [PWP_OPEN])), "--as-of", AS_OF)
+    spelt = {key.replace("_", " ").title(): value for key, value in PWP_OPEN.items()}
+    assert "Previous Nhs Training" in spelt and "Ref" in spelt
+    named = run_hitpath("batch", str(write_csv(tmp_path / "named.csv", [spelt], list(spelt))),
+                        "--as-of", AS_OF)
+    assert ids.returncode == named.returncode == 0, named.stderr
+    assert read_csv(ids.stdout) == read_csv(named.stdout)
+    assert "not an answer key" not in named.stderr
+    twice = tmp_path / "twice.csv"
+    twice.write_text("ref,nation,Nation\nA,england,england\n", encoding="utf-8")
+    done = run_hitpath("batch", str(twice), "--as-of", AS_OF)
+    assert done.returncode == 2 and "appears twice" in done.stderr
+
+
 def test_a_bad_date_is_a_row_error_and_the_other_rows_are_kept(run_hitpath: Run,
                                                                tmp_path: Path) -> None:
     rows = [PWP_OPEN, dict(PWP_OPEN, ref="us", previous_exam_board="07/14/2023"), NURSE_DATED]

@@ -579,15 +579,19 @@ def _header(
         raise HitpathError(
             "the file is empty; expected a header row of answer keys, then one row per person",
             file=where, hint="Run 'hitpath questions' to list the answer keys.")
-    known = rules.question_by_id
+    # A column is named by its answer key in any case, with spaces for underscores ('Nation',
+    # 'Previous NHS training'), as a spreadsheet's header may be written.
+    keys = {_norm(key): key for key in [*rules.question_by_id, REF]}
+
+    def named(cells: list[str]) -> list[str]:
+        return [keys.get(_norm(cell), cell.strip()) for cell in cells]
 
     def score(delimiter: str) -> int:
-        names = next(csv.reader([line], delimiter=delimiter), [])
-        return sum(1 for n in names if n.strip() in known or n.strip() == REF)
+        return sum(1 for n in named(next(csv.reader([line], delimiter=delimiter), []))
+                   if n in keys.values())
 
     delimiter = max(CSV_DELIMITERS, key=score)  # a comma wins a tie
-    names = [n.strip() for n in next(csv.reader([line], delimiter=delimiter))]
-    return names, delimiter, line, number
+    return named(next(csv.reader([line], delimiter=delimiter))), delimiter, line, number
 
 
 class _CellReader:
