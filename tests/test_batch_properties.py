@@ -13,10 +13,10 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hitpath.cohort.batch import run_batch, spreadsheet_answer
+from hitpath.cohort.batch import run_batch
 from hitpath.cohort.fastpath import outcome_of
 from hitpath.core.engine import assess
-from hitpath.load.answers import from_mapping
+from hitpath.load.answers import from_mapping, spreadsheet_answer
 from hitpath.load.ruleset import load_rules
 
 RULES = load_rules()

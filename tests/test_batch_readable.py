@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from hitpath.cohort.batch import spreadsheet_answer
 from hitpath.core.model import Rules
+from hitpath.load.answers import spreadsheet_answer
 from tests.conftest import ROOT, Run
 from tests.test_batch import AS_OF, NURSE_DATED, PWP_OPEN, read_csv, write_csv
 

@@ -258,6 +258,20 @@ def test_set_reads_dates_as_batch_does(run_hitpath: Run, typed: str, read: str) 
     assert json.loads(done.stdout)["answers"]["previous_training_started"] == read
 
 
+def test_set_reads_choice_labels_as_batch_does(run_hitpath: Run) -> None:
+    """--set takes what the questionnaire shows and a spreadsheet holds, in any case, and gives
+    what the ids give; a value that is neither is still refused with a 'did you mean'."""
+    as_ids = ["nation=england", "professions=pwp", "previous_nhs_training=none", "degree=yes"]
+    as_labels = ["nation=England", "professions=Qualified psychological wellbeing practitioner "
+                 "(PWP)", "previous_nhs_training=No", "degree=YES, A DEGREE"]
+    got = [run_hitpath("check", *[a for pair in pairs for a in ("--set", pair)], "--as-of",
+                       "2026-11-30", "--format", "json") for pairs in (as_ids, as_labels)]
+    assert got[0].returncode == got[1].returncode == 0, got[1].stderr
+    assert json.loads(got[0].stdout) == json.loads(got[1].stdout)
+    wrong = run_hitpath("check", "--set", "nation=Englnd")
+    assert wrong.returncode == 2 and "Did you mean 'england'?" in wrong.stderr
+
+
 @pytest.mark.parametrize(("typed", "reason"), [
     ("01/09/22", "is ambiguous"), ("31/02/2024", "is not a real date"),
     ("09/31/2024", "has no month 31")])

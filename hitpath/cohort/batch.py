@@ -27,7 +27,7 @@ from typing import IO, TYPE_CHECKING, cast
 from hitpath.core.errors import HitpathError, did_you_mean
 from hitpath.core.model import Question, Rules
 from hitpath.core.untrusted import echo, for_terminal
-from hitpath.load.answers import uk_date
+from hitpath.load.answers import spreadsheet_answer, written_as
 from hitpath.load.output import (
     FORMULA_STARTS,
     STDIO,
@@ -166,63 +166,6 @@ def _cell_value(question: Question, cell: str) -> object:
     except ValueError as exc:
         return _Problem(f"{question.id}: {exc}")
     return value
-
-
-# What spreadsheets hold -------------------------------------------------------------------
-# Cells are read as a person would type them as well as by id: a choice's label or id in any
-# case ('England', 'Not sure', 'None'), and UK dates, day first (31/01/2024). Each distinct
-# cell is read once per column (cached), so this costs nothing per row.
-
-_NOT_SURE = "not sure"
-
-
-def _norm(text: str) -> str:
-    """A label or id as compared: any case, '_' as a space, curly apostrophes straight."""
-    return " ".join(text.replace("_", " ").replace("\u2019", "'").lower().split())
-
-
-def _choice_names(question: Question) -> dict[str, str]:
-    """Every way a choice may be written (label or id, in any case) -> its id."""
-    names = {_norm(c.label): c.value for c in question.choices}
-    names.update({_norm(c.value): c.value for c in question.choices})
-    return names
-
-
-def _one_choice(names: dict[str, str], text: str) -> str:
-    return names.get(_norm(text), text.strip())
-
-
-def spreadsheet_answer(question: Question, raw: object) -> object:
-    """A cell as a spreadsheet holds it, turned into what the answers checks read: choice
-    labels to ids, 'Not sure' to not_sure, UK day-first dates to YYYY-MM-DD.
-
-    Raises ValueError for a date that is ambiguous (a two-digit year) or impossible (31/02,
-    or a month after 12: the file was perhaps saved month first).
-    """
-    if question.type == "choice" and isinstance(raw, str):
-        return _one_choice(_choice_names(question), raw)
-    if question.type == "multi" and isinstance(raw, (str, list)):
-        names = _choice_names(question)
-        if isinstance(raw, list):
-            return [_one_choice(names, item) if isinstance(item, str) else item
-                    for item in raw]
-        whole = names.get(_norm(raw))
-        if whole is not None:
-            return [whole]
-        picked: list[str] = []
-        for part in (p for p in raw.split(";") if p.strip()):
-            value = names.get(_norm(part))
-            if value is not None:
-                picked.append(value)
-            else:  # 'pwp,other_nurse', or labels with no commas of their own
-                picked += [_one_choice(names, p) for p in part.split(",") if p.strip()]
-        return picked if picked else raw
-    if question.type in ("number", "date") and isinstance(raw, str):
-        if _norm(raw) == _NOT_SURE:
-            return "not_sure"
-        if question.type == "date":
-            return uk_date(raw.strip())
-    return raw
 
 
 # The run ----------------------------------------------------------------------------------
@@ -581,10 +524,10 @@ def _header(
             file=where, hint="Run 'hitpath questions' to list the answer keys.")
     # A column is named by its answer key in any case, with spaces for underscores ('Nation',
     # 'Previous NHS training'), as a spreadsheet's header may be written.
-    keys = {_norm(key): key for key in [*rules.question_by_id, REF]}
+    keys = {written_as(key): key for key in [*rules.question_by_id, REF]}
 
     def named(cells: list[str]) -> list[str]:
-        return [keys.get(_norm(cell), cell.strip()) for cell in cells]
+        return [keys.get(written_as(cell), cell.strip()) for cell in cells]
 
     def score(delimiter: str) -> int:
         return sum(1 for n in named(next(csv.reader([line], delimiter=delimiter), []))

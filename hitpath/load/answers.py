@@ -202,8 +202,68 @@ def load_answers(rules: Rules, path: str) -> Answers:
     return from_mapping(rules, data, path, lines)
 
 
+# What spreadsheets hold -------------------------------------------------------------------
+# Batch cells and --set values are read as a person would type them as well as by id: a
+# choice's label or id in any case ('England', 'Not sure', 'None'), and UK dates, day first
+# (31/01/2024).
+
+_NOT_SURE = "not sure"
+
+
+def written_as(text: str) -> str:
+    """A label, id or key as compared: any case, '_' as a space, curly apostrophes
+    straight."""
+    return " ".join(text.replace("_", " ").replace("\u2019", "'").lower().split())
+
+
+def _choice_names(question: Question) -> dict[str, str]:
+    """Every way a choice may be written (label or id, in any case) -> its id."""
+    names = {written_as(c.label): c.value for c in question.choices}
+    names.update({written_as(c.value): c.value for c in question.choices})
+    return names
+
+
+def _one_choice(names: dict[str, str], text: str) -> str:
+    return names.get(written_as(text), text.strip())
+
+
+def spreadsheet_answer(question: Question, raw: object) -> object:
+    """A cell as a spreadsheet holds it, turned into what the answers checks read: choice
+    labels to ids, 'Not sure' to not_sure, UK day-first dates to YYYY-MM-DD.
+
+    Raises ValueError for a date that is ambiguous (a two-digit year) or impossible (31/02,
+    or a month after 12: the file was perhaps saved month first).
+    """
+    if question.type == "choice" and isinstance(raw, str):
+        return _one_choice(_choice_names(question), raw)
+    if question.type == "multi" and isinstance(raw, (str, list)):
+        names = _choice_names(question)
+        if isinstance(raw, list):
+            return [_one_choice(names, item) if isinstance(item, str) else item
+                    for item in raw]
+        whole = names.get(written_as(raw))
+        if whole is not None:
+            return [whole]
+        picked: list[str] = []
+        for part in (p for p in raw.split(";") if p.strip()):
+            value = names.get(written_as(part))
+            if value is not None:
+                picked.append(value)
+            else:  # 'pwp,other_nurse', or labels with no commas of their own
+                picked += [_one_choice(names, p) for p in part.split(",") if p.strip()]
+        return picked if picked else raw
+    if question.type in ("number", "date") and isinstance(raw, str):
+        if written_as(raw) == _NOT_SURE:
+            return "not_sure"
+        if question.type == "date":
+            return uk_date(raw.strip())
+    return raw
+
+
+
 def apply_sets(rules: Rules, answers: Answers, pairs: list[str]) -> Answers:
-    """Apply ``--set KEY=VALUE`` overrides (lists comma-separated)."""
+    """Apply ``--set KEY=VALUE`` overrides (lists comma-separated), read as a spreadsheet's
+    cells are (labels and ids in any case, UK dates)."""
     values = dict(answers.values)
     month_only = set(answers.month_only)
     for pair in pairs:
@@ -223,7 +283,7 @@ def apply_sets(rules: Rules, answers: Answers, pairs: list[str]) -> Answers:
             month_only.discard(key)
             continue
         try:
-            value, monthly = coerce(question, raw)
+            value, monthly = coerce(question, spreadsheet_answer(question, raw))
         except ValueError as exc:
             raise HitpathError(str(exc), file="--set", key=key) from None
         values[key] = value
