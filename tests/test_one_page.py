@@ -63,7 +63,7 @@ def test_one_page_leads_with_the_answer_and_full_has_the_rest(rules: Rules,
     for heading in ("Why", "Trainee terms and pay", "Your answers", "Sources"):
         assert heading in full.splitlines()
         assert heading not in short.splitlines()
-    assert "hitpath check --full" in short and "hitpath check --full" not in full
+    assert "the same command with --full" in short and "with --full" not in full
     assert "[ ]" not in short + full, "steps are numbered, not drawn as empty brackets"
 
 

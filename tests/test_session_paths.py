@@ -122,5 +122,5 @@ def test_the_results_point_to_the_menu_not_a_command(rules: Rules,
     prompter = Menus(["quit"], [], [])
     pwp_session(rules, prompter).results()
     shown = capsys.readouterr().out
-    assert '"Show everything"' in shown and "hitpath check --full" not in shown
+    assert '"Show everything"' in shown and "--full" not in shown
     assert "full" in prompter.offered[0]  # the choice the line points to is there

@@ -52,8 +52,8 @@ STEPS_ON_ONE_PAGE = 3
 ANSWER_HEADING = "Your answer"
 # How to see everything: in the terminal, the command; in a file handed to someone, in words
 # that fit a hand-out (the reader may never run hitpath).
-FULL_HINT = ("The full report adds the reasons, funding rule, pay, timeline and sources: "
-             "hitpath check --full.")
+FULL_HINT = ("For the reasons, funding rule, pay, timeline and sources, run the same command "
+             "with --full.")
 # In the questionnaire the way to everything is its own menu choice, not a command.
 FULL_HINT_ASKED = "For the reasons, pay, timeline and sources, choose \"Show everything\" below."
 FULL_HINT_EXPORT = ("This is the short answer. The full report adds the reasons, the funding "
