@@ -321,6 +321,19 @@ def test_bad_arguments_exit_2(run_hitpath: Run, tmp_path: Path, args: list[str],
         "pwp-open")
 
 
+@pytest.mark.parametrize("name", ["cohort.xlsx", "cohort.csv"])  # whatever its name says
+def test_a_spreadsheet_file_is_asked_for_as_csv(run_hitpath: Run, tmp_path: Path,
+                                                name: str) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / name, "w") as book:  # how an xlsx or ods file begins
+        book.writestr("xl/workbook.xml", "<workbook/>")
+    done = run_hitpath("batch", str(tmp_path / name), "--output", str(tmp_path / "out.csv"))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "not CSV text" in done.stderr and "CSV UTF-8" in done.stderr
+    assert not (tmp_path / "out.csv").exists()
+
+
 def test_no_column_is_an_answer_key(run_hitpath: Run, tmp_path: Path) -> None:
     src = tmp_path / "cohort.csv"
     src.write_text("name,nhs_number\nJo,123\n", encoding="utf-8")

@@ -762,7 +762,14 @@ def _json_value(question: Question, raw: object, cache: dict[Hashable, object]) 
     return got
 
 
+_SPREADSHEETS = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # xlsx and ods are zip files; xls is OLE
+
+
 def _input_format(path: str, head: bytes) -> str:
+    if head.startswith(_SPREADSHEETS):
+        raise HitpathError("this is a spreadsheet file (xlsx, xls or ods), not CSV text",
+                           file=path,
+                           hint="In the spreadsheet, save it as 'CSV UTF-8' and give that file.")
     lower = path.lower()
     if lower.endswith(JSONL_ENDINGS):
         return "jsonl"
