@@ -692,7 +692,9 @@ def batch(
     input_: Annotated[str, typer.Argument(
         metavar="INPUT", show_default=False,
         help="CSV (one row per person), JSONL (one answers mapping a line), or a folder of "
-             "saved answers files (one row each).")],
+             "saved answers files (one row each). CSV columns are the answer keys that "
+             "'hitpath questions' lists (any case); cells may hold the questionnaire's labels "
+             "(Yes, Not sure) and UK dates (31/01/2024).")],
     output: Annotated[str | None, typer.Option("--output", metavar="FILE",
                       help="Write results here (atomically); default: standard output.")] = None,
     as_of: AsOfOpt = None,
