@@ -260,7 +260,6 @@ def spreadsheet_answer(question: Question, raw: object) -> object:
     return raw
 
 
-
 def apply_sets(rules: Rules, answers: Answers, pairs: list[str]) -> Answers:
     """Apply ``--set KEY=VALUE`` overrides (lists comma-separated), read as a spreadsheet's
     cells are (labels and ids in any case, UK dates)."""
