@@ -10,7 +10,6 @@ import os
 import re
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -24,6 +23,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import ROOT, hitpath_exe
+from tests.hostile.helpers import run_measured
 
 AS_OF = "2026-05-01"
 GIGABYTE = 1 << 30
@@ -98,39 +98,20 @@ def test_a_gigabyte_stream_is_read_a_chunk_at_a_time() -> None:
     assert big.given == source.bytes_read < GIGABYTE // 100
 
 
-# A child's peak memory counts the process it was started from (the kernel carries the parent's
-# size across fork and exec), so each command is started by a small fresh parent, which reports
-# its one child's peak: the test run's own memory is not measured.
-_PARENT = ("import os, sys\n"
-           "pid = os.fork()\n"
-           "if pid == 0:\n"
-           "    os.dup2(os.open(os.devnull, os.O_WRONLY), 1)\n"
-           "    os.execvp(sys.argv[1], sys.argv[1:])\n"
-           "_, status, usage = os.wait4(pid, 0)\n"
-           "print(os.waitstatus_to_exitcode(status), usage.ru_maxrss)\n")
-
-
-def _peak_mb(*commands: list[str]) -> list[float]:
-    """Peak resident memory of each command, run side by side, each in its own process."""
-    parents = [subprocess.Popen([sys.executable, "-c", _PARENT, *cmd], stdout=subprocess.PIPE,
-                                stderr=subprocess.DEVNULL, text=True) for cmd in commands]
-    peaks = []
-    for parent in parents:
-        out, _ = parent.communicate()
-        code, peak_kib = out.split()
-        assert parent.returncode == 0 and code == "0", out
-        peaks.append(int(peak_kib) / 1024)
-    return peaks
-
-
 def test_memory_stays_flat_as_the_file_grows(tmp_path: Path) -> None:
     small, large = tmp_path / "small.csv", tmp_path / "large.csv"
     BENCH.write_cohort(str(small), 10_000)
     BENCH.write_cohort(str(large), 80_000)
     growth = large.stat().st_size - small.stat().st_size
-    base = [hitpath_exe(), "batch", "--as-of", AS_OF, "--output"]
-    small_mb, large_mb = _peak_mb([*base, str(tmp_path / "a.csv"), str(small)],
-                                  [*base, str(tmp_path / "b.csv"), str(large)])
+    # Each command's own peak, from a fresh parent: a child's peak counts the process it was
+    # started from, so one started by the test run would show the test run's size.
+    peaks = []
+    for cohort, out in ((small, "a.csv"), (large, "b.csv")):
+        done, peak_kib = run_measured("batch", "--as-of", AS_OF, "--output", out, str(cohort),
+                                      cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        peaks.append(peak_kib / 1024)
+    small_mb, large_mb = peaks
     # The input grows by about 8 MB (and held as Python rows it would take ten times that);
     # memory grows only by what the bounded caches hold.
     assert growth > 7_000_000
