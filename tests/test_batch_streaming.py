@@ -210,15 +210,15 @@ def test_interrupt_in_process_removes_the_temporary_file(
     src = tmp_path / "cohort.csv"
     BENCH.write_cohort(str(src), 5_000)
     seen = {"rows": 0}
-    real = OutcomeClasses.__call__
+    real = OutcomeClasses.of_row
 
-    def interrupting(self: OutcomeClasses, values: dict[str, object]) -> OutcomeClass:
+    def interrupting(self: OutcomeClasses, row: list[object]) -> OutcomeClass:
         seen["rows"] += 1  # once per row assessed
         if seen["rows"] == 2_500:
             raise KeyboardInterrupt
-        return real(self, values)
+        return real(self, row)
 
-    monkeypatch.setattr(OutcomeClasses, "__call__", interrupting)
+    monkeypatch.setattr(OutcomeClasses, "of_row", interrupting)
     code = batch.run_batch(str(src), str(tmp_path / "out.csv"), date(2026, 5, 1), None, "csv")
     assert code == 130
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cohort.csv"]

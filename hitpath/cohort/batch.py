@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 
     from rich.progress import Progress as Bar
 
-    from hitpath.cohort.fastpath import Outcome, OutcomeClass
+    from hitpath.cohort.fastpath import Outcome, OutcomeClass, OutcomeClasses
 
 REF = "ref"
 """The one input column that is not an answer key: the adviser's own reference, kept as is."""
@@ -263,7 +263,9 @@ class _Columns:
         self.names += ["two_year_rule", "nhs_funding_from", "best_route", "best_route_from",
                        "main_unmet", "undecided_by", "reason", "not_before", "conflicts", "error"]
         self.blank = [""] * (len(self.names) - 3)
-        self.pieces: dict[tuple[str, date | None, date | None, date | None], str] = {}
+        # The routes' cells as CSV text, by the routes' verdicts, dates, intakes and ends: far
+        # fewer kinds than whole outcomes.
+        self.pieces: dict[Hashable, str] = {}
 
     def emitters(self, fmt: str) -> tuple[Emit, Refuse]:
         """How an assessed row and a refused row are written in ``fmt``: CSV text lines,
@@ -333,29 +335,28 @@ class _Columns:
         return tail
 
     def csv_text(self, outcome: Outcome) -> str:
-        """``csv_line(self._cells(outcome))``, made faster: a route's four cells are encoded
-        once per distinct verdict, date, intake and end (far fewer than outcomes)."""
+        """``csv_line(self._cells(outcome))``, made faster: the routes' cells are encoded once
+        per distinct set of verdicts, dates, intakes and ends (far fewer than outcomes)."""
         (verdicts, dates, rule, funding_from, best, main, undecided, firm, clash, first,
          ends, _, _) = outcome
         pieces = self.pieces
-        parts = []
-        for key in zip(verdicts, dates, first, ends, strict=True):
-            piece = pieces.get(key)
-            if piece is None:
-                verdict, when, intake, end = key
-                piece = csv_line([verdict, when.isoformat() if when else "", _month(intake),
-                                  _month(end)])[:-2]
-                if len(pieces) >= CACHE_LIMIT:
-                    pieces.clear()
-                pieces[key] = piece
-            parts.append(piece)
+        key = (verdicts, dates, first, ends)
+        routes = pieces.get(key)
+        if routes is None:
+            # Words from the rules' ids (validated as lower-case words) and ISO dates never
+            # need quotes.
+            routes = ",".join([",".join((verdict, when.isoformat() if when else "",
+                                         _month(intake), _month(end)))
+                               for verdict, when, intake, end in zip(
+                                   verdicts, dates, first, ends, strict=True)])
+            if len(pieces) >= CACHE_LIMIT:
+                pieces.clear()
+            pieces[key] = routes
         best_from, reason = self._extra(outcome)
-        # Words from the rules' ids (validated as lower-case words) and ISO dates never need
-        # quotes; the reason, in plain English, may.
-        parts += (rule, funding_from.isoformat() if funding_from else "", best, best_from,
-                  main, ";".join(undecided), _csv_cell(reason),
-                  firm.isoformat() if firm else "", ";".join(clash), "\r\n")
-        return ",".join(parts)
+        # The reason, in plain English, may need quotes.
+        return ",".join((routes, rule, funding_from.isoformat() if funding_from else "", best,
+                         best_from, main, ";".join(undecided), _csv_cell(reason),
+                         firm.isoformat() if firm else "", ";".join(clash), "\r\n"))
 
     def _cells(self, outcome: Outcome) -> list[str]:
         """The cells after row and ref for one outcome."""
@@ -585,7 +586,7 @@ class _CellReader:
 
 
 def _csv_rows(
-    reader: Reader, names: list[str], rules: Rules, assess: Assess, columns: _Columns,
+    reader: Reader, names: list[str], rules: Rules, classes: OutcomeClasses, columns: _Columns,
     source: _LineSource, tally: _Tally, progress: Progress, header_number: int,
     fmt: str = "csv",
 ) -> Iterator[Row]:
@@ -595,6 +596,9 @@ def _csv_rows(
     cells_reader = _CellReader(names, rules)
     pick, keys, caches, slow = (cells_reader.pick, cells_reader.keys, cells_reader.caches,
                                 cells_reader.slow)
+    if classes.keys[:len(keys)] != keys:
+        classes = classes.laid_out(keys)
+    of_row, absent = classes.of_row, classes.absent  # a row: the cells' values, then the rest
     lookup = dict.__getitem__
     unknown_columns = [(i, n) for i, n in enumerate(names) if n not in rules.question_by_id
                        and n != REF]
@@ -635,11 +639,12 @@ def _csv_rows(
                 ref = record[ref_index] if ref_index >= 0 else ""
                 cells = pick(record)
                 try:
-                    values = dict(zip(keys, map(lookup, caches, cells), strict=True))
+                    row = list(map(lookup, caches, cells))
                     problems = None
                 except KeyError:
-                    got, problems = slow(cells)
-                    values = dict(zip(keys, got, strict=True))
+                    row, problems = slow(cells)
+                if absent:
+                    row += absent
                 if unknown_columns:
                     extra = [f"a value in column {echo(name)}, which is not an answer key"
                              for index, name in unknown_columns if record[index].strip()]
@@ -649,7 +654,7 @@ def _csv_rows(
                     tally.refuse(reason)
                     yield refused(row_number, ref, reason)
                     continue
-                known = assess(values)
+                known = of_row(row)
                 if known.own[1]:  # the ids of its conflicts
                     tally.conflicted(row_number)
                 result = emit(row_number, ref, known)
@@ -824,7 +829,7 @@ def run_batch(
         raise HitpathError("standard input can be read only once; give the cohort or the "
                            "rules as a file", file=STDIO)
     rules = load_rules(rules_path)
-    assess = compile_rules(rules).classes(as_of)
+    fast = compile_rules(rules)
     columns = _Columns(tuple(r.id for r in rules.routes), Reasons(rules, as_of))
     tally = _Tally()
     folder = os.path.isdir(input_path)
@@ -868,12 +873,16 @@ def run_batch(
             if in_format == "csv":
                 reader = csv.reader(itertools.chain([header_line], lines), delimiter=delimiter)
                 next(reader)
-                rows: Iterator[Row] = _csv_rows(reader, names, rules, assess, columns, source,
+                # Rows hold the answers in the file's order of columns.
+                classes = fast.classes(as_of, [n for n in names if n in rules.question_by_id])
+                rows: Iterator[Row] = _csv_rows(reader, names, rules, classes, columns, source,
                                                 tally, progress, header_number, fmt)
             elif in_format == "folder":
-                rows = _folder_rows(files, input_path, rules, assess, columns, tally, fmt)
+                rows = _folder_rows(files, input_path, rules, fast.classes(as_of), columns,
+                                    tally, fmt)
             else:
-                rows = _jsonl_rows(lines, rules, assess, columns, source, tally, progress, fmt)
+                rows = _jsonl_rows(lines, rules, fast.classes(as_of), columns, source, tally,
+                                   progress, fmt)
             try:
                 if fmt in ("csv", "jsonl"):
                     lines_out = cast(Iterator[str], rows)  # the emitters of these give text

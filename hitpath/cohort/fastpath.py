@@ -10,8 +10,9 @@ it. A property test holds it equal to ``outcome_of(engine.assess(...))``.
 
 from __future__ import annotations
 
+import operator
 from bisect import bisect_left
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from datetime import date
 from typing import NamedTuple, TypeVar, cast
 
@@ -70,7 +71,8 @@ class Outcome(NamedTuple):
     in_scope: bool = True  # False only when the answers put the person outside the rules' scope
 
 
-ConflictTest = Callable[[Values], list[ConflictRule]]
+ConflictTest = Callable[[Sequence[object]], list[ConflictRule]]
+"""The declared conflicts a row of answer values falls into (the values in a fixed order)."""
 INTAKES_LIMIT = 1024
 """Intakes remembered (by verdicts, dates and course start) before starting afresh."""
 Intakes = Callable[[tuple[Verdict, ...], tuple["date | None", ...], "date | None"],
@@ -149,10 +151,12 @@ class FastRules:
 
     def assessor(self, as_of: date) -> Callable[[Values], Outcome]:
         """A function from one person's answer values to their Outcome, judged on ``as_of``."""
-        in_conflict, judge_all = self.judging(as_of)
+        keys = tuple(self.rules.question_by_id)
+        in_conflict, judge_all = self.judging(as_of, keys)
 
         def assess(values: Values) -> Outcome:
-            clash = in_conflict(values) if in_conflict is not None else None
+            clash = in_conflict(list(map(values.get, keys))) if in_conflict is not None \
+                else None
             if clash:
                 # As the engine: no verdict rests on answers in conflict (they count as unknown).
                 values = _without(values, clash)
@@ -160,12 +164,15 @@ class FastRules:
 
         return assess
 
-    def classes(self, as_of: date) -> OutcomeClasses:
-        """The outcome classes of a cohort judged on ``as_of`` (see ``OutcomeClasses``)."""
-        return OutcomeClasses(self, as_of)
+    def classes(self, as_of: date, keys: Sequence[str] = ()) -> OutcomeClasses:
+        """The outcome classes of a cohort judged on ``as_of`` (see ``OutcomeClasses``), for
+        rows that hold the values of ``keys`` first."""
+        return OutcomeClasses(self, as_of, keys)
 
-    def judging(self, as_of: date) -> tuple[ConflictTest | None, Judging]:
-        """The conflict test, and the judging of answers once their conflicts are known."""
+    def judging(self, as_of: date, keys: tuple[str, ...]
+                ) -> tuple[ConflictTest | None, Judging]:
+        """The conflict test (for rows holding the values of ``keys`` in order), and the
+        judging of answers once their conflicts are known."""
         day = Day(as_of)
         judges = self.judges
         route_ids = self.route_ids
@@ -175,7 +182,7 @@ class FastRules:
         funding_later = self.funding_later
         askable = self.askable
         reference_question = self.rules.reference_question or ""
-        in_conflict = conflict_test(self.rules, as_of)
+        in_conflict = conflict_test(self.rules, as_of, keys)
         reads = self.reads
         intakes = self.intakes(as_of)
         scope = self.in_scope
@@ -448,33 +455,45 @@ _Tokens = _ByValue[Token]
 _lookup = dict.__getitem__  # on _ByValue: C speed, and __missing__ for a value not yet met
 
 
+Pick = Callable[[Sequence[object]], Sequence[object]]
+
+
+def picker(places: Sequence[int]) -> Pick:
+    """The values at ``places`` of a row, as a sequence, picked in C."""
+    if len(places) == 1:
+        return operator.itemgetter(slice(places[0], places[0] + 1))
+    return operator.itemgetter(*places)
+
+
 class _CarriedStep:
     """A class's last step: the dates the first row's judging read exactly, and the answers
-    it carried dates from (with their dates by value)."""
+    it carried dates from (their places in a row, with their dates by value)."""
 
-    __slots__ = ("fixed", "questions", "tables", "after")
+    __slots__ = ("fixed", "places", "pick", "tables", "after")
 
-    def __init__(self, fixed: list[date], questions: tuple[str, ...],
+    def __init__(self, fixed: list[date], places: tuple[int, ...],
                  tables: tuple[_Dates, ...]) -> None:
         self.fixed = fixed
-        self.questions = questions
+        self.places = places
+        self.pick = picker(places)
         self.tables = tables
         self.after: dict[Token, _Node] = {}
 
 
-_Read = tuple[str, _Tokens, dict[Token, "_Node"]]
-"""A branch on one answer: its question, its tokens, and the tree after each token."""
+_Read = tuple[int, _Tokens, dict[Token, "_Node"]]
+"""A branch on one answer: its place in a row, its tokens, and the tree after each token."""
 
 
 class _Chain:
     """Answers that only one way through the tree has read yet: each must give its token, in
     one look-up each, before the tree goes on (split where a row first differs)."""
 
-    __slots__ = ("questions", "tables", "expected", "next")
+    __slots__ = ("places", "pick", "tables", "expected", "next")
 
-    def __init__(self, questions: tuple[str, ...], tables: tuple[_Tokens, ...],
+    def __init__(self, places: tuple[int, ...], tables: tuple[_Tokens, ...],
                  expected: tuple[Token, ...], after: _Node) -> None:
-        self.questions = questions
+        self.places = places
+        self.pick = picker(places)
         self.tables = tables
         self.expected = expected
         self.next = after
@@ -508,17 +527,24 @@ class OutcomeClasses:
     their own. The dates requirements count from are carried (see above).
     """
 
-    def __init__(self, fast: FastRules, as_of: date) -> None:
+    def __init__(self, fast: FastRules, as_of: date, keys: Sequence[str] = ()) -> None:
         rules = fast.rules
         self.as_of = as_of
         self.day = Day(as_of)
-        self.in_conflict, self.judge_all = fast.judging(as_of)
+        # A row holds every question's value: those of ``keys`` first, then the rest.
+        self.fast = fast
+        given = tuple(keys)
+        self.keys = given + tuple(q for q in rules.question_by_id if q not in given)
+        self.absent: list[object] = [None] * (len(self.keys) - len(given))
+        self.place = {q: i for i, q in enumerate(self.keys)}
+        self.in_conflict, self.judge_all = fast.judging(as_of, self.keys)
         self.reference_question = rules.reference_question or ""
+        self.reference_at = self.place.get(self.reference_question)
         self.intakes = fast.intakes(as_of)
         self.roots: dict[Hashable, _Node] = {}  # by (what conflicts do, reference date)
         self.reads = fast.reads
         # What conflicts do, by the rules' own objects (``_waits``).
-        self.waiting: dict[tuple[int, ...], tuple[tuple[str, ...], tuple[str, ...], int]] = {}
+        self.waiting: dict[tuple[int, ...], tuple[tuple[str, ...], tuple[int, ...], int]] = {}
         self.kinds: dict[Hashable, int] = {(): 0}
         self.once = _Marks()  # the classes judged once and not yet kept
         self.alike: dict[tuple[Outcome, Own], OutcomeClass] = {}
@@ -568,47 +594,53 @@ class OutcomeClasses:
                                  cast(Callable[[object], date], later_by(months))))
         return tuple(found)
 
-    def __call__(self, values: dict[str, object]) -> OutcomeClass:
-        """The outcome class of one person's answer values (those in conflict are taken out
-        of ``values``: each row gives its own)."""
+    def laid_out(self, keys: Sequence[str]) -> OutcomeClasses:
+        """Outcome classes as these, for rows that hold the values of ``keys`` first."""
+        return OutcomeClasses(self.fast, self.as_of, keys)
+
+    def __call__(self, values: Values) -> OutcomeClass:
+        """The outcome class of one person's answer values."""
+        return self.of_row(list(map(values.get, self.keys)))
+
+    def of_row(self, row: list[object]) -> OutcomeClass:
+        """The outcome class of a row: every question's value, in the order of ``keys`` (the
+        answers in conflict are made None in ``row``: each row gives its own)."""
         in_conflict = self.in_conflict
-        clash = in_conflict(values) if in_conflict is not None else None
+        clash = in_conflict(row) if in_conflict is not None else None
         if clash:
             seen = self.waiting.get(tuple(map(id, clash)))
             if seen is None:
                 seen = self._waits(clash)
             ids, gone, waits = seen
-            pop = values.pop
-            for q in gone:
-                pop(q, None)  # as the engine: answers in conflict count as unknown
+            for at in gone:
+                row[at] = None  # as the engine: answers in conflict count as unknown
         else:
             ids, waits = (), 0
-        start = values.get(self.reference_question)
+        start = row[self.reference_at] if self.reference_at is not None else None
         reference = start if isinstance(start, date) else None
-        get = values.get
         node = self.roots.get((waits, reference))
         carried: Carried = ()
         try:
             while node is not None:
                 kind = node.__class__
                 if kind is tuple:
-                    q, table, after = node  # type: ignore[misc]
-                    node = after.get(table[get(q)])
+                    at, table, after = node  # type: ignore[misc]
+                    node = after.get(table[row[at]])
                 elif kind is _Chain:
                     chain: _Chain = node  # type: ignore[assignment]
-                    node = chain.next if tuple(map(
-                        _lookup, chain.tables, map(get, chain.questions))) == chain.expected \
-                        else None
+                    node = chain.next if tuple(map(_lookup, chain.tables, chain.pick(row))) \
+                        == chain.expected else None
                 elif kind is _CarriedStep:
                     step: _CarriedStep = node  # type: ignore[assignment]
-                    carried = tuple(map(_lookup, step.tables, map(get, step.questions)))
+                    carried = tuple(map(_lookup, step.tables, step.pick(row)))
                     node = step.after.get(_order(carried, step.fixed))
                 else:
                     break
             else:
-                return self._learn(values, clash, (waits, reference))
+                return self._learn(row, clash, (waits, reference))
         except TypeError:  # a value that cannot be remembered (a list): judged alone
-            return OutcomeClass(self.judge_all(values, clash, {}), ((), ids))
+            return OutcomeClass(self.judge_all(dict(zip(self.keys, row, strict=True)), clash,
+                                               {}), ((), ids))
         known: OutcomeClass = node  # type: ignore[assignment]  # the loop ends on a class
         known.hits += 1
         # Its dates are carried only when its own step came just before it.
@@ -630,16 +662,18 @@ class OutcomeClasses:
                 self.size += 1  # counted with the rest, and pruned with them
         return moved
 
-    def _waits(self, clash: list[ConflictRule]) -> tuple[tuple[str, ...], tuple[str, ...], int]:
-        """For a set of conflicts: their ids, the answers they make unknown, and what the
-        judging makes of them (as ``_waits``: for each route, the answers in conflict it
-        reads). Rows whose conflicts differ only in name share classes."""
+    def _waits(self, clash: list[ConflictRule]) -> tuple[tuple[str, ...], tuple[int, ...], int]:
+        """For a set of conflicts: their ids, the answers they make unknown (their places in
+        a row), and what the judging makes of them (as ``_waits``: for each route, the answers
+        in conflict it reads). Rows whose conflicts differ only in name share classes."""
         waits: tuple[tuple[str, ...], ...] = tuple(
             questions_in_conflict([c for c in clash if reads.intersection(c.questions)])
             for reads in self.reads)
         # Each distinct way of waiting gets a small number: roots are found by it.
         kind = self.kinds.setdefault(waits if any(waits) else (), len(self.kinds))
-        seen = (tuple(c.id for c in clash), questions_in_conflict(clash), kind)
+        place = self.place
+        seen = (tuple(c.id for c in clash),
+                tuple([place[q] for q in questions_in_conflict(clash)]), kind)
         if len(self.waiting) >= VALUES_LIMIT:
             self.waiting.clear()
         self.waiting[tuple(map(id, clash))] = seen
@@ -739,8 +773,9 @@ class OutcomeClasses:
                 self.ways.setdefault(q, {})))
         return table
 
-    def _learn(self, values: Values, clash: list[ConflictRule] | None,
+    def _learn(self, row: list[object], clash: list[ConflictRule] | None,
                root: tuple[int, date | None]) -> OutcomeClass:
+        values = dict(zip(self.keys, row, strict=True))
         reading = _Reading(values)
         states: dict[str, RequirementState] = {}
         outcome = self.judge_all(reading, clash, states)
@@ -749,6 +784,8 @@ class OutcomeClasses:
         read = reading.order
         read.pop(self.reference_question, None)  # it chose the tree: every row in it has it
         order = tuple(read)
+        place = self.place
+        places = tuple([place[q] for q in order])
         table_of = self._table
         tables = tuple([table_of(q, reference) for q in order])
         tokens = tuple(map(_lookup, tables, map(get, order)))
@@ -776,53 +813,52 @@ class OutcomeClasses:
         self._room()
         known = self._alike(known)
         # The tree as far as it goes for this row: where it stops, this row's class goes.
-        checked: set[str] = set()
+        checked: set[int] = set()
         holder: dict[Token, _Node] | _Chain = self.roots
         slot: Token = root
         node = self.roots.get(root)
         while node is not None:
             kind = node.__class__
             if kind is tuple:
-                q, table, after = node  # type: ignore[misc]
-                checked.add(q)
-                holder, slot = after, table[get(q)]
+                at, table, after = node  # type: ignore[misc]
+                checked.add(at)
+                holder, slot = after, table[row[at]]
                 node = after.get(slot)
             elif kind is _Chain:
                 chain: _Chain = node  # type: ignore[assignment]
-                mine = tuple(map(_lookup, chain.tables, map(get, chain.questions)))
+                mine = tuple(map(_lookup, chain.tables, chain.pick(row)))
                 if mine == chain.expected:
-                    checked.update(chain.questions)
+                    checked.update(chain.places)
                     holder, node = chain, chain.next
                     continue
                 # Split the chain where this row first differs: a branch on that answer.
                 at = next(i for i, (a, b) in enumerate(zip(mine, chain.expected, strict=True))
                           if a != b)
                 rest = chain.next if at + 1 == len(mine) else _Chain(
-                    chain.questions[at + 1:], chain.tables[at + 1:], chain.expected[at + 1:],
+                    chain.places[at + 1:], chain.tables[at + 1:], chain.expected[at + 1:],
                     chain.next)
-                branch: _Read = (chain.questions[at], chain.tables[at],
-                                 {chain.expected[at]: rest})
+                branch: _Read = (chain.places[at], chain.tables[at], {chain.expected[at]: rest})
                 _place(holder, slot, branch if not at else _Chain(
-                    chain.questions[:at], chain.tables[:at], chain.expected[:at], branch))
-                checked.update(chain.questions[:at + 1])
+                    chain.places[:at], chain.tables[:at], chain.expected[:at], branch))
+                checked.update(chain.places[:at + 1])
                 holder, slot = branch[2], mine[at]
                 break
             elif kind is _CarriedStep:
                 step: _CarriedStep = node  # type: ignore[assignment]
                 holder, slot = step.after, _order(tuple(
-                    map(_lookup, step.tables, map(get, step.questions))), step.fixed)
+                    map(_lookup, step.tables, step.pick(row))), step.fixed)
                 node = step.after.get(slot)
             else:
                 return known  # a class is there already: cannot happen
         tail: _Node = known
         if sources:
-            step = _CarriedStep(fixed, tuple(s.question for s in sources),
+            step = _CarriedStep(fixed, tuple(place[s.question] for s in sources),
                                 tuple(self.dates[s] for s in sources))
             step.after[seen] = known
             tail = step
-        fresh = [i for i, q in enumerate(order) if q not in checked]  # read, not checked yet
+        fresh = [i for i, at in enumerate(places) if at not in checked]  # read, not checked yet
         if fresh:
-            tail = _Chain(tuple(order[i] for i in fresh), tuple(tables[i] for i in fresh),
+            tail = _Chain(tuple(places[i] for i in fresh), tuple(tables[i] for i in fresh),
                           tuple(tokens[i] for i in fresh), tail)
         _place(holder, slot, tail)
         self.size += 1

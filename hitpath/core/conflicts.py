@@ -8,7 +8,8 @@ questionnaire refuses the answer that makes a conflict.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import operator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
 
 from hitpath.core.conditions import compiler, evaluate, questions_in
@@ -20,33 +21,26 @@ _CACHE_LIMIT = 20_000
 
 
 ClashCheck = Callable[[Mapping[str, object]], bool]
+Compare = Callable[..., bool]
+"""A conflict's comparison, given the values of its questions in their order."""
 
 
-def clash_check(rule: ConflictRule, as_of: date) -> ClashCheck:
-    """Whether the answers fall into ``rule`` (its ``when`` aside), compiled once per date: the
-    one definition of each kind's comparison, for the engine and for a cohort's rows."""
-    questions = rule.questions
+def clash_compare(rule: ConflictRule, as_of: date) -> Compare:
+    """Whether the values of ``rule.questions``, in order, fall into ``rule`` (its ``when``
+    aside), compiled once per date: the one definition of each kind's comparison, for the
+    engine (by answer key) and for a cohort's rows (by position)."""
     if rule.kind == "date_order":
-        earlier_q, later_q = questions
-
-        def date_order(values: Mapping[str, object]) -> bool:
-            later = values.get(later_q)
-            if not isinstance(later, date):
-                return False
-            earlier = values.get(earlier_q)
-            return isinstance(earlier, date) and later < earlier
+        def date_order(earlier: object, later: object) -> bool:
+            return isinstance(later, date) and isinstance(earlier, date) and later < earlier
 
         return date_order
     if rule.kind == "months_within":
-        months_q, since_q = questions
         margin = rule.margin_months
         passed_since: dict[date, int] = {}  # a cohort repeats the same few dates
 
-        def months_within(values: Mapping[str, object]) -> bool:
-            months = values.get(months_q)
+        def months_within(months: object, since: object) -> bool:
             if not isinstance(months, int) or isinstance(months, bool):
                 return False
-            since = values.get(since_q)
             if not isinstance(since, date):
                 return False
             passed = passed_since.get(since)
@@ -58,19 +52,27 @@ def clash_check(rule: ConflictRule, as_of: date) -> ClashCheck:
             return months > passed + margin
 
         return months_within
-    (day_q,) = questions
     if rule.kind == "not_before_check":
-        def not_before_check(values: Mapping[str, object]) -> bool:
-            day = values.get(day_q)
+        def not_before_check(day: object) -> bool:
             return isinstance(day, date) and day < as_of
 
         return not_before_check
 
-    def not_after_check(values: Mapping[str, object]) -> bool:
-        day = values.get(day_q)
+    def not_after_check(day: object) -> bool:
         return isinstance(day, date) and day > as_of
 
     return not_after_check
+
+
+def clash_check(rule: ConflictRule, as_of: date) -> ClashCheck:
+    """``clash_compare`` on answers by key."""
+    compare = clash_compare(rule, as_of)
+    questions = rule.questions
+
+    def check(values: Mapping[str, object]) -> bool:
+        return compare(*map(values.get, questions))
+
+    return check
 
 
 def find(rules: Rules, values: Mapping[str, object], as_of: date) -> list[Conflict]:
@@ -85,23 +87,60 @@ def find(rules: Rules, values: Mapping[str, object], as_of: date) -> list[Confli
 
 
 def conflict_test(
-    rules: Rules, as_of: date
-) -> Callable[[Mapping[str, object]], list[ConflictRule]] | None:
+    rules: Rules, as_of: date, keys: tuple[str, ...] | None = None
+) -> Callable[[Sequence[object]], list[ConflictRule]] | None:
     """A quick test for a cohort's rows: the declared conflicts the answers fall into (None
-    when the rules declare none)."""
+    when the rules declare none). A row holds the values of ``keys`` in that order (every
+    question the conflicts name must be among them)."""
     if not rules.conflicts:
         return None
     conditions = compiler(rules)
-    checks = tuple((clash_check(rule, as_of),
+    if keys is None:
+        keys = tuple(rules.question_by_id)
+    place = {key: i for i, key in enumerate(keys)}
+    checks = tuple((clash_compare(rule, as_of), _picker([place[q] for q in rule.questions]),
                     conditions.check(rule.when) if rule.when is not None else None, rule)
                    for rule in rules.conflicts)
 
-    def test(values: Mapping[str, object]) -> list[ConflictRule]:
+    def test(row: Sequence[object]) -> list[ConflictRule]:
         # The comparison first: it is cheap, and most rows fall into no conflict.
-        return [rule for clash, when, rule in checks
-                if clash(values) and (when is None or when(values) is True)]
+        found = [(when, rule) for compare, pick, when, rule in checks if compare(*pick(row))]
+        if not found:
+            return []
+        by_key = _ByKey(row, place)
+        return [rule for when, rule in found if when is None or when(by_key) is True]
 
     return test
+
+
+class _ByKey(Mapping[str, object]):
+    """A row's values by answer key, read in place (a conflict's ``when`` reads a few)."""
+
+    __slots__ = ("row", "place")
+
+    def __init__(self, row: Sequence[object], place: dict[str, int]) -> None:
+        self.row = row
+        self.place = place
+
+    def __getitem__(self, key: str) -> object:
+        return self.row[self.place[key]]
+
+    def get(self, key: str, default: object = None) -> object:
+        at = self.place.get(key)
+        return default if at is None else self.row[at]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.place)
+
+    def __len__(self) -> int:
+        return len(self.place)
+
+
+def _picker(at: list[int]) -> Callable[[Sequence[object]], Sequence[object]]:
+    """The values at ``at`` from a row, as a sequence (in C: a row is read this way often)."""
+    if len(at) == 1:
+        return operator.itemgetter(slice(at[0], at[0] + 1))
+    return operator.itemgetter(*at)
 
 
 def route_reads(rules: Rules, route: Route) -> frozenset[str]:
