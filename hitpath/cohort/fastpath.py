@@ -458,7 +458,7 @@ _lookup = dict.__getitem__  # on _ByValue: C speed, and __missing__ for a value 
 Pick = Callable[[Sequence[object]], Sequence[object]]
 
 
-def picker(places: Sequence[int]) -> Pick:
+def _picker(places: Sequence[int]) -> Pick:
     """The values at ``places`` of a row, as a sequence, picked in C."""
     if len(places) == 1:
         return operator.itemgetter(slice(places[0], places[0] + 1))
@@ -471,11 +471,11 @@ class _CarriedStep:
 
     __slots__ = ("fixed", "places", "pick", "tables", "after")
 
-    def __init__(self, fixed: list[date], places: tuple[int, ...],
+    def __init__(self, fixed: list[date], places: tuple[int, ...], pick: Pick,
                  tables: tuple[_Dates, ...]) -> None:
         self.fixed = fixed
         self.places = places
-        self.pick = picker(places)
+        self.pick = pick
         self.tables = tables
         self.after: dict[Token, _Node] = {}
 
@@ -490,10 +490,10 @@ class _Chain:
 
     __slots__ = ("places", "pick", "tables", "expected", "next")
 
-    def __init__(self, places: tuple[int, ...], tables: tuple[_Tokens, ...],
+    def __init__(self, places: tuple[int, ...], pick: Pick, tables: tuple[_Tokens, ...],
                  expected: tuple[Token, ...], after: _Node) -> None:
         self.places = places
-        self.pick = picker(places)
+        self.pick = pick
         self.tables = tables
         self.expected = expected
         self.next = after
@@ -537,6 +537,8 @@ class OutcomeClasses:
         self.keys = given + tuple(q for q in rules.question_by_id if q not in given)
         self.absent: list[object] = [None] * (len(self.keys) - len(given))
         self.place = {q: i for i, q in enumerate(self.keys)}
+        # Shared by the tree's nodes that read the same places.
+        self.pickers = _ByValue[Pick](_picker)  # type: ignore[arg-type]
         self.in_conflict, self.judge_all = fast.judging(as_of, self.keys)
         self.reference_question = rules.reference_question or ""
         self.reference_at = self.place.get(self.reference_question)
@@ -834,12 +836,14 @@ class OutcomeClasses:
                 # Split the chain where this row first differs: a branch on that answer.
                 at = next(i for i, (a, b) in enumerate(zip(mine, chain.expected, strict=True))
                           if a != b)
+                pickers = self.pickers
                 rest = chain.next if at + 1 == len(mine) else _Chain(
-                    chain.places[at + 1:], chain.tables[at + 1:], chain.expected[at + 1:],
-                    chain.next)
+                    chain.places[at + 1:], pickers[chain.places[at + 1:]],
+                    chain.tables[at + 1:], chain.expected[at + 1:], chain.next)
                 branch: _Read = (chain.places[at], chain.tables[at], {chain.expected[at]: rest})
                 _place(holder, slot, branch if not at else _Chain(
-                    chain.places[:at], chain.tables[:at], chain.expected[:at], branch))
+                    chain.places[:at], pickers[chain.places[:at]], chain.tables[:at],
+                    chain.expected[:at], branch))
                 checked.update(chain.places[:at + 1])
                 holder, slot = branch[2], mine[at]
                 break
@@ -852,13 +856,15 @@ class OutcomeClasses:
                 return known  # a class is there already: cannot happen
         tail: _Node = known
         if sources:
-            step = _CarriedStep(fixed, tuple(place[s.question] for s in sources),
+            carried_at = tuple(place[s.question] for s in sources)
+            step = _CarriedStep(fixed, carried_at, self.pickers[carried_at],
                                 tuple(self.dates[s] for s in sources))
             step.after[seen] = known
             tail = step
         fresh = [i for i, at in enumerate(places) if at not in checked]  # read, not checked yet
         if fresh:
-            tail = _Chain(tuple(places[i] for i in fresh), tuple(tables[i] for i in fresh),
+            read_at = tuple(places[i] for i in fresh)
+            tail = _Chain(read_at, self.pickers[read_at], tuple(tables[i] for i in fresh),
                           tuple(tokens[i] for i in fresh), tail)
         _place(holder, slot, tail)
         self.size += 1
