@@ -188,6 +188,7 @@ class FastRules:
         scope = self.in_scope
         counting = self.counts_on
         seen_verdicts: dict[tuple[Verdict, ...], tuple[Verdict, ...]] = {}
+        same = _Same()
 
         def judge_all(values: Values, clash: list[ConflictRule] | None,
                       states: dict[str, RequirementState]) -> Outcome:
@@ -212,8 +213,10 @@ class FastRules:
                 funding_from = funding_later(raw) if isinstance(raw, date) else None
                 rule = _APPLIES if rule_applies is True else _UNSURE_RULE
             verdicts, dates, _, _ = zip(*judged, strict=True)
-            # One tuple for each way the routes' verdicts fall (a few): outcomes are kept.
+            # One tuple for each way the routes' verdicts fall (a few), and one for each set
+            # of dates while it is remembered: outcomes are kept.
             verdicts = seen_verdicts.setdefault(verdicts, verdicts)
+            dates = same(dates)
             index = main_route(judged)
             firm = _not_before(judged, requirements, states, reference)
             ids = tuple(c.id for c in clash) if clash else ()
@@ -230,9 +233,25 @@ class FastRules:
             # No route is for this person: name no route, but keep what rules them out.
             best_id = "" if best.verdict is _NOT_ELIGIBLE else route_ids[index]
             return _new(Outcome, (verdicts, dates, rule, funding_from, best_id, main,
-                                  best.deciding, firm, ids, first, ends, kept, inside))
+                                  same(best.deciding), firm, same(ids), first, ends, kept,
+                                  inside))
 
         return in_conflict, judge_all
+
+
+class _Same(dict[Hashable, Hashable]):
+    """One object for equal values while they are remembered (a batch keeps many outcomes
+    and tree nodes alike): ``same(x) == x``, and is the first of them met."""
+
+    __slots__ = ()
+
+    def __call__(self, value: H) -> H:
+        got = self.get(value)
+        if got is None:
+            if len(self) >= VALUES_LIMIT:
+                self.clear()
+            got = self[value] = value
+        return got  # type: ignore[return-value]
 
 
 def _without(values: Values, clash: list[ConflictRule]) -> dict[str, object]:
@@ -364,6 +383,7 @@ KEPT = 0.75
 
 Carried = tuple[date, ...]
 V = TypeVar("V")
+H = TypeVar("H", bound=Hashable)
 Own = tuple[Carried, tuple[str, ...]]
 """What a row's outcome takes as its own: its carried dates and the ids of its conflicts."""
 
@@ -469,15 +489,39 @@ class _CarriedStep:
     """A class's last step: the dates the first row's judging read exactly, and the answers
     it carried dates from (their places in a row, with their dates by value)."""
 
-    __slots__ = ("fixed", "places", "pick", "tables", "after")
+    __slots__ = ("fixed", "places", "pick", "tables", "seen", "node", "more")
 
-    def __init__(self, fixed: list[date], places: tuple[int, ...], pick: Pick,
-                 tables: tuple[_Dates, ...]) -> None:
+    def __init__(self, fixed: tuple[date, ...], places: tuple[int, ...], pick: Pick,
+                 tables: tuple[_Dates, ...], seen: Token, node: _Node) -> None:
         self.fixed = fixed
         self.places = places
         self.pick = pick
         self.tables = tables
-        self.after: dict[Token, _Node] = {}
+        # What comes after each way the dates lie: most steps have one (no dictionary).
+        self.seen = seen
+        self.node = node
+        self.more: dict[Token, _Node] | None = None
+
+    def get(self, seen: Token) -> _Node | None:
+        if seen == self.seen:
+            return self.node
+        return self.more.get(seen) if self.more is not None else None
+
+    def put(self, seen: Token, node: _Node) -> None:
+        if seen == self.seen:
+            self.node = node
+        elif self.more is None:
+            self.more = {seen: node}
+        else:
+            self.more[seen] = node
+
+    def entries(self) -> list[tuple[Token, _Node]]:
+        return [(self.seen, self.node), *(self.more.items() if self.more else ())]
+
+    def keep(self, entries: list[tuple[Token, _Node]]) -> None:
+        """Keep only ``entries`` (at least one)."""
+        (self.seen, self.node), *rest = entries
+        self.more = dict(rest) or None
 
 
 _Read = tuple[int, _Tokens, dict[Token, "_Node"]]
@@ -539,6 +583,7 @@ class OutcomeClasses:
         self.place = {q: i for i, q in enumerate(self.keys)}
         # Shared by the tree's nodes that read the same places.
         self.pickers = _ByValue[Pick](_picker)  # type: ignore[arg-type]
+        self.same = _Same()  # one object for equal parts of the tree
         self.in_conflict, self.judge_all = fast.judging(as_of, self.keys)
         self.reference_question = rules.reference_question or ""
         self.reference_at = self.place.get(self.reference_question)
@@ -635,12 +680,16 @@ class OutcomeClasses:
                 elif kind is _CarriedStep:
                     step: _CarriedStep = node  # type: ignore[assignment]
                     carried = tuple(map(_lookup, step.tables, step.pick(row)))
-                    node = step.after.get(_order(carried, step.fixed))
+                    lie = _order(carried, step.fixed)
+                    node = step.node if lie == step.seen else (
+                        step.more.get(lie) if step.more is not None else None)
                 else:
                     break
             else:
                 return self._learn(row, clash, (waits, reference))
         except TypeError:  # a value that cannot be remembered (a list): judged alone
+            if _hashable(row):
+                raise  # not that: a fault to show, not to hide
             return OutcomeClass(self.judge_all(dict(zip(self.keys, row, strict=True)), clash,
                                                {}), ((), ids))
         known: OutcomeClass = node  # type: ignore[assignment]  # the loop ends on a class
@@ -726,7 +775,17 @@ class OutcomeClasses:
             if kind is tuple:
                 return prune_all(node[2])  # type: ignore[index]
             if kind is _CarriedStep:
-                return prune_all(node.after)  # type: ignore[union-attr]
+                step: _CarriedStep = node  # type: ignore[assignment]
+                entries = []
+                size = 0
+                for slot, after in step.entries():
+                    left = prune(after)
+                    if left:
+                        size += left
+                        entries.append((slot, after))
+                if entries:
+                    step.keep(entries)
+                return size
             if kind is _Chain:
                 return prune(node.next)  # type: ignore[union-attr]
             known: OutcomeClass = node  # type: ignore[assignment]
@@ -795,28 +854,28 @@ class OutcomeClasses:
         sources = tuple([s for s in self.sources if s.question in read
                          and _carries(s, get(s.question), elapsed)])
         carried: Carried = ()
-        fixed: list[date] = []
+        fixed: tuple[date, ...] = ()
         seen: Token = None
         if sources:
             # Every date a carried one can have been compared with: the reference date and the
             # dates of the requirements read exactly.
-            fixed = sorted({reference or self.as_of, *(
+            fixed = self.same(tuple(sorted({reference or self.as_of, *(
                 state.date for req_id, state in states.items()
-                if state.date is not None and req_id not in self.sourced)})
+                if state.date is not None and req_id not in self.sourced)})))
             carried = tuple([self.dates[s][get(s.question)] for s in sources])
-            seen = _order(carried, fixed)
+            seen = self.same(_order(carried, fixed))
         known = OutcomeClass(outcome, (carried, outcome.conflicts))
         # Most classes of a large cohort are met once: once the tree is fuller than a pruning
         # leaves it, a class is kept the second time it is judged.
         if self.size >= CLASS_LIMIT * KEPT:
-            mark = hash((root, order, tokens, seen, tuple(fixed)))
+            mark = hash((root, order, tokens, seen, fixed))
             if self.once.first_sight(mark):
                 return known
         self._room()
         known = self._alike(known)
         # The tree as far as it goes for this row: where it stops, this row's class goes.
         checked: set[int] = set()
-        holder: dict[Token, _Node] | _Chain = self.roots
+        holder: dict[Token, _Node] | _Chain | _CarriedStep = self.roots
         slot: Token = root
         node = self.roots.get(root)
         while node is not None:
@@ -849,26 +908,34 @@ class OutcomeClasses:
                 break
             elif kind is _CarriedStep:
                 step: _CarriedStep = node  # type: ignore[assignment]
-                holder, slot = step.after, _order(tuple(
+                holder, slot = step, _order(tuple(
                     map(_lookup, step.tables, step.pick(row))), step.fixed)
-                node = step.after.get(slot)
+                node = step.get(slot)
             else:
                 return known  # a class is there already: cannot happen
         tail: _Node = known
         if sources:
-            carried_at = tuple(place[s.question] for s in sources)
-            step = _CarriedStep(fixed, carried_at, self.pickers[carried_at],
-                                tuple(self.dates[s] for s in sources))
-            step.after[seen] = known
-            tail = step
+            same = self.same
+            carried_at = same(tuple(place[s.question] for s in sources))
+            tail = _CarriedStep(fixed, carried_at, self.pickers[carried_at],
+                                tuple(self.dates[s] for s in sources), seen, known)
         fresh = [i for i, at in enumerate(places) if at not in checked]  # read, not checked yet
         if fresh:
-            read_at = tuple(places[i] for i in fresh)
+            same = self.same
+            read_at = same(tuple(places[i] for i in fresh))
             tail = _Chain(read_at, self.pickers[read_at], tuple(tables[i] for i in fresh),
-                          tuple(tokens[i] for i in fresh), tail)
+                          same(tuple(tokens[i] for i in fresh)), tail)
         _place(holder, slot, tail)
         self.size += 1
         return known
+
+
+def _hashable(row: list[object]) -> bool:
+    try:
+        hash(tuple(row))
+    except TypeError:
+        return False
+    return True
 
 
 def _carries(source: _Source, value: object, elapsed: int) -> bool:
@@ -882,10 +949,14 @@ def _carries(source: _Source, value: object, elapsed: int) -> bool:
     return value + (elapsed if source.counts_on else 0) < source.needed
 
 
-def _place(holder: dict[Token, _Node] | _Chain, slot: Token, node: _Node) -> None:
-    """Put a node where the walk stopped: after a token, or after a chain."""
+def _place(holder: dict[Token, _Node] | _Chain | _CarriedStep, slot: Token, node: _Node
+           ) -> None:
+    """Put a node where the walk stopped: after a token, after a chain, or after a way the
+    carried dates lie."""
     if isinstance(holder, _Chain):
         holder.next = node
+    elif isinstance(holder, _CarriedStep):
+        holder.put(slot, node)
     else:
         holder[slot] = node
 
@@ -899,7 +970,7 @@ def _classes(tree: dict[Token, _Node]) -> Iterator[OutcomeClass]:
         if kind is tuple:
             stack.extend(node[2].values())  # type: ignore[index]
         elif kind is _CarriedStep:
-            stack.extend(node.after.values())  # type: ignore[union-attr]
+            stack.extend(after for _, after in node.entries())  # type: ignore[union-attr]
         elif kind is _Chain:
             stack.append(node.next)  # type: ignore[union-attr]
         else:
@@ -910,7 +981,7 @@ def _hits(found: tuple[OutcomeClass, OutcomeClass | None]) -> int:
     return found[0].hits
 
 
-def _order(carried: Carried, fixed: list[date]) -> Token:
+def _order(carried: Carried, fixed: tuple[date, ...]) -> Token:
     """How carried dates lie among themselves and the (sorted, distinct) fixed dates."""
     if len(carried) == 1:
         one = carried[0]
