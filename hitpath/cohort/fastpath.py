@@ -373,7 +373,7 @@ JUDGED = frozenset(("route.applies_when", "requirement.applies_when", "requireme
                     "question.when", "scope_when"))
 """Where the conditions the judging reads sit (conflicts are found before, on exact values)."""
 
-CLASS_LIMIT = 6144
+CLASS_LIMIT = 10240
 """Outcome classes remembered at most: memory stays flat (well under 1 kB each on average, as
 classes that end alike share one object)."""
 VALUES_LIMIT = 2048
@@ -384,6 +384,7 @@ KEPT = 0.75
 Carried = tuple[date, ...]
 V = TypeVar("V")
 H = TypeVar("H", bound=Hashable)
+T = TypeVar("T")
 Own = tuple[Carried, tuple[str, ...]]
 """What a row's outcome takes as its own: its carried dates and the ids of its conflicts."""
 
@@ -584,6 +585,7 @@ class OutcomeClasses:
         # Shared by the tree's nodes that read the same places.
         self.pickers = _ByValue[Pick](_picker)  # type: ignore[arg-type]
         self.same = _Same()  # one object for equal parts of the tree
+        self.table_sets: dict[tuple[int, ...], tuple[object, ...]] = {}
         self.in_conflict, self.judge_all = fast.judging(as_of, self.keys)
         self.reference_question = rules.reference_question or ""
         self.reference_at = self.place.get(self.reference_question)
@@ -819,6 +821,18 @@ class OutcomeClasses:
         for known, _ in found:
             known.hits >>= 1
 
+    def _shared(self, tables: tuple[_ByValue[T], ...]) -> tuple[_ByValue[T], ...]:
+        """One tuple for the same tables (they hash by content, so they are found by
+        identity; each entry keeps its tables, so no identity is reused while it is there)."""
+        key = tuple(map(id, tables))
+        got = self.table_sets.get(key)
+        if got is None:
+            if len(self.table_sets) >= VALUES_LIMIT:
+                self.table_sets.clear()
+            self.table_sets[key] = tables
+            return tables
+        return cast(tuple[_ByValue[T], ...], got)
+
     def _table(self, q: str, reference: date | None) -> _Tokens:
         """The tokens of one answer under one reference date (made when first needed)."""
         table = self.tokens.get((q, reference))
@@ -864,7 +878,7 @@ class OutcomeClasses:
                 if state.date is not None and req_id not in self.sourced)})))
             carried = tuple([self.dates[s][get(s.question)] for s in sources])
             seen = self.same(_order(carried, fixed))
-        known = OutcomeClass(outcome, (carried, outcome.conflicts))
+        known = OutcomeClass(outcome, self.same((carried, outcome.conflicts)))
         # Most classes of a large cohort are met once: once the tree is fuller than a pruning
         # leaves it, a class is kept the second time it is judged.
         if self.size >= CLASS_LIMIT * KEPT:
@@ -918,12 +932,13 @@ class OutcomeClasses:
             same = self.same
             carried_at = same(tuple(place[s.question] for s in sources))
             tail = _CarriedStep(fixed, carried_at, self.pickers[carried_at],
-                                tuple(self.dates[s] for s in sources), seen, known)
+                                self._shared(tuple(self.dates[s] for s in sources)), seen, known)
         fresh = [i for i, at in enumerate(places) if at not in checked]  # read, not checked yet
         if fresh:
             same = self.same
             read_at = same(tuple(places[i] for i in fresh))
-            tail = _Chain(read_at, self.pickers[read_at], tuple(tables[i] for i in fresh),
+            tail = _Chain(read_at, self.pickers[read_at],
+                          self._shared(tuple(tables[i] for i in fresh)),
                           same(tuple(tokens[i] for i in fresh)), tail)
         _place(holder, slot, tail)
         self.size += 1
