@@ -152,7 +152,23 @@ def _stages(path: str) -> list[str]:
     columns = batch._Columns(tuple(r.id for r in rules.routes))
     with open(path, newline="", encoding="utf-8") as handle:
         count = sum(1 for _ in handle) - 1
-    people: list[dict[str, object]] = []
+    people: list[list[object]] = []  # each row's answer values, as batch reads them
+    with open(path, newline="", encoding="utf-8") as handle:
+        asked = [n for n in next(csv.reader(handle)) if n in rules.question_by_id]
+    laid_out = fast.classes(as_of, asked)
+    keys = laid_out.keys
+
+    class Keeping:
+        """Stands in for the outcome classes: keeps each row, and gives it a blank class."""
+
+        def __init__(self) -> None:
+            self.keys = keys
+            self.absent = laid_out.absent
+            self.blank = fast.classes(as_of)({})
+
+        def of_row(self, row: list[object]) -> object:
+            people.append(row)
+            return self.blank
 
     def best(step: Callable[[], object]) -> float:
         times = []
@@ -175,20 +191,18 @@ def _stages(path: str) -> list[str]:
             names, delimiter, header, number = batch._header(lines, rules, path)
             reader = csv.reader(itertools.chain([header], lines), delimiter=delimiter)
             next(reader)
-            blank = fast.classes(as_of)({})
-            for _ in batch._csv_rows(reader, names, rules,
-                                     lambda v: people.append(v) or blank, columns, source,
-                                     batch._Tally(), None, number):
+            for _ in batch._csv_rows(reader, names, rules, Keeping(),
+                                     columns, source, batch._Tally(), None, number):
                 pass
 
     def assess_all() -> None:
-        for values in people:
-            assess(dict(values))  # copied as for the classes, so the two compare
+        for row in people:
+            assess(dict(zip(keys, row, strict=True)))
 
     def classes_all() -> None:
-        classes = fast.classes(as_of)  # made afresh, as each run does
-        for values in people:
-            classes(dict(values))  # a row's own answers (the classes take conflicts out)
+        classes = fast.classes(as_of, asked)  # made afresh, as each run does
+        for row in people:
+            classes.of_row(list(row))  # a row's own copy (the classes take conflicts out)
 
     def whole() -> None:
         with tempfile.TemporaryDirectory() as folder, \
