@@ -28,7 +28,8 @@ Compare = Callable[..., bool]
 def clash_compare(rule: ConflictRule, as_of: date) -> Compare:
     """Whether the values of ``rule.questions``, in order, fall into ``rule`` (its ``when``
     aside), compiled once per date: the one definition of each kind's comparison, for the
-    engine (by answer key) and for a cohort's rows (by position)."""
+    engine (by answer key) and for a cohort's rows (by position). No kind holds while one of
+    its answers is missing (None)."""
     if rule.kind == "date_order":
         def date_order(earlier: object, later: object) -> bool:
             return isinstance(later, date) and isinstance(earlier, date) and later < earlier
@@ -103,8 +104,10 @@ def conflict_test(
                    for rule in rules.conflicts)
 
     def test(row: Sequence[object]) -> list[ConflictRule]:
-        # The comparison first: it is cheap, and most rows fall into no conflict.
-        found = [(when, rule) for compare, pick, when, rule in checks if compare(*pick(row))]
+        # The comparison first: it is cheap, and most rows fall into no conflict (none
+        # while one of its answers is missing, which is cheaper still to see).
+        found = [(when, rule) for compare, pick, when, rule in checks
+                 if None not in (given := pick(row)) and compare(*given)]
         if not found:
             return []
         by_key = _ByKey(row, place)
