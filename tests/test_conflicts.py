@@ -10,12 +10,8 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hitpath.core.conflicts import clash_compare, conflict_test, find
+from hitpath.core.conflicts import conflict_test, find
 from tests.test_fastpath import AS_OF, SHIPPED, answers_for
-
-VALUE = st.one_of(st.none(), st.just("not_sure"), st.integers(0, 80), st.booleans(),
-                  st.dates(min_value=date(2015, 1, 1), max_value=date(2035, 12, 31)))
-"""Any value an answer may hold, and some it may not."""
 
 
 def _near(as_of: date) -> st.SearchStrategy[Any]:
@@ -42,14 +38,3 @@ def test_a_row_falls_into_the_conflicts_its_answers_do(data: st.DataObject, as_o
     assert test is not None
     found = test([values.get(k) for k in keys])
     assert [r.id for r in found] == [c.id for c in find(SHIPPED, values, as_of)]
-
-
-@given(data=st.data(), as_of=AS_OF)
-def test_no_conflict_holds_while_one_of_its_answers_is_missing(
-    data: st.DataObject, as_of: date
-) -> None:
-    """A cohort's rows skip a comparison when one of its answers is missing."""
-    for rule in SHIPPED.conflicts:
-        given = [data.draw(st.one_of(VALUE, _near(as_of))) for _ in rule.questions]
-        given[data.draw(st.integers(0, len(given) - 1))] = None
-        assert clash_compare(rule, as_of)(*given) is False, (rule.id, given)

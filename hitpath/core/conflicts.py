@@ -8,7 +8,6 @@ questionnaire refuses the answer that makes a conflict.
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
 
@@ -21,27 +20,38 @@ _CACHE_LIMIT = 20_000
 
 
 ClashCheck = Callable[[Mapping[str, object]], bool]
-Compare = Callable[..., bool]
-"""A conflict's comparison, given the values of its questions in their order."""
+Compare = Callable[[Sequence[object]], bool]
+"""A conflict's comparison on a row of answer values."""
 
 
-def clash_compare(rule: ConflictRule, as_of: date) -> Compare:
-    """Whether the values of ``rule.questions``, in order, fall into ``rule`` (its ``when``
-    aside), compiled once per date: the one definition of each kind's comparison, for the
-    engine (by answer key) and for a cohort's rows (by position). No kind holds while one of
-    its answers is missing (None)."""
+def clash_compare(rule: ConflictRule, as_of: date, at: Sequence[int] | None = None
+                  ) -> Compare:
+    """Whether a row falls into ``rule`` (its ``when`` aside), reading the values of
+    ``rule.questions`` at places ``at`` of the row (by default, a row of those values alone,
+    in order). Compiled once per date and places: the one definition of each kind's
+    comparison, for the engine (by answer key) and for a cohort's rows (by position)."""
+    first, *rest = at if at is not None else range(len(rule.questions))
     if rule.kind == "date_order":
-        def date_order(earlier: object, later: object) -> bool:
-            return isinstance(later, date) and isinstance(earlier, date) and later < earlier
+        (later_at,) = rest
+
+        def date_order(row: Sequence[object]) -> bool:
+            later = row[later_at]
+            if not isinstance(later, date):
+                return False
+            earlier = row[first]
+            return isinstance(earlier, date) and later < earlier
 
         return date_order
     if rule.kind == "months_within":
+        (since_at,) = rest
         margin = rule.margin_months
         passed_since: dict[date, int] = {}  # a cohort repeats the same few dates
 
-        def months_within(months: object, since: object) -> bool:
+        def months_within(row: Sequence[object]) -> bool:
+            months = row[first]
             if not isinstance(months, int) or isinstance(months, bool):
                 return False
+            since = row[since_at]
             if not isinstance(since, date):
                 return False
             passed = passed_since.get(since)
@@ -54,12 +64,14 @@ def clash_compare(rule: ConflictRule, as_of: date) -> Compare:
 
         return months_within
     if rule.kind == "not_before_check":
-        def not_before_check(day: object) -> bool:
+        def not_before_check(row: Sequence[object]) -> bool:
+            day = row[first]
             return isinstance(day, date) and day < as_of
 
         return not_before_check
 
-    def not_after_check(day: object) -> bool:
+    def not_after_check(row: Sequence[object]) -> bool:
+        day = row[first]
         return isinstance(day, date) and day > as_of
 
     return not_after_check
@@ -71,7 +83,7 @@ def clash_check(rule: ConflictRule, as_of: date) -> ClashCheck:
     questions = rule.questions
 
     def check(values: Mapping[str, object]) -> bool:
-        return compare(*map(values.get, questions))
+        return compare(tuple(map(values.get, questions)))
 
     return check
 
@@ -99,15 +111,13 @@ def conflict_test(
     if keys is None:
         keys = tuple(rules.question_by_id)
     place = {key: i for i, key in enumerate(keys)}
-    checks = tuple((clash_compare(rule, as_of), _picker([place[q] for q in rule.questions]),
+    checks = tuple((clash_compare(rule, as_of, [place[q] for q in rule.questions]),
                     conditions.check(rule.when) if rule.when is not None else None, rule)
                    for rule in rules.conflicts)
 
     def test(row: Sequence[object]) -> list[ConflictRule]:
-        # The comparison first: it is cheap, and most rows fall into no conflict (none
-        # while one of its answers is missing, which is cheaper still to see).
-        found = [(when, rule) for compare, pick, when, rule in checks
-                 if None not in (given := pick(row)) and compare(*given)]
+        # The comparison first: it is cheap, and most rows fall into no conflict.
+        found = [(when, rule) for compare, when, rule in checks if compare(row)]
         if not found:
             return []
         by_key = _ByKey(row, place)
@@ -137,13 +147,6 @@ class _ByKey(Mapping[str, object]):
 
     def __len__(self) -> int:
         return len(self.place)
-
-
-def _picker(at: list[int]) -> Callable[[Sequence[object]], Sequence[object]]:
-    """The values at ``at`` from a row, as a sequence (in C: a row is read this way often)."""
-    if len(at) == 1:
-        return operator.itemgetter(slice(at[0], at[0] + 1))
-    return operator.itemgetter(*at)
 
 
 def route_reads(rules: Rules, route: Route) -> frozenset[str]:
