@@ -586,6 +586,8 @@ class OutcomeClasses:
         self.pickers = _ByValue[Pick](_picker)  # type: ignore[arg-type]
         self.same = _Same()  # one object for equal parts of the tree
         self.table_sets: dict[tuple[int, ...], tuple[object, ...]] = {}
+        self.layouts: dict[tuple[tuple[str, ...], date | None],
+                           tuple[tuple[int, ...], tuple[_Tokens, ...]]] = {}
         self.in_conflict, self.judge_all = fast.judging(as_of, self.keys)
         self.reference_question = rules.reference_question or ""
         self.reference_at = self.place.get(self.reference_question)
@@ -860,9 +862,15 @@ class OutcomeClasses:
         read.pop(self.reference_question, None)  # it chose the tree: every row in it has it
         order = tuple(read)
         place = self.place
-        places = tuple([place[q] for q in order])
-        table_of = self._table
-        tables = tuple([table_of(q, reference) for q in order])
+        # Where a row holds those answers, and their tables: rows repeat a few orders of reads.
+        layout = self.layouts.get((order, reference))
+        if layout is None:
+            if len(self.layouts) >= VALUES_LIMIT:
+                self.layouts.clear()
+            layout = self.layouts[order, reference] = (
+                tuple([place[q] for q in order]),
+                tuple([self._table(q, reference) for q in order]))
+        places, tables = layout
         tokens = tuple(map(_lookup, tables, map(get, order)))
         elapsed = self.day.elapsed(reference) if reference is not None else 0
         sources = tuple([s for s in self.sources if s.question in read
