@@ -35,6 +35,13 @@ from hitpath.load.output import (
     on_stop_signal,
     spreadsheet_text,
 )
+from hitpath.report.words import (
+    and_list,
+    not_before_words,
+    not_yet_answer,
+    outside_answer,
+    verdict_text,
+)
 
 if TYPE_CHECKING:
     from _csv import Reader
@@ -464,14 +471,6 @@ class Reasons:
         return line
 
     def _verdict_reason(self, outcome: Outcome) -> str:
-        from hitpath.report.words import (
-            and_list,
-            not_before_words,
-            not_yet_answer,
-            outside_answer,
-            verdict_text,
-        )
-
         verdicts, dates, best, main, undecided = (outcome.verdicts, outcome.dates,
                                                   outcome.best_route, outcome.main_unmet,
                                                   outcome.undecided_by)
