@@ -328,10 +328,11 @@ class _Columns:
             ref = spreadsheet_text(ref)
         return self.json_line(row, ref if ref != "" else None, None, spreadsheet_text(reason))
 
-    def _extra(self, outcome: Outcome) -> tuple[str, str]:
-        """The best route's open-from date (ISO) and the reason, for one outcome."""
+    def _extra(self, outcome: Outcome) -> tuple[str, str, str]:
+        """The best route's open-from date (ISO), the reason, and the reason as a CSV cell,
+        for one outcome."""
         if self.reasons is None:
-            return "", ""
+            return _NO_REASON
         return self.reasons.describe(outcome)
 
     def csv_tail(self, known: OutcomeClass) -> list[str]:
@@ -359,17 +360,16 @@ class _Columns:
             if len(pieces) >= CACHE_LIMIT:
                 pieces.clear()
             pieces[key] = routes
-        best_from, reason = self._extra(outcome)
-        # The reason, in plain English, may need quotes.
+        best_from, _, reason = self._extra(outcome)
         return ",".join((routes, rule, funding_from.isoformat() if funding_from else "", best,
-                         best_from, main, ";".join(undecided), _csv_cell(reason),
+                         best_from, main, ";".join(undecided), reason,
                          firm.isoformat() if firm else "", ";".join(clash), "\r\n"))
 
     def _cells(self, outcome: Outcome) -> list[str]:
         """The cells after row and ref for one outcome."""
         (verdicts, dates, rule, funding_from, best, main, undecided, firm, clash, first,
          ends, _, _) = outcome
-        best_from, reason = self._extra(outcome)
+        best_from, reason, _ = self._extra(outcome)
         tail: list[str] = []
         for verdict, when, intake, end in zip(verdicts, dates, first, ends, strict=True):
             tail += (verdict, when.isoformat() if when else "", _month(intake), _month(end))
@@ -394,7 +394,7 @@ class _Columns:
             outcome = known.outcome
             (verdicts, dates, rule, funding_from, best, main, undecided, firm, clash, first,
              ends, _, _) = outcome
-            best_from, reason = self._extra(outcome)
+            best_from, reason, _ = self._extra(outcome)
             record = {
                 "routes": {
                     route_id: {"verdict": verdict, "from": when.isoformat() if when else None,
@@ -415,6 +415,9 @@ class _Columns:
         return head + rest
 
 
+_NO_REASON = ("", "", "")
+
+
 class Reasons:
     """A batch outcome in plain English, in the words the reports use."""
 
@@ -427,11 +430,12 @@ class Reasons:
         self.questions = rules.question_by_id
         self.conflicts = {c.id: c.text for c in rules.conflicts}
         self.index = {route_id: i for i, route_id in enumerate(self.route_ids)}
-        self._said: dict[Hashable, tuple[str, str]] = {}
+        self._said: dict[Hashable, tuple[str, str, str]] = {}
 
-    def describe(self, outcome: Outcome) -> tuple[str, str]:
-        """The best route's open-from date (ISO) and the reason, remembered by the few parts
-        of the outcome they depend on (far fewer kinds than whole outcomes)."""
+    def describe(self, outcome: Outcome) -> tuple[str, str, str]:
+        """The best route's open-from date (ISO), the reason, and the reason as a CSV cell
+        (quoted where it must be), remembered by the few parts of the outcome they depend on
+        (far fewer kinds than whole outcomes)."""
         verdicts, best, main, undecided = (outcome.verdicts, outcome.best_route,
                                            outcome.main_unmet, outcome.undecided_by)
         key: Hashable
@@ -444,7 +448,8 @@ class Reasons:
         said = self._said.get(key)
         if said is None:
             when = self.best_from(outcome)
-            said = (when.isoformat() if when else "", self.reason(outcome))
+            reason = self.reason(outcome)
+            said = (when.isoformat() if when else "", reason, _csv_cell(reason))
             if len(self._said) >= REASONS_LIMIT:
                 self._said.clear()
             self._said[key] = said
