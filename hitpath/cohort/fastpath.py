@@ -373,7 +373,7 @@ JUDGED = frozenset(("route.applies_when", "requirement.applies_when", "requireme
                     "question.when", "scope_when"))
 """Where the conditions the judging reads sit (conflicts are found before, on exact values)."""
 
-CLASS_LIMIT = 10240
+CLASS_LIMIT = 9216
 """Outcome classes remembered at most: memory stays flat (well under 1 kB each on average, as
 classes that end alike share one object)."""
 VALUES_LIMIT = 2048
