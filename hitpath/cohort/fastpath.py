@@ -586,7 +586,7 @@ class OutcomeClasses:
         self.pickers = _ByValue[Pick](_picker)  # type: ignore[arg-type]
         self.same = _Same()  # one object for equal parts of the tree
         self.table_sets: dict[tuple[int, ...], tuple[object, ...]] = {}
-        self.layouts: dict[tuple[tuple[str, ...], date | None],
+        self.layouts: dict[tuple[tuple[str, ...], int],
                            tuple[tuple[int, ...], tuple[_Tokens, ...]]] = {}
         self.in_conflict, self.judge_all = fast.judging(as_of, self.keys)
         self.reference_question = rules.reference_question or ""
@@ -617,8 +617,7 @@ class OutcomeClasses:
             else:
                 self.months.setdefault(source.question, []).append(
                     (source.needed, source.counts_on))
-        self.questions = rules.question_by_id
-        self.tokens: dict[tuple[str, date | None], _Tokens] = {}
+        self.tokens: dict[tuple[str, int], _Tokens] = {}
         # Each answer's tokens (at most one for each pattern of truths the rules can give it).
         self.ways: dict[str, dict[tuple[object, ...], _Seen]] = {}
 
@@ -654,8 +653,8 @@ class OutcomeClasses:
         return self.of_row(list(map(values.get, self.keys)))
 
     def of_row(self, row: list[object]) -> OutcomeClass:
-        """The outcome class of a row: every question's value, in the order of ``keys`` (the
-        answers in conflict are made None in ``row``: each row gives its own)."""
+        """The outcome class of a row: every question's value, in the order of ``keys``. The
+        answers in conflict are made None in ``row`` itself, so each row is a list of its own."""
         in_conflict = self.in_conflict
         clash = in_conflict(row) if in_conflict is not None else None
         if clash:
@@ -824,8 +823,9 @@ class OutcomeClasses:
             known.hits >>= 1
 
     def _shared(self, tables: tuple[_ByValue[T], ...]) -> tuple[_ByValue[T], ...]:
-        """One tuple for the same tables (they hash by content, so they are found by
-        identity; each entry keeps its tables, so no identity is reused while it is there)."""
+        """One tuple for the same tables (dictionaries, which cannot be hashed: they are found
+        by identity, and each entry keeps its tables, so no identity is reused while it is
+        there)."""
         key = tuple(map(id, tables))
         got = self.table_sets.get(key)
         if got is None:
@@ -835,18 +835,17 @@ class OutcomeClasses:
             return tables
         return cast(tuple[_ByValue[T], ...], got)
 
-    def _table(self, q: str, reference: date | None) -> _Tokens:
-        """The tokens of one answer under one reference date (made when first needed)."""
-        table = self.tokens.get((q, reference))
+    def _table(self, q: str, elapsed: int) -> _Tokens:
+        """The tokens of one answer, ``elapsed`` months before the reference date (made when
+        first needed; only a months answer's depend on them, so other answers share one)."""
+        key = (q, elapsed if q in self.months else 0)
+        table = self.tokens.get(key)
         if table is None:
             if len(self.tokens) >= VALUES_LIMIT:
-                self.tokens.clear()  # the tree's nodes keep the ones they hold
-            # A key that is no question (no reference question in the rules: '') is read
-            # exactly.
-            table = self.tokens[q, reference] = _Tokens(_exactly if q not in self.questions
-                                                        else _seeing(
-                q, self.leaves.get(q, []), self.months.get(q, []), q in self.dated,
-                self.day.elapsed(reference) if reference is not None else 0,
+                self.tokens.clear()  # the tree's nodes keep the ones they hold,
+                self.layouts.clear()  # and these would keep the rest
+            table = self.tokens[key] = _Tokens(_seeing(
+                q, self.leaves.get(q, []), self.months.get(q, []), q in self.dated, key[1],
                 self.ways.setdefault(q, {})))
         return table
 
@@ -862,17 +861,17 @@ class OutcomeClasses:
         read.pop(self.reference_question, None)  # it chose the tree: every row in it has it
         order = tuple(read)
         place = self.place
+        elapsed = self.day.elapsed(reference) if reference is not None else 0
         # Where a row holds those answers, and their tables: rows repeat a few orders of reads.
-        layout = self.layouts.get((order, reference))
+        layout = self.layouts.get((order, elapsed))
         if layout is None:
             if len(self.layouts) >= VALUES_LIMIT:
                 self.layouts.clear()
-            layout = self.layouts[order, reference] = (
+            layout = self.layouts[order, elapsed] = (
                 tuple([place[q] for q in order]),
-                tuple([self._table(q, reference) for q in order]))
+                tuple([self._table(q, elapsed) for q in order]))
         places, tables = layout
         tokens = tuple(map(_lookup, tables, map(get, order)))
-        elapsed = self.day.elapsed(reference) if reference is not None else 0
         sources = tuple([s for s in self.sources if s.question in read
                          and _carries(s, get(s.question), elapsed)])
         carried: Carried = ()
@@ -1013,10 +1012,6 @@ def _order(carried: Carried, fixed: tuple[date, ...]) -> Token:
     points = sorted({*carried, *fixed})
     place = points.index
     return tuple([place(when) for when in carried]) + tuple([place(when) for when in fixed])
-
-
-def _exactly(value: object) -> Token:
-    return value
 
 
 class _Seen:
