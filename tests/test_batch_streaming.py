@@ -99,20 +99,25 @@ def test_a_gigabyte_stream_is_read_a_chunk_at_a_time() -> None:
     assert big.given == source.bytes_read < GIGABYTE // 100
 
 
+def _peaks_mb(tmp_path: Path, *cohorts: Path) -> list[float]:
+    """Each batch run's own peak memory in MB, from a fresh parent: a child's peak counts the
+    process it was started from, so one started by the test run would show the test run's
+    size."""
+    peaks = []
+    for number, cohort in enumerate(cohorts):
+        done, peak_kib = run_measured("batch", "--as-of", AS_OF, "--output", f"{number}.csv",
+                                      str(cohort), cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        peaks.append(peak_kib / 1024)
+    return peaks
+
+
 def test_memory_stays_flat_as_the_file_grows(tmp_path: Path) -> None:
     small, large = tmp_path / "small.csv", tmp_path / "large.csv"
     BENCH.write_cohort(str(small), 10_000)
     BENCH.write_cohort(str(large), 80_000)
     growth = large.stat().st_size - small.stat().st_size
-    # Each command's own peak, from a fresh parent: a child's peak counts the process it was
-    # started from, so one started by the test run would show the test run's size.
-    peaks = []
-    for cohort, out in ((small, "a.csv"), (large, "b.csv")):
-        done, peak_kib = run_measured("batch", "--as-of", AS_OF, "--output", out, str(cohort),
-                                      cwd=tmp_path)
-        assert done.returncode == 0, done.stderr
-        peaks.append(peak_kib / 1024)
-    small_mb, large_mb = peaks
+    small_mb, large_mb = _peaks_mb(tmp_path, small, large)
     # The input grows by about 8 MB (and held as Python rows it would take ten times that);
     # memory grows only by what the bounded caches hold.
     assert growth > 7_000_000
@@ -149,13 +154,8 @@ def test_rows_with_dates_of_their_own_take_no_more_memory(tmp_path: Path) -> Non
     ordinary, dated = tmp_path / "ordinary.csv", tmp_path / "dated.csv"
     BENCH.write_cohort(str(ordinary), 80_000)
     _dated_cohort(dated, 80_000)
-    peaks = []
-    for cohort, out in ((ordinary, "a.csv"), (dated, "b.csv")):
-        done, peak_kib = run_measured("batch", "--as-of", AS_OF, "--output", out, str(cohort),
-                                      cwd=tmp_path)
-        assert done.returncode == 0, done.stderr
-        peaks.append(peak_kib / 1024)
-    assert peaks[1] - peaks[0] < 8, peaks
+    ordinary_mb, dated_mb = _peaks_mb(tmp_path, ordinary, dated)
+    assert dated_mb - ordinary_mb < 8, (ordinary_mb, dated_mb)
 
 
 def _wait_for(predicate: object, seconds: float = 20) -> None:
