@@ -162,8 +162,7 @@ def _stages(path: str) -> list[str]:
         """Stands in for the outcome classes: keeps each row, and gives it a blank class."""
 
         def __init__(self) -> None:
-            self.keys = keys
-            self.absent = laid_out.absent
+            self.given, self.keys, self.absent = laid_out.given, keys, laid_out.absent
             self.blank = fast.classes(as_of)({})
 
         def of_row(self, row: list[object]) -> object:

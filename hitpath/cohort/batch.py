@@ -600,7 +600,7 @@ def _csv_rows(
     cells_reader = _CellReader(names, rules)
     pick, keys, caches, slow = (cells_reader.pick, cells_reader.keys, cells_reader.caches,
                                 cells_reader.slow)
-    if classes.keys[:len(keys)] != keys:
+    if classes.given != keys:  # rows hold the answers in the file's order of columns
         classes = classes.laid_out(keys)
     of_row, absent = classes.of_row, classes.absent  # a row: the cells' values, then the rest
     lookup = dict.__getitem__
@@ -877,10 +877,9 @@ def run_batch(
             if in_format == "csv":
                 reader = csv.reader(itertools.chain([header_line], lines), delimiter=delimiter)
                 next(reader)
-                # Rows hold the answers in the file's order of columns.
-                classes = fast.classes(as_of, [n for n in names if n in rules.question_by_id])
-                rows: Iterator[Row] = _csv_rows(reader, names, rules, classes, columns, source,
-                                                tally, progress, header_number, fmt)
+                rows: Iterator[Row] = _csv_rows(reader, names, rules, fast.classes(as_of),
+                                                columns, source, tally, progress,
+                                                header_number, fmt)
             elif in_format == "folder":
                 rows = _folder_rows(files, input_path, rules, fast.classes(as_of), columns,
                                     tally, fmt)

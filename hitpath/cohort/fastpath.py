@@ -578,7 +578,7 @@ class OutcomeClasses:
         self.day = Day(as_of)
         # A row holds every question's value: those of ``keys`` first, then the rest.
         self.fast = fast
-        given = tuple(keys)
+        self.given = given = tuple(keys)
         self.keys = given + tuple(q for q in rules.question_by_id if q not in given)
         self.absent: list[object] = [None] * (len(self.keys) - len(given))
         self.place = {q: i for i, q in enumerate(self.keys)}
@@ -844,6 +844,7 @@ class OutcomeClasses:
             if len(self.tokens) >= VALUES_LIMIT:
                 self.tokens.clear()  # the tree's nodes keep the ones they hold,
                 self.layouts.clear()  # and these would keep the rest
+                self.table_sets.clear()
             table = self.tokens[key] = _Tokens(_seeing(
                 q, self.leaves.get(q, []), self.months.get(q, []), q in self.dated, key[1],
                 self.ways.setdefault(q, {})))
