@@ -945,6 +945,9 @@ def _run(args: list[str]) -> int:
     except HitpathError as exc:
         _fail(f"hitpath: {exc.render()}", 2)
     except (KeyboardInterrupt, typer.Abort):
+        from hitpath.load.output import remove_temporary_files
+
+        remove_temporary_files()
         _fail("\nhitpath: stopped (Ctrl-C); nothing was written.", 130)
     except typer.Exit as exc:
         return int(exc.exit_code)

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pexpect
 import pytest
@@ -263,6 +264,27 @@ def test_interrupt_in_process_removes_the_temporary_file(
     assert code == 130
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cohort.csv"]
     assert "stopped after 2,499 rows; no results file was written." in capsys.readouterr().err
+
+
+def test_a_stop_as_the_results_file_is_made_leaves_no_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ctrl-C just after the temporary file is made, before batch holds it: it still goes."""
+    import hitpath.cohort.batch as batch
+    from hitpath.load.output import AtomicOutput
+
+    class Interrupted(AtomicOutput):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            raise KeyboardInterrupt
+
+    src = tmp_path / "cohort.csv"
+    BENCH.write_cohort(str(src), 10)
+    monkeypatch.setattr(batch, "AtomicOutput", Interrupted)
+    code = batch.run_batch(str(src), str(tmp_path / "out.csv"), date(2026, 5, 1), None, "csv")
+    assert code == 130
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cohort.csv"]
+    assert "no results file was written" in capsys.readouterr().err
 
 
 def test_a_thread_can_run_a_batch(tmp_path: Path) -> None:

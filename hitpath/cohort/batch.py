@@ -33,6 +33,7 @@ from hitpath.load.output import (
     STDIO,
     AtomicOutput,
     on_stop_signal,
+    remove_temporary_files,
     spreadsheet_text,
 )
 from hitpath.report.words import (
@@ -912,6 +913,7 @@ def run_batch(
             sink.commit()
             sink = None
     except KeyboardInterrupt:
+        remove_temporary_files()  # the results file's, even before it was noted here
         # Said here: the CLI framework turns Ctrl-C into a silent exit 130.
         done = "no results file was written" if output else "the results above are incomplete"
         sys.stderr.write(f"\nhitpath: stopped after {tally.assessed + tally.failed:,} rows; "

@@ -258,12 +258,18 @@ class Stopped(KeyboardInterrupt):
     """SIGTERM or SIGHUP, turned into the same clean stop as Ctrl-C."""
 
 
-def on_stop_signal(signum: int, frame: FrameType | None) -> None:
-    """A signal handler: remove this run's temporary files, then stop like Ctrl-C."""
-    for tmp in list(_LIVE):  # in case the stop is caught where no cleanup runs
+def remove_temporary_files() -> None:
+    """Remove this run's temporary files: a stop can come before the output that made one
+    is noted anywhere a cleanup would find it."""
+    for tmp in list(_LIVE):
         with suppress(OSError):
             os.unlink(tmp)
         _LIVE.discard(tmp)
+
+
+def on_stop_signal(signum: int, frame: FrameType | None) -> None:
+    """A signal handler: remove this run's temporary files, then stop like Ctrl-C."""
+    remove_temporary_files()  # in case the stop is caught where no cleanup runs
     raise Stopped()
 
 
