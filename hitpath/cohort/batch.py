@@ -384,12 +384,7 @@ class _Columns:
         """One JSON line: row and ref, then the outcome (made once per outcome class)."""
         head = f'{{"row": {row}, "ref": {json.dumps(ref)}, '
         if known is None:
-            record: dict[str, object] = dict(routes=None, two_year_rule=None,
-                                          nhs_funding_from=None, best_route=None,
-                                          best_route_from=None, main_unmet=None,
-                                          undecided_by=None, reason=None, not_before=None,
-                                          conflicts=None, error=error)
-            return head + json.dumps(record)[1:] + "\n"
+            return head + json.dumps({**_NO_RECORD, "error": error})[1:] + "\n"
         rest = known.line
         if rest is None:
             outcome = known.outcome
@@ -417,6 +412,9 @@ class _Columns:
 
 
 _NO_REASON = ("", "", "")
+_NO_RECORD = dict.fromkeys(("routes", "two_year_rule", "nhs_funding_from", "best_route",
+                            "best_route_from", "main_unmet", "undecided_by", "reason",
+                            "not_before", "conflicts"))
 
 
 class Reasons:
@@ -1011,10 +1009,9 @@ class _ProgressBar:
                 TimeRemainingColumn,
             )
 
-            columns = [TextColumn("Assessing"), BarColumn(), TimeRemainingColumn()]
-            if total is None:
-                columns = [TextColumn("Assessing"), BarColumn(), MofNCompleteColumn()]
-            self.bar = Progress(*columns, console=Console(file=sys.stderr), transient=True)
+            done = TimeRemainingColumn() if total is not None else MofNCompleteColumn()
+            self.bar = Progress(TextColumn("Assessing"), BarColumn(), done,
+                                console=Console(file=sys.stderr), transient=True)
             self.task = self.bar.add_task("batch", total=total)
 
     def __enter__(self) -> Progress:
@@ -1031,6 +1028,3 @@ class _ProgressBar:
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:
             self.bar.stop()
-
-
-# Re-checking saved clients ----------------------------------------------------------------
