@@ -24,6 +24,7 @@ from collections.abc import Callable, Hashable, Iterable, Iterator
 from datetime import date
 from typing import IO, TYPE_CHECKING, cast
 
+from hitpath.cohort.fastpath import compile_rules, remember
 from hitpath.core.errors import HitpathError, did_you_mean
 from hitpath.core.model import Question, Rules
 from hitpath.core.untrusted import echo, for_terminal
@@ -354,13 +355,10 @@ class _Columns:
         if routes is None:
             # Words from the rules' ids (validated as lower-case words) and ISO dates never
             # need quotes.
-            routes = ",".join([",".join((verdict, when.isoformat() if when else "",
-                                         _month(intake), _month(end)))
-                               for verdict, when, intake, end in zip(
-                                   verdicts, dates, first, ends, strict=True)])
-            if len(pieces) >= CACHE_LIMIT:
-                pieces.clear()
-            pieces[key] = routes
+            routes = remember(pieces, key, ",".join([
+                ",".join((verdict, when.isoformat() if when else "", _month(intake), _month(end)))
+                for verdict, when, intake, end in zip(verdicts, dates, first, ends, strict=True)
+            ]), CACHE_LIMIT)
         best_from, _, reason = self._extra(outcome)
         return ",".join((routes, rule, funding_from.isoformat() if funding_from else "", best,
                          best_from, main, ";".join(undecided), reason,
@@ -448,10 +446,8 @@ class Reasons:
         if said is None:
             when = self.best_from(outcome)
             reason = self.reason(outcome)
-            said = (when.isoformat() if when else "", reason, _csv_cell(reason))
-            if len(self._said) >= REASONS_LIMIT:
-                self._said.clear()
-            self._said[key] = said
+            said = remember(self._said, key, (when.isoformat() if when else "", reason,
+                                              _csv_cell(reason)), REASONS_LIMIT)
         return said
 
     def best_from(self, outcome: Outcome) -> date | None:
@@ -574,10 +570,7 @@ class _CellReader:
             if got is None:
                 got = _cell_value(question, cell)
             if got.__class__ is _Problem:
-                if len(refused) >= CACHE_LIMIT:
-                    refused.clear()
-                refused[cell] = got
-                problems.append(got)
+                problems.append(remember(refused, cell, got, CACHE_LIMIT))
                 values.append(None)
                 continue
             if len(cache) >= CACHE_LIMIT:
@@ -764,9 +757,7 @@ def _json_value(question: Question, raw: object, cache: dict[Hashable, object]) 
         except ValueError as exc:
             got = _Problem(f"{question.id}: {exc}")
     if key is not None:
-        if len(cache) >= CACHE_LIMIT:
-            cache.clear()
-        cache[key] = got
+        remember(cache, key, got, CACHE_LIMIT)
     return got
 
 
@@ -821,7 +812,6 @@ def run_batch(
     it from ``output``'s ending. Results go to ``output`` (written atomically, mode 0600) or
     to standard output.
     """
-    from hitpath.cohort.fastpath import compile_rules
     from hitpath.load.ruleset import load_rules
 
     if output == STDIO:

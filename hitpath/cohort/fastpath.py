@@ -125,10 +125,8 @@ class FastRules:
             got = by_route.get(key, _UNSEEN)
             if got is _UNSEEN:
                 made = route_intake(rules, route_id, verdict, when, as_of, chosen)
-                got = (made[0].certain, made[1]) if made else None
-                if len(by_route) >= INTAKES_LIMIT:
-                    by_route.clear()
-                by_route[key] = got
+                got = remember(by_route, key, (made[0].certain, made[1]) if made else None,
+                               INTAKES_LIMIT)
             return got  # type: ignore[return-value]
 
         def intakes(verdicts: tuple[Verdict, ...], dates: tuple[date | None, ...],
@@ -140,11 +138,9 @@ class FastRules:
                 each = [route(route_id, verdict, when, chosen) if verdict in OPEN else None
                         for route_id, verdict, when in zip(route_ids, verdicts, dates,
                                                            strict=True)]
-                got = (tuple(i[0] if i else None for i in each),
-                       tuple(i[1] if i else None for i in each))
-                if len(found) >= INTAKES_LIMIT:
-                    found.clear()
-                found[key] = got
+                got = remember(found, key, (tuple(i[0] if i else None for i in each),
+                                            tuple(i[1] if i else None for i in each)),
+                               INTAKES_LIMIT)
             return got
 
         return intakes
@@ -248,9 +244,7 @@ class _Same(dict[Hashable, Hashable]):
     def __call__(self, value: H) -> H:
         got = self.get(value)
         if got is None:
-            if len(self) >= VALUES_LIMIT:
-                self.clear()
-            got = self[value] = value
+            got = remember(self, value, value, VALUES_LIMIT)
         return got  # type: ignore[return-value]
 
 
@@ -464,11 +458,7 @@ class _ByValue(dict[object, V]):
         self.make = make
 
     def __missing__(self, value: object) -> V:
-        made = self.make(value)
-        if len(self) >= VALUES_LIMIT:
-            self.clear()
-        self[value] = made
-        return made
+        return remember(self, value, self.make(value), VALUES_LIMIT)
 
 
 _Dates = _ByValue[date]
@@ -726,12 +716,9 @@ class OutcomeClasses:
         # Each distinct way of waiting gets a small number: roots are found by it.
         kind = self.kinds.setdefault(waits if any(waits) else (), len(self.kinds))
         place = self.place
-        seen = (tuple(c.id for c in clash),
-                tuple([place[q] for q in questions_in_conflict(clash)]), kind)
-        if len(self.waiting) >= VALUES_LIMIT:
-            self.waiting.clear()
-        self.waiting[tuple(map(id, clash))] = seen
-        return seen
+        return remember(self.waiting, tuple(map(id, clash)), (
+            tuple(c.id for c in clash), tuple([place[q] for q in questions_in_conflict(clash)]),
+            kind), VALUES_LIMIT)
 
     def _moved(self, known: OutcomeClass, own: Own, reference: date | None) -> Outcome:
         """The class's outcome for a row with other carried dates or conflicts."""
@@ -756,11 +743,7 @@ class OutcomeClasses:
         apart often end alike, and then share one object (and what writers make of it)."""
         key = (made.outcome, made.own)
         known = self.alike.get(key)
-        if known is None:
-            if len(self.alike) >= CLASS_LIMIT:
-                self.alike.clear()
-            known = self.alike[key] = made
-        return known
+        return known if known is not None else remember(self.alike, key, made, CLASS_LIMIT)
 
     def _room(self) -> None:
         """Make room when the classes have reached their limit: keep the ones rows found most
@@ -829,10 +812,7 @@ class OutcomeClasses:
         key = tuple(map(id, tables))
         got = self.table_sets.get(key)
         if got is None:
-            if len(self.table_sets) >= VALUES_LIMIT:
-                self.table_sets.clear()
-            self.table_sets[key] = tables
-            return tables
+            got = remember(self.table_sets, key, tables, VALUES_LIMIT)
         return cast(tuple[_ByValue[T], ...], got)
 
     def _table(self, q: str, elapsed: int) -> _Tokens:
@@ -866,11 +846,9 @@ class OutcomeClasses:
         # Where a row holds those answers, and their tables: rows repeat a few orders of reads.
         layout = self.layouts.get((order, elapsed))
         if layout is None:
-            if len(self.layouts) >= VALUES_LIMIT:
-                self.layouts.clear()
-            layout = self.layouts[order, elapsed] = (
+            layout = remember(self.layouts, (order, elapsed), (
                 tuple([place[q] for q in order]),
-                tuple([self._table(q, elapsed) for q in order]))
+                tuple([self._table(q, elapsed) for q in order])), VALUES_LIMIT)
         places, tables = layout
         tokens = tuple(map(_lookup, tables, map(get, order)))
         sources = tuple([s for s in self.sources if s.question in read
@@ -951,6 +929,17 @@ class OutcomeClasses:
         _place(holder, slot, tail)
         self.size += 1
         return known
+
+
+K = TypeVar("K", bound=Hashable)
+
+
+def remember(cache: dict[K, V], key: K, value: V, limit: int) -> V:
+    """Keep ``value`` under ``key``, starting afresh when ``cache`` is full: memory stays flat."""
+    if len(cache) >= limit:
+        cache.clear()
+    cache[key] = value
+    return value
 
 
 def _hashable(row: list[object]) -> bool:
