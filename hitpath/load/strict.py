@@ -20,17 +20,9 @@ MAX_BYTES = 1_000_000
 Path = tuple[str | int, ...]
 LineMap = dict[Path, int]
 
-_STR = "tag:yaml.org,2002:str"
-_PLAIN_TAGS = {
-    _STR,
-    "tag:yaml.org,2002:int",
-    "tag:yaml.org,2002:float",
-    "tag:yaml.org,2002:bool",
-    "tag:yaml.org,2002:null",
-    "tag:yaml.org,2002:timestamp",  # kept as text: our own parser checks the date
-}
-_SEQ = "tag:yaml.org,2002:seq"
-_MAP = "tag:yaml.org,2002:map"
+_YAML_TAG = "tag:yaml.org,2002:"
+# A timestamp is kept as text: our own parser checks the date.
+_PLAIN_TAGS = {_YAML_TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp")}
 
 
 _STDIN_READ = {"done": False}
@@ -145,27 +137,22 @@ def _check_depth(loader_cls: type[yaml.SafeLoader], text: str, filename: str,
     depth = 0
     starts = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
     ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
-    events = yaml.parse(text, Loader=loader_cls)
-    while True:
-        try:
-            event = next(events)
-        except StopIteration:
-            return
-        except yaml.YAMLError:
-            if quiet:
-                return
+    try:
+        for event in yaml.parse(text, Loader=loader_cls):
+            if isinstance(event, starts):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    raise HitpathError(
+                        f"the data is nested more than {MAX_DEPTH} levels deep",
+                        file=filename, line=mark.line + 1 if mark else None,
+                        column=mark.column + 1 if mark else None,
+                        hint="Answers and rules are shallow mappings and lists.")
+            elif isinstance(event, ends):
+                depth -= 1
+    except yaml.YAMLError:
+        if not quiet:
             raise
-        if isinstance(event, starts):
-            depth += 1
-            if depth > MAX_DEPTH:
-                mark = event.start_mark
-                raise HitpathError(
-                    f"the data is nested more than {MAX_DEPTH} levels deep",
-                    file=filename, line=mark.line + 1 if mark else None,
-                    column=mark.column + 1 if mark else None,
-                    hint="Answers and rules are shallow mappings and lists.")
-        elif isinstance(event, ends):
-            depth -= 1
 
 
 class _Builder:
@@ -195,16 +182,16 @@ class _Builder:
         self.seen.add(id(node))
         self.lines.setdefault(path, node.start_mark.line + 1)
         if isinstance(node, yaml.MappingNode):
-            if node.tag != _MAP:
+            if node.tag != _YAML_TAG + "map":
                 raise self._fail(node, f"the tag {_tag(node.tag)} is not allowed in a data file")
             result: dict[str, object] = {}
             for key_node, value_node in node.value:
-                if key_node.tag == "tag:yaml.org,2002:merge":
+                if key_node.tag == _YAML_TAG + "merge":
                     raise self._fail(key_node, "YAML merge keys (<<) are not allowed")
                 word = self.build(key_node, path)
                 if not isinstance(word, (str, int, bool)):
                     raise self._fail(key_node, "a key must be a plain word")
-                key = _key_text(word)
+                key = str(word) if not isinstance(word, bool) else "yes" if word else "no"
                 if id(value_node) in self.seen:
                     raise self._alias(key_node)
                 if key in result:
@@ -217,7 +204,7 @@ class _Builder:
                 result[key] = self.build(value_node, (*path, key))
             return result
         if isinstance(node, yaml.SequenceNode):
-            if node.tag != _SEQ:
+            if node.tag != _YAML_TAG + "seq":
                 raise self._fail(node, f"the tag {_tag(node.tag)} is not allowed in a data file")
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
         if node.tag not in _PLAIN_TAGS:
@@ -231,28 +218,22 @@ class _Builder:
 
 
 def _tag(tag: str) -> str:
-    return tag.replace("tag:yaml.org,2002:", "!!")
-
-
-def _key_text(key: str | int | bool) -> str:
-    if isinstance(key, bool):
-        return "yes" if key else "no"
-    return str(key)
+    return tag.replace(_YAML_TAG, "!!")
 
 
 _BOOL = {"yes": True, "true": True, "on": True, "no": False, "false": False, "off": False}
 
 
 def _scalar(node: yaml.ScalarNode) -> str | int | float | bool | None:
-    tag = node.tag
+    kind = node.tag.removeprefix(_YAML_TAG)
     value: str = node.value
-    if tag == _STR or tag == "tag:yaml.org,2002:timestamp":
+    if kind in ("str", "timestamp"):
         return value
-    if tag == "tag:yaml.org,2002:null":
+    if kind == "null":
         return None
-    if tag == "tag:yaml.org,2002:bool":
+    if kind == "bool":
         return _BOOL[value.lower()]
-    if tag == "tag:yaml.org,2002:int":
+    if kind == "int":
         text = value.replace("_", "")
         sign = -1 if text.startswith("-") else 1
         text = text.lstrip("+-")
