@@ -8,7 +8,8 @@ pre-validated compiled copy and never imports pydantic.
 from __future__ import annotations
 
 import calendar
-from typing import Annotated, Literal
+from itertools import pairwise
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import (
     BaseModel,
@@ -59,6 +60,18 @@ def _iso(value: object) -> str:
 
 
 IsoDate = Annotated[str, BeforeValidator(_iso), Field(json_schema_extra={"format": "date"})]
+
+
+class _Rising(_Strict):
+    rising: ClassVar[tuple[tuple[str, ...], str]]
+    """Fields whose values may not go down, in this order, and what to say when they do."""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> _Rising:
+        names, message = self.rising
+        if any(getattr(self, low) > getattr(self, high) for low, high in pairwise(names)):
+            raise ValueError(message)
+        return self
 
 
 class Compare(_Strict):
@@ -362,7 +375,7 @@ class Funding(_Strict):
     sources: list[str] = Field(min_length=1)
 
 
-class BandPay(_Strict):
+class BandPay(_Rising):
     """One band's basic annual pay points."""
 
     band: int = Field(ge=1, le=9)
@@ -370,11 +383,8 @@ class BandPay(_Strict):
     after_2_years: int = Field(gt=0, le=MAX_NUMBER)
     top: int = Field(gt=0, le=MAX_NUMBER)
 
-    @model_validator(mode="after")
-    def _ordered(self) -> BandPay:
-        if not self.entry <= self.after_2_years <= self.top:
-            raise ValueError("pay points must rise: entry <= after_2_years <= top")
-        return self
+    rising = (("entry", "after_2_years", "top"),
+              "pay points must rise: entry <= after_2_years <= top")
 
 
 class PayPeriod(_Strict):
@@ -437,18 +447,14 @@ class HcasZone(_Strict):
     label: str
 
 
-class HcasLimit(_Strict):
+class HcasLimit(_Rising):
     """One zone's yearly minimum and maximum supplement, in pounds."""
 
     area: str
     min: int = Field(gt=0, le=MAX_NUMBER)
     max: int = Field(gt=0, le=MAX_NUMBER)
 
-    @model_validator(mode="after")
-    def _ordered(self) -> HcasLimit:
-        if self.min > self.max:
-            raise ValueError("the minimum must not exceed the maximum")
-        return self
+    rising = ("min", "max"), "the minimum must not exceed the maximum"
 
 
 class HcasAmounts(_Strict):
@@ -501,17 +507,13 @@ class NextStep(_Strict):
 Confidence = Literal["confirmed", "consistent", "uncertain"]
 
 
-class AdvertMonths(_Strict):
+class AdvertMonths(_Rising):
     """Posts are usually advertised from ``from`` to ``to`` months before the start."""
 
     from_: int = Field(alias="from", ge=0, le=24)
     to: int = Field(ge=0, le=24)
 
-    @model_validator(mode="after")
-    def _ordered(self) -> AdvertMonths:
-        if self.to > self.from_:
-            raise ValueError("'from' counts months before the start, so it must be >= 'to'")
-        return self
+    rising = ("to", "from_"), "'from' counts months before the start, so it must be >= 'to'"
 
 
 class IntakeSpec(_Strict):
@@ -589,7 +591,7 @@ class RuleCover(_Strict):
     sources: list[str] = Field(min_length=1)
 
 
-class LagMonths(_Strict):
+class LagMonths(_Rising):
     """The usual range, in months, from the end of teaching to the qualifying exam board."""
 
     from_: int = Field(alias="from", ge=0, le=24)
@@ -597,11 +599,7 @@ class LagMonths(_Strict):
     confidence: Confidence
     sources: list[str] = Field(min_length=1)
 
-    @model_validator(mode="after")
-    def _ordered(self) -> LagMonths:
-        if self.to < self.from_:
-            raise ValueError("'to' must be at least 'from'")
-        return self
+    rising = ("from_", "to"), "'to' must be at least 'from'"
 
 
 class Sourced(_Strict):
