@@ -163,10 +163,7 @@ def _schema_fields(path: Path) -> list[str]:
     if any(m in (schema.AllOf, schema.AnyOf, schema.NotOf, schema.Ref, schema.Compare)
            for m in current):
         return condition_keys
-    keys: set[str] = set()
-    for model in current:
-        keys |= {f.alias or n for n, f in model.model_fields.items()}
-    return sorted(keys)
+    return sorted({f.alias or n for model in current for n, f in model.model_fields.items()})
 
 
 class _Checker:
@@ -180,18 +177,16 @@ class _Checker:
         self.order = [q["id"] for q in rules["questions"]]
 
     def fail(self, path: Path, message: str, hint: str | None = None) -> HitpathError:
-        key = _key_name(self.rules, path)
-        return HitpathError(
-            message, file=self.filename, line=line_of(self.lines, path), key=key, hint=hint
-        )
+        return HitpathError(message, file=self.filename, line=line_of(self.lines, path),
+                            key=_key_name(self.rules, path), hint=hint)
 
     def run(self) -> None:
         rules = self.rules
-        self._unique([q["id"] for q in rules["questions"]], "questions", "question")
-        self._unique([r["id"] for r in rules["requirements"]], "requirements", "requirement")
-        self._unique([r["id"] for r in rules["routes"]], "routes", "route")
-        self._unique([a["id"] for a in rules["advice"]], "advice", "advice item")
-        self._unique([s["id"] for s in rules["next_steps"]], "next_steps", "next step")
+        self._unique("questions", "question")
+        self._unique("requirements", "requirement")
+        self._unique("routes", "route")
+        self._unique("advice", "advice item")
+        self._unique("next_steps", "next step")
         self._condition_bounds()  # first: what follows follows named conditions
         named = [(("conditions", name), node) for name, node in rules["conditions"].items()]
         for path, node in named + self._in_file_order(_found(rules, _is_condition)):
@@ -249,8 +244,8 @@ class _Checker:
                                     did_you_mean(zone["area"], areas))
         conflict_types = {"earlier": "date", "later": "date", "since": "date", "date": "date",
                   "months": "number"}
-        self._unique([c["id"] for c in rules.get("conflicts", [])], "conflicts", "conflict")
-        for i, conflict in enumerate(rules.get("conflicts", [])):
+        self._unique("conflicts", "conflict")
+        for i, conflict in enumerate(rules["conflicts"]):
             for key, qtype in conflict_types.items():
                 if key in conflict:
                     self.question_ref(conflict[key], ("conflicts", i, key), qtype)
@@ -325,9 +320,8 @@ class _Checker:
             if occupations.count(training["occupation"]) > 1:
                 raise self.fail(("trainings", tid, "occupation"),
                                 f"two trainings lead to the occupation '{training['occupation']}'")
-        self._unique([r["id"] for r in rules.get("experience_roles", [])], "experience_roles",
-                     "experience role")
-        if rules.get("experience_roles") and "when" in rules["experience_roles"][-1]:
+        self._unique("experience_roles", "experience role")
+        if rules["experience_roles"] and "when" in rules["experience_roles"][-1]:
             raise self.fail(("experience_roles", len(rules["experience_roles"]) - 1, "when"),
                             "the last experience role is the one for everyone else: no 'when'")
         experience = rules.get("experience")
@@ -345,9 +339,9 @@ class _Checker:
     def _in_file_order(self, found: list[tuple[Path, Any]]) -> list[tuple[Path, Any]]:
         return sorted(found, key=lambda item: line_of(self.lines, item[0]) or 0)
 
-    def _unique(self, ids: list[str], section: str, what: str) -> None:
+    def _unique(self, section: str, what: str) -> None:
         seen: set[str] = set()
-        for i, ident in enumerate(ids):
+        for i, ident in enumerate(item["id"] for item in self.rules[section]):
             if ident in seen:
                 raise self.fail((section, i, "id"), f"two {what}s have the id '{ident}'")
             seen.add(ident)
