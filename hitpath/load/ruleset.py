@@ -258,12 +258,10 @@ def _programme(tid: str, data: dict[str, Any], terms: dict[str, Any]) -> Program
     )
     qualifies = data.get("qualifies_as") or {}
     lag = data["exam_board_lag_months"]
-    return Programme(
-        id=tid, title=data["title"], short_title=data["short_title"],
-        occupation=data["occupation"], routes=_t(data.get("routes")),
+    return _record(
+        Programme, data, id=tid, routes=_t(data.get("routes")),
         entry=tuple(_record(EntryRoute, e) for e in data.get("entry", [])),
-        length_months=length["value"], length=Sourced(length.get("text") or "",
-                                                      _t(length["sources"])),
+        length_months=length["value"], length=_sourced(length),
         training_band=bands["training"], qualified_band=bands["qualified"],
         bands_sources=_t(bands["sources"]),
         nhs_funded=data["nhs_funded"]["value"],
@@ -272,8 +270,6 @@ def _programme(tid: str, data: dict[str, Any], terms: dict[str, Any]) -> Program
         rule=_record(Sourced, data["funding_rule"]),
         calendar=calendar, lag_from=lag["from"], lag_to=lag["to"], lag_sources=_t(lag["sources"]),
         apply_via=_record(Sourced, data["apply_via"]),
-        sources=_t(data["sources"]),
-        previous_training_value=data.get("previous_training_value"),
         qualifies_question=qualifies.get("question"), qualifies_adds=qualifies.get("adds"),
         qualifies_months_question=qualifies.get("months_question"),
         assumes=tuple(_record(Assumed, a) for a in data.get("plan_assumes", [])),
