@@ -281,10 +281,8 @@ def stops_cleanly() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous: dict[int, signal._HANDLER] = {}
-    for signum in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
-        if signum is not None:
-            previous[signum] = signal.signal(signum, on_stop_signal)
+    previous = {signum: signal.signal(signum, on_stop_signal)
+                for signum in (signal.SIGTERM, signal.SIGHUP)}
     try:
         yield
     finally:
@@ -305,11 +303,8 @@ def stamp(text: str, fmt: str) -> str:
     """A report with the mark that tells a later run it may replace this file."""
     if fmt == "html":
         return text.replace("<head>\n", f"<head>\n{GENERATOR_MARK}\n", 1)
-    if fmt == "markdown":
-        return text.rstrip("\n") + f"\n\n{MARKDOWN_MARK}\n"
-    if fmt == "text":
-        return text.rstrip("\n") + f"\n\n{_TEXT_MARK}\n"
-    return text  # JSON is known by its own shape
+    mark = {"markdown": MARKDOWN_MARK, "text": _TEXT_MARK}.get(fmt)  # JSON: known by its shape
+    return text if mark is None else text.rstrip("\n") + f"\n\n{mark}\n"
 
 
 def written_by_hitpath(path: str) -> bool:
@@ -336,8 +331,8 @@ def written_by_hitpath(path: str) -> bool:
                 return True  # a check or a plan report
     except OSError:
         return False
-    return (GENERATOR_MARK.encode() in head or tail.rstrip().endswith(MARKDOWN_MARK.encode())
-            or tail.rstrip().endswith(_TEXT_MARK.encode()) or _batch_results(head))
+    return (GENERATOR_MARK.encode() in head or _batch_results(head)
+            or tail.rstrip().endswith((MARKDOWN_MARK.encode(), _TEXT_MARK.encode())))
 
 
 def _batch_results(head: bytes) -> bool:
