@@ -173,13 +173,7 @@ def from_mapping(
     answers = Answers()
     month_only: set[str] = set()
     for key, raw in data.items():
-        question = rules.question_by_id.get(key)
-        if question is None:
-            raise HitpathError(
-                "unknown answer key", file=filename, line=line_of(lines, (key,)), key=key,
-                hint=did_you_mean(key, list(rules.question_by_id))
-                or "Run 'hitpath questions' to list the keys.",
-            )
+        question = _question(rules, key, filename, line_of(lines, (key,)))
         if raw is None:  # an empty value (null) means: not answered
             continue
         try:
@@ -192,6 +186,16 @@ def from_mapping(
             month_only.add(key)
     answers.month_only = frozenset(month_only)
     return answers
+
+
+def _question(rules: Rules, key: str, file: str, line: int | None = None) -> Question:
+    """The question ``key`` answers, or a HitpathError naming the nearest key."""
+    question = rules.question_by_id.get(key)
+    if question is None:
+        raise HitpathError("unknown answer key", file=file, line=line, key=key,
+                           hint=did_you_mean(key, list(rules.question_by_id))
+                           or "Run 'hitpath questions' to list the keys.")
+    return question
 
 
 def load_answers(rules: Rules, path: str) -> Answers:
@@ -272,11 +276,7 @@ def apply_sets(rules: Rules, answers: Answers, pairs: list[str]) -> Answers:
             raise HitpathError(f"{echo(pair)} is not KEY=VALUE", file="--set",
                                hint="For example: --set "
                                + "=".join(example_answer(rules, "date")))
-        question = rules.question_by_id.get(key)
-        if question is None:
-            raise HitpathError("unknown answer key", file="--set", key=key,
-                               hint=did_you_mean(key, list(rules.question_by_id))
-                               or "Run 'hitpath questions' to list the keys.")
+        question = _question(rules, key, "--set")
         if raw.strip() == "":
             values.pop(key, None)
             month_only.discard(key)
