@@ -322,10 +322,8 @@ def written_by_hitpath(path: str) -> bool:
             data: object = None
             if head.lstrip().startswith(b"{") and size <= 16 << 20:
                 handle.seek(0)
-                try:
+                with suppress(ValueError):  # not one JSON document: batch's JSONL, perhaps
                     data = json.loads(handle.read().decode("utf-8"))
-                except ValueError:
-                    data = None  # not one JSON document: batch's JSONL, perhaps
             if isinstance(data, dict) and "rules_version" in data and (
                     "routes" in data or "plans" in data):
                 return True  # a check or a plan report
