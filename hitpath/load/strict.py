@@ -118,8 +118,7 @@ def parse_yaml(text: str, filename: str) -> tuple[object, LineMap]:
     if node is None:
         return None, {}
     lines: LineMap = {}
-    builder = _Builder(filename, lines)
-    return builder.build(node, ()), lines
+    return _Builder(filename, lines).build(node, ()), lines
 
 
 MAX_DEPTH = 64
