@@ -211,9 +211,6 @@ def load_answers(rules: Rules, path: str) -> Answers:
 # choice's label or id in any case ('England', 'Not sure', 'None'), and UK dates, day first
 # (31/01/2024).
 
-_NOT_SURE = "not sure"
-
-
 def written_as(text: str) -> str:
     """A label, id or key as compared: any case, '_' as a space, curly apostrophes
     straight."""
@@ -257,8 +254,8 @@ def spreadsheet_answer(question: Question, raw: object) -> object:
                 picked += [_one_choice(names, p) for p in part.split(",") if p.strip()]
         return picked if picked else raw
     if question.type in ("number", "date") and isinstance(raw, str):
-        if written_as(raw) == _NOT_SURE:
-            return "not_sure"
+        if written_as(raw) == "not sure":
+            return UNSURE
         if question.type == "date":
             return uk_date(raw.strip())
     return raw
