@@ -57,13 +57,6 @@ def _identity(info: os.stat_result) -> tuple[int, int, int]:
     return info.st_dev, info.st_ino, info.st_mtime_ns
 
 
-def _protected(inputs: Iterable[str | None]) -> list[str]:
-    """The inputs, and the shipped rules (never written, whatever the command)."""
-    from hitpath.load.ruleset import SHIPPED_RULES
-
-    return [p for p in (*inputs, SHIPPED_RULES) if p and p != STDIO]
-
-
 def check_target(path: str, inputs: Iterable[str | None] = ()) -> Target:
     """Where ``path`` may be written, or a HitpathError saying why not: it is a folder, FIFO,
     socket or disk, one of the ``inputs`` (or the shipped rules), or in a folder that does not
@@ -80,7 +73,10 @@ def check_target(path: str, inputs: Iterable[str | None] = ()) -> Target:
     except OSError as exc:
         raise HitpathError(f"cannot write here: {exc.strerror}", file=path) from None
     if info is not None:
-        for given in _protected(inputs):
+        from hitpath.load.ruleset import SHIPPED_RULES
+
+        # The shipped rules are never written, whatever the command.
+        for given in [p for p in (*inputs, SHIPPED_RULES) if p and p != STDIO]:
             try:
                 same = os.path.samestat(info, os.stat(given))
             except OSError:
