@@ -30,11 +30,9 @@ def validate_rules(data: object, lines: LineMap, filename: str) -> dict[str, Jso
     from hitpath.load.schema import RulesFile
 
     if not isinstance(data, dict):
-        raise HitpathError(
-            f"a rules file must be a mapping of sections; this one is a {_kind(data)}",
-            file=filename,
-            line=1,
-        )
+        kind = {list: "list", str: "text", type(None): "empty file"}.get(type(data))
+        raise HitpathError("a rules file must be a mapping of sections; this one is a "
+                           f"{kind or type(data).__name__}", file=filename, line=1)
     try:
         model = RulesFile.model_validate(data)
     except ValidationError as exc:
@@ -42,11 +40,6 @@ def validate_rules(data: object, lines: LineMap, filename: str) -> dict[str, Jso
     plain = model.model_dump(mode="json", by_alias=True, exclude_none=True)
     _Checker(plain, lines, filename).run()
     return plain
-
-
-def _kind(data: object) -> str:
-    names = {list: "list", str: "text", type(None): "empty file"}
-    return names.get(type(data), type(data).__name__)
 
 
 def _data_path(data: object, loc: tuple[str | int, ...]) -> tuple[Path, str]:
