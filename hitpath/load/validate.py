@@ -144,7 +144,9 @@ def _schema_fields(path: Path) -> list[str]:
             return condition_keys
         nxt: list[type[BaseModel]] = []
         for model in current:
-            field = model.model_fields.get(str(part))
+            # Errors name a field by its key in the file ('not'), which may be an alias.
+            field = next((f for n, f in model.model_fields.items()
+                          if part in (n, f.alias)), None)
             if field is not None:
                 nxt += models_in(field.annotation)
                 # Models kept by id (sources, trainings, signposts): the next part is an id.
