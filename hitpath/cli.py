@@ -182,9 +182,6 @@ def parse_as_of(text: str | None) -> date:
         raise HitpathError(str(exc), file="--as-of") from None
     if month_only:
         raise HitpathError("expected a full date YYYY-MM-DD", file="--as-of")
-    if not 1900 <= day.year <= 2100:
-        raise HitpathError(f"the year {day.year} is out of range; expected 1900 to 2100",
-                           file="--as-of")
     return day
 
 

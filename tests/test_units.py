@@ -41,6 +41,13 @@ class TestDates:
         with pytest.raises(ValueError):
             parse_iso(text)
 
+    def test_years_on_both_sides_of_the_range(self) -> None:
+        assert parse_iso("1900-01-01") == (date(1900, 1, 1), False)
+        assert parse_iso("2100-12") == (date(2100, 12, 31), True)
+        for text in ("1899-12-31", "2101-01"):
+            with pytest.raises(ValueError, match="out of range; expected 1900 to 2100"):
+                parse_iso(text)
+
     def test_impossible_day_message_names_the_month(self) -> None:
         with pytest.raises(ValueError, match="February 2023 has 28 days"):
             parse_iso("2023-02-30")

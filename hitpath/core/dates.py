@@ -17,6 +17,10 @@ MONTHS = (
 ).split()
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+"""The years a date may fall in: generous for anyone's dates, and later arithmetic (a date plus
+years) cannot overflow."""
+
 _DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
@@ -72,6 +76,8 @@ def parse_iso(text: str) -> tuple[date, bool]:
         raise ValueError(f"{echo(text)} is not a date; expected YYYY-MM-DD, for example "
                          "2025-07-14")
     year, month = int(parts[0]), int(parts[1])
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValueError(f"the year {year} is out of range; expected {FIRST_YEAR} to {LAST_YEAR}")
     if not 1 <= month <= 12:
         raise ValueError(f"{echo(text)} has no month {month}; expected YYYY-MM-DD")
     last = calendar.monthrange(year, month)[1]

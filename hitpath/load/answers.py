@@ -127,8 +127,6 @@ def coerce(question: Question, raw: object) -> tuple[AnswerValue, bool]:
             raise ValueError(f"{echo(raw.strip())} gives only a month; this needs the exact "
                              f"day, {DATE_FORMS} (a month's last day could be too late or too "
                              "early)")
-        if not 1900 <= day.year <= 2100:
-            raise ValueError(f"the year {day.year} is out of range")
         return day, month_only
     raise ValueError(f"unknown question type {kind}")
 

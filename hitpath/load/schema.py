@@ -37,7 +37,6 @@ class _Strict(BaseModel):
 
 # Bounds on every number and date in the rules, so nothing can overflow later (a year 9999
 # plus two years, a 10^20 number of months): generous for any real rule, finite for any file.
-FIRST_YEAR, LAST_YEAR = 1900, 2100
 MAX_MONTHS = 1200
 """A hundred years: more than any experience, gap or review period a rule could ask for."""
 MAX_QUESTIONS = 200
@@ -53,9 +52,6 @@ def _iso(value: object) -> str:
     day, month_only = parse_iso(value)
     if month_only:
         raise ValueError("expected a full date YYYY-MM-DD")
-    if not FIRST_YEAR <= day.year <= LAST_YEAR:
-        raise ValueError(f"the year {day.year} is out of range; expected {FIRST_YEAR} to "
-                         f"{LAST_YEAR}")
     return day.isoformat()
 
 
