@@ -40,9 +40,6 @@ def _read_stdin(what: str) -> bytes:
         raw = sys.stdin.buffer.read(MAX_BYTES + 1)
     except OSError as exc:
         raise HitpathError(f"cannot read standard input: {exc.strerror}", file="-") from None
-    if len(raw) > MAX_BYTES:
-        raise HitpathError(f"hitpath reads {what} files of at most {MAX_BYTES:,} bytes",
-                           file="-")
     return raw
 
 
@@ -50,7 +47,7 @@ def read_input(path: str, what: str) -> str:
     """Read a user's file as UTF-8 text, refusing folders, huge files and other encodings;
     ``-`` is standard input."""
     if path == "-":
-        return _decode(_read_stdin(what), path)
+        return _decode(_read_stdin(what), path, what)
     try:
         size = os.path.getsize(path)
     except FileNotFoundError:
@@ -71,10 +68,14 @@ def read_input(path: str, what: str) -> str:
             raw = handle.read(MAX_BYTES + 1)
     except OSError as exc:
         raise HitpathError(f"cannot read the {what} file: {exc.strerror}", file=path) from None
-    return _decode(raw, path)
+    return _decode(raw, path, what)
 
 
-def _decode(raw: bytes, path: str) -> str:
+def _decode(raw: bytes, path: str, what: str) -> str:
+    # Standard input has no size to check first, and a file may grow after its size was read.
+    if len(raw) > MAX_BYTES:
+        raise HitpathError(f"hitpath reads {what} files of at most {MAX_BYTES:,} bytes",
+                           file=path)
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -226,3 +226,18 @@ def test_hostile_yaml_is_refused_as_data(tmp_path: Path, text: str, words: str,
         assert code == 2, (kind, out + err)
         assert f"{path.name}:" in err and words.lower() in err.lower()
         no_traceback(out, err)
+
+
+def test_a_rules_file_that_grows_while_it_is_read(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its size is checked before reading, and what was read is checked again: a file that
+    grew in between is refused in words, not stopped on an internal check."""
+    from hitpath.core.errors import HitpathError
+    from hitpath.load import strict
+    from hitpath.load.ruleset import load_rules
+
+    rules = tmp_path / "rules.yaml"
+    rules.write_bytes(b"#" * (strict.MAX_BYTES + 10))
+    monkeypatch.setattr(strict.os.path, "getsize", lambda path: 100)
+    with pytest.raises(HitpathError, match="at most 1,000,000 bytes"):
+        load_rules(str(rules))
