@@ -20,7 +20,7 @@ from typing import NamedTuple
 from hitpath.core import dates
 from hitpath.core.conditions import compile_condition, evaluate, explain
 from hitpath.core.dates import MONTHS, long_date, month_year
-from hitpath.core.intakes import Applications, applications, intake_starts
+from hitpath.core.intakes import Applications, applications, first_intake, intake_starts
 from hitpath.core.model import Answers, AnswerValue, Programme, Rules, Verdict
 from hitpath.core.plans import Binding, Plan, Plans, PlanStep, RuleReach
 from hitpath.core.verdicts import Day, route_judge
@@ -193,9 +193,7 @@ class Planner:
         opened, route = self._entry_plain(t, values, day)
         if opened is True or not t.assumes:
             return opened, route or ""
-        assumed = dict(values)
-        for a in t.assumes:
-            assumed[a.question] = a.value
+        assumed = {**values, **{a.question: a.value for a in t.assumes}}
         again, route = self._entry_plain(t, assumed, day)
         if again is True:
             return True, "assumes:" + (route or "")
@@ -228,9 +226,8 @@ class Planner:
         key = ("ever", t.id, tuple(d.training.id for d in history))
         found = self.entry_memo.get(key)
         if found is None:
-            found = self.entry(t, self.project(history, self.horizon, not t.routes),
-                               self.horizon)
-            self.entry_memo[key] = found
+            found = self.entry_memo[key] = self.entry(
+                t, self.project(history, self.horizon, not t.routes), self.horizon)
         return found[0]
 
     # The funding rule ---------------------------------------------------------------------
@@ -300,11 +297,11 @@ class Planner:
             # routes do not apply it); trainings in the plan hold every later one back.
             if (earlier is not self.earlier or not t.routes) and (hard is None or latest > hard):
                 hard = latest
-        ready = max(free, self.as_of, hard or self.as_of)
+        soonest = max(free, self.as_of)
+        ready = max(soonest, hard or self.as_of)
         if self._opens_ever(history, t) is not True:
             return _Blocked(f"the entry to {t.short_title} is not met on your answers")
-        if (pinned is not None and funding_from is not None and pinned < funding_from
-                and pinned >= max(free, self.as_of)):
+        if pinned is not None and funding_from is not None and soonest <= pinned < funding_from:
             ready = max(ready, funding_from)  # to say why a pinned start is too early
         chosen = self._first_open(history, t, ready, pinned)
         if isinstance(chosen, _Blocked):
@@ -313,9 +310,9 @@ class Planner:
         if t.routes and funding_from is not None and start > first_try:
             # The routes held the start back: by the funding rule when its date alone
             # explains it (the first intake open for applications after that date).
-            after_rule = self._first_intake_after(t, max(free, self.as_of, funding_from))
-            if after_rule == start:
-                first_try, ready = start, max(free, self.as_of, funding_from)
+            after_rule = first_intake(t.calendar, max(soonest, funding_from), self.as_of)
+            if after_rule is not None and after_rule.certain == start:
+                first_try, ready = start, max(soonest, funding_from)
                 possible = None
         end = add_months(start, t.length_months) - ONE_DAY
         # Whole months after teaching ends (counted from the 1st after it, so no day rolls).
@@ -326,8 +323,7 @@ class Planner:
             binding = Binding.EXPERIENCE
         elif closed is not None:
             binding = Binding.APPLICATION_WINDOW
-        elif funding_from is not None and ready == funding_from and funding_from > max(
-                free, self.as_of):
+        elif funding_from is not None and ready == funding_from and funding_from > soonest:
             binding = Binding.FUNDING_RULE
         elif history and ready == free and free > self.as_of:
             binding = Binding.ENTRY
@@ -343,7 +339,7 @@ class Planner:
                 f"{MONTHS[possible.month - 1]} is too early).")
         if (funding_hopeful is not None and funding_by is not None and binding
                 is Binding.FUNDING_RULE and funding_hopeful < (funding_from or date.max)):
-            sooner = self._first_open(history, t, max(free, self.as_of, funding_hopeful), None)
+            sooner = self._first_open(history, t, max(soonest, funding_hopeful), None)
             if not isinstance(sooner, _Blocked) and sooner[0] < start:
                 uncertain.append(
                     f"If the exam board of your {funding_by.title} is early (by "
@@ -397,14 +393,6 @@ class Planner:
                 return (start, apps, first_try, closed if first_try == start else None,
                         possible if first_try == start else None, route)
         return _Blocked(f"no {t.short_title} intake within {HORIZON_YEARS} years fits")
-
-    def _first_intake_after(self, t: Programme, ready: date) -> date | None:
-        """The first intake on or after ``ready`` still open for applications."""
-        for start, intake in intake_starts(t.calendar, ready):
-            closes = applications(t.calendar, start, intake).closes
-            if start >= ready and (closes is None or closes >= self.as_of):
-                return start
-        return None
 
     def _too_early(self, t: Programme, pinned: date, ready: date,
                    history: tuple[_Step, ...]) -> str:
@@ -681,10 +669,8 @@ def plan(rules: Rules, answers: Answers, as_of: date, goal: str, *, via: str | N
     best = found[:top]
     plans = tuple(p._replace(delay_months=months_between(best[0].qualified, p.qualified))
                   for p in best)
-    via_plan: Plan | None = None
-    via_text: str | None = None
-    if via_id is not None:
-        via_plan, via_text = _via(planner, target, via_id, via_start, plans)
+    via_plan, via_text = (_via(planner, target, via_id, via_start, plans) if via_id is not None
+                          else (None, None))
     blocked = () if plans else tuple(planner.blocked(target))
     shown = (*plans, via_plan) if via_plan else plans
     used = {goal} | {t for p in shown for t in p.trainings}
@@ -746,12 +732,11 @@ def _via(planner: Planner, goal: Programme, via_id: str, via_start: date | None,
 def _notes(rules: Rules, goal: Programme, used: set[str],
            experience_grows: bool) -> tuple[str, ...]:
     notes = ["Every date is the earliest possible if you are accepted at the first try; "
-             "whether you will be accepted is something no plan can know."]
-    notes.append(goal.competition.text if goal.competition else
-                 "Competition for places is real, and each unsuccessful round usually adds "
-                 "a year.")
-    notes.append("Dates use the usual intake months and advert times; each course sets its "
-                 "own day for the start of teaching and its own exam board, so ask the course.")
+             "whether you will be accepted is something no plan can know.",
+             goal.competition.text if goal.competition else
+             "Competition for places is real, and each unsuccessful round usually adds a year.",
+             "Dates use the usual intake months and advert times; each course sets its "
+             "own day for the start of teaching and its own exam board, so ask the course."]
     unsure = [rules.trainings[t].short_title for t in rules.trainings
               if t in used and rules.trainings[t].rule_cover != "yes"]
     if unsure:
@@ -776,20 +761,15 @@ def _sources(rules: Rules, used: set[str]) -> tuple[str, ...]:
         found += rules.between.sources
     if rules.experience is not None:
         found += rules.experience.sources
-    for tid in rules.trainings:
+    for tid, t in rules.trainings.items():
         if tid not in used:
             continue
-        t = rules.trainings[tid]
         found += [*t.sources, *t.length.sources, *t.bands_sources, *t.rule.sources,
                   *t.funded.sources, *t.lag_sources, *t.apply_via.sources]
-        for intake in t.calendar.intakes:
-            found += intake.sources
-        if t.calendar.window:
-            found += t.calendar.window.sources
-        for note in t.notes:
-            found += note.sources
-        if t.competition:
-            found += t.competition.sources
+        found += [s for intake in t.calendar.intakes for s in intake.sources]
+        found += t.calendar.window.sources if t.calendar.window else ()
+        found += [s for note in t.notes for s in note.sources]
+        found += t.competition.sources if t.competition else ()
     return tuple(s for s in dict.fromkeys(found) if s in rules.sources)
 
 
