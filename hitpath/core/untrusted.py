@@ -16,13 +16,8 @@ _INVISIBLE = [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0),
 """C0 and C1 controls, DEL, and the marks that reorder or break lines unseen (bidi)."""
 
 
-def _escape(code: int) -> str:
-    if code in (0x09, 0x0A, 0x0D):
-        return {0x09: "\\t", 0x0A: "\\n", 0x0D: "\\r"}[code]
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
-_INLINE = {code: _escape(code) for code in _INVISIBLE}
+_INLINE = {code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" for code in _INVISIBLE}
+_INLINE.update({0x09: "\\t", 0x0A: "\\n", 0x0D: "\\r"})
 _BLOCK = {code: text for code, text in _INLINE.items() if code not in (0x09, 0x0A)}
 
 _BRACKET = re.compile(r"(\\*)\[")
