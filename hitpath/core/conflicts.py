@@ -19,7 +19,6 @@ _CACHE_LIMIT = 20_000
 """Remembered date arithmetic is cleared past this size, so memory stays flat."""
 
 
-ClashCheck = Callable[[Mapping[str, object]], bool]
 Compare = Callable[[Sequence[object]], bool]
 """A conflict's comparison on a row of answer values."""
 
@@ -77,24 +76,13 @@ def clash_compare(rule: ConflictRule, as_of: date, at: Sequence[int] | None = No
     return not_after_check
 
 
-def clash_check(rule: ConflictRule, as_of: date) -> ClashCheck:
-    """``clash_compare`` on answers by key."""
-    compare = clash_compare(rule, as_of)
-    questions = rule.questions
-
-    def check(values: Mapping[str, object]) -> bool:
-        return compare(tuple(map(values.get, questions)))
-
-    return check
-
-
 def find(rules: Rules, values: Mapping[str, object], as_of: date) -> list[Conflict]:
     """Every declared conflict the answers fall into, in the rules' order."""
     found = []
     for rule in rules.conflicts:
         if rule.when is not None and evaluate(rules, rule.when, dict(values)) is not True:
             continue
-        if clash_check(rule, as_of)(values):
+        if clash_compare(rule, as_of)(tuple(map(values.get, rule.questions))):
             found.append(Conflict(rule.id, rule.questions, rule.text))
     return found
 

@@ -175,9 +175,8 @@ def _funding(
     applies = evaluate(rules, req.applies_when, answers.values)
     res = check_requirement(rules, req, answers, as_of, reference, detail)
     raw = answers.values.get(req.question or "")
-    from_date = None
-    if isinstance(raw, date):
-        from_date = add_months(raw, req.plus_years * 12 + req.plus_months)
+    months = req.plus_years * 12 + req.plus_months
+    from_date = add_months(raw, months) if isinstance(raw, date) else None
     notes = list(res.notes)
     caveat = None
     caveat_sources: tuple[str, ...] = ()
@@ -399,7 +398,6 @@ def _timeline(
     route = first_by_intake(open_routes) or min(
         open_routes, key=lambda r: r.eligible_from or reference)
     terms = rules.terms
-    training = terms.training
     # Labels carry only the rules' own words; reports say the rest (report/words.py).
     events = [TimelineEvent(as_of, "", "today")]
     for res in route.unmet:
@@ -408,16 +406,14 @@ def _timeline(
     if route.eligible_from and route.eligible_from > as_of:
         events.append(TimelineEvent(route.eligible_from, route.short_title, "eligible"))
     if route.first_intake is not None and route.qualified_by is not None:
-        start, end = route.first_intake.certain, route.qualified_by
-        events.append(TimelineEvent(start, route.short_title, "intake", month_only=True))
-        events.append(TimelineEvent(start, "", "training", month_only=True))
-        events.append(TimelineEvent(end, terms.qualifying or "", "qualify", month_only=True))
+        start, end, kind, month_only = (route.first_intake.certain, route.qualified_by,
+                                        "intake", True)
     else:
         start = route.eligible_from or reference
-        events.append(TimelineEvent(start, route.short_title, "start"))
-        events.append(TimelineEvent(start, "", "training"))
-        events.append(TimelineEvent(add_months(start, training.length_months),
-                                    terms.qualifying or "", "qualify"))
+        end, kind, month_only = add_months(start, terms.training.length_months), "start", False
+    events += [TimelineEvent(start, route.short_title, kind, month_only),
+               TimelineEvent(start, "", "training", month_only),
+               TimelineEvent(end, terms.qualifying or "", "qualify", month_only)]
     if terms.qualified:
         events.append(TimelineEvent(None, terms.qualified, "band"))
     events.sort(key=lambda e: (e.date or date.max, e.kind != "today"))
