@@ -11,9 +11,10 @@ import os
 import sys
 from datetime import date
 
-from hitpath.core.conditions import refs_in
+from hitpath.core.conditions import evaluate, refs_in
+from hitpath.core.dates import long_date
 from hitpath.core.errors import HitpathError
-from hitpath.core.model import Answers, Condition, Rules
+from hitpath.core.model import Answers, Condition, RouteResult, Rules
 from hitpath.core.untrusted import for_terminal, visible
 
 ANSWERS_ENDINGS = (".yaml", ".yml", ".json")
@@ -28,18 +29,18 @@ def run_recheck(paths: list[str], old_rules: str, rules_path: str | None, as_of:
     with the rule change behind it. Returns 0, or 1 when an answers file could not be read
     under either rules (the others are still checked).
     """
-    from hitpath.core.dates import long_date
     from hitpath.load.answers import load_answers
     from hitpath.load.ruleset import load_rules
 
     old = load_rules(old_rules)
     new = load_rules(rules_path)
     files = _answers_files(paths)
+
     def write(text: str) -> None:
         sys.stdout.write(for_terminal(text))
 
     write(f"Rules {old.meta.rules_version} ({old_rules}) -> {new.meta.rules_version} "
-              f"({rules_path or 'the shipped rules'}), judged on {long_date(as_of)}.\n")
+          f"({rules_path or 'the shipped rules'}), judged on {long_date(as_of)}.\n")
     affected = unreadable = 0
     for path in files:
         before: Answers | None = None
@@ -61,7 +62,7 @@ def run_recheck(paths: list[str], old_rules: str, rules_path: str | None, as_of:
             affected += 1
             when = "old" if before is None else "current"
             write(f"\n{visible(path)}\n  the answers are not valid under the {when} rules:\n"
-                      f"    {problems[0]}\n")
+                  f"    {problems[0]}\n")
             continue
         lines = _client_changes(old, new, before, after, as_of)
         if lines:
@@ -71,7 +72,7 @@ def run_recheck(paths: list[str], old_rules: str, rules_path: str | None, as_of:
     clients = "client" if len(files) == 1 else "clients"
     tail = f", {unreadable} could not be read" if unreadable else ""
     write(f"\n{len(files)} {clients} checked: {affected} affected, {unchanged} unchanged"
-              f"{tail}.\n")
+          f"{tail}.\n")
     return 1 if unreadable else 0
 
 
@@ -101,10 +102,10 @@ def _answers_files(paths: list[str]) -> list[str]:
     return files
 
 
-def _verdict_text(verdict: str | None, when: date | None) -> str:
+def _verdict_text(route: RouteResult | None) -> str:
     from hitpath.report.words import verdict_text
 
-    return "no such route" if verdict is None else verdict_text(verdict, when)
+    return "no such route" if route is None else verdict_text(route.verdict, route.eligible_from)
 
 
 def _client_changes(
@@ -122,11 +123,11 @@ def _client_changes(
     lines: list[str] = []
     for route_id in order:
         a, b = was_routes.get(route_id), now_routes.get(route_id)
-        old_text = _verdict_text(a.verdict if a else None, a.eligible_from if a else None)
-        new_text = _verdict_text(b.verdict if b else None, b.eligible_from if b else None)
+        old_text, new_text = _verdict_text(a), _verdict_text(b)
         if old_text == new_text:
             continue
-        title = (b or a).short_title if (b or a) else route_id  # type: ignore[union-attr]
+        shown = b or a
+        title = shown.short_title if shown else route_id
         lines.append(f"{title[:1].upper()}{title[1:]}: {old_text} -> {new_text}")
         lines += [f"  because {c}" for c in _route_causes(old, new, route_id, before, after,
                                                            as_of)]
@@ -142,8 +143,6 @@ def _route_causes(
     old: Rules, new: Rules, route_id: str, before: Answers, after: Answers, as_of: date
 ) -> list[str]:
     """The rule changes that moved one route's outcome for this client."""
-    from hitpath.core.conditions import evaluate
-
     a = next((r for r in old.routes if r.id == route_id), None)
     b = next((r for r in new.routes if r.id == route_id), None)
     if a is None:
@@ -205,8 +204,6 @@ def _condition_changes(
 ) -> list[str]:
     """A changed condition, and each named condition under it, that this client now meets
     differently (a change that makes no difference to them is not a cause)."""
-    from hitpath.core.conditions import evaluate
-
     def differs(was: Condition | None, now: Condition | None) -> bool:
         return bool(was != now and evaluate(old, was, before.values) != evaluate(
             new, now, after.values))
@@ -216,10 +213,8 @@ def _condition_changes(
         causes.append(f"{what}: {_change(a, b)}")
     for name in dict.fromkeys([*refs_in(old.conditions, a), *refs_in(new.conditions, b)]):
         was, now = old.conditions.get(name), new.conditions.get(name)
-        if was is None or now is None:
-            if was != now:
-                causes.append(f"condition {name}: {_change(was, now)}")
-        elif differs(was, now):
+        # A named condition added or taken out is a cause whatever this client answered.
+        if was != now and (was is None or now is None or differs(was, now)):
             causes.append(f"condition {name}: {_change(was, now)}")
     return causes
 
