@@ -146,9 +146,8 @@ def _route(
     elif verdict == Verdict.ELIGIBLE:
         reason = route.summary
     else:
-        worst_req = next((u for u in unmet if u.status == Status.UNMET), None) or (
-            unmet[0] if unmet else None)
-        reason = worst_req.text if worst_req else route.summary
+        reason = next((u.text for u in unmet if u.status == Status.UNMET),
+                      unmet[0].text if unmet else route.summary)
     if applies is False:
         # Only the answers that ruled the route out matter; its requirements do not.
         met, unmet = [], []

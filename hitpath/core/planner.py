@@ -234,16 +234,11 @@ class Planner:
 
     def earlier_trainings(self, history: tuple[_Step, ...]) -> list[_Earlier]:
         """Every earlier training whose exam board can hold back the next one."""
-        found: list[_Earlier] = []
-        if isinstance(self.earlier, _Earlier):
-            found.append(self.earlier)
-        for done in history:
-            if done.reach is RuleReach.DOES_NOT_APPLY:
-                continue
-            found.append(_Earlier(done.training.short_title, done.training.occupation,
-                                  done.board_from, done.board_to, True,
-                                  done.reach is RuleReach.MAY_APPLY))
-        return found
+        found = [self.earlier] if isinstance(self.earlier, _Earlier) else []
+        return found + [_Earlier(done.training.short_title, done.training.occupation,
+                                 done.board_from, done.board_to, True,
+                                 done.reach is RuleReach.MAY_APPLY)
+                        for done in history if done.reach is not RuleReach.DOES_NOT_APPLY]
 
     def reach(self, t: Programme, start: date) -> RuleReach:
         """Whether starting ``t`` on ``start`` starts the funding rule's clock."""
@@ -544,9 +539,7 @@ class Planner:
                 done.reach, done.because, (done.board_from, done.board_to), done.binding,
                 (done.applications.opens, done.applications.closes)))
             cursor = done.end + ONE_DAY
-            for line in done.uncertain:
-                if line not in uncertain:
-                    uncertain.append(line)
+            uncertain += done.uncertain  # repeats are dropped when the plan is made
             if t.lag_from != t.lag_to:
                 uncertain.append(
                     f"The {t.short_title} exam board is an estimate: {t.lag_from} to "
