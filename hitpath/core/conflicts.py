@@ -87,17 +87,14 @@ def find(rules: Rules, values: Mapping[str, object], as_of: date) -> list[Confli
     return found
 
 
-def conflict_test(
-    rules: Rules, as_of: date, keys: tuple[str, ...] | None = None
-) -> Callable[[Sequence[object]], list[ConflictRule]] | None:
+def conflict_test(rules: Rules, as_of: date, keys: tuple[str, ...]
+                  ) -> Callable[[Sequence[object]], list[ConflictRule]] | None:
     """A quick test for a cohort's rows: the declared conflicts the answers fall into (None
     when the rules declare none). A row holds the values of ``keys`` in that order (every
     question the conflicts name must be among them)."""
     if not rules.conflicts:
         return None
     conditions = compiler(rules)
-    if keys is None:
-        keys = tuple(rules.question_by_id)
     place = {key: i for i, key in enumerate(keys)}
     checks = tuple((clash_compare(rule, as_of, [place[q] for q in rule.questions]),
                     conditions.check(rule.when) if rule.when is not None else None, rule)
@@ -139,10 +136,9 @@ class _ByKey(Mapping[str, object]):
 
 def route_reads(rules: Rules, route: Route) -> frozenset[str]:
     """Every answer a route's verdict reads (the reference date's too, when it counts time)."""
-    found = set(questions_in(rules, route.applies_when))
+    found = questions_in(rules, route.applies_when)
     for req in route.requirements:
-        found |= set(questions_in(rules, req.applies_when))
-        found |= set(questions_in(rules, req.met_when))
+        found |= questions_in(rules, req.applies_when) | questions_in(rules, req.met_when)
         if req.question:
             found.add(req.question)
             if rules.reference_question:
