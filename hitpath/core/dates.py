@@ -46,9 +46,7 @@ def add_months(start: date, months: int) -> date:
 
 def rolled(start: date, months: int) -> bool:
     """Whether adding ``months`` to ``start`` had to roll a missing day forward."""
-    index = start.year * 12 + (start.month - 1) + months
-    year, month = divmod(index, 12)
-    return start.day > calendar.monthrange(year, month + 1)[1]
+    return add_months(start, months).day != start.day
 
 
 def months_between(earlier: date, later: date) -> int:
