@@ -13,6 +13,7 @@ walk's reads a path that is answered only up to some question).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from datetime import date, timedelta
 from itertools import combinations
 from typing import Any, Generic, NamedTuple, TypeVar, cast
@@ -34,26 +35,9 @@ C = TypeVar("C")
 
 # The operator registry ----------------------------------------------------------------------
 
-def _eq(q: str, value: Operand, same: bool) -> Callable[[Values], Tri]:
-    if value == UNSURE:  # the rule names 'not sure' itself, so that answer is known
-        def equals_named(a: Values) -> Tri:
-            got = a.get(q)
-            return None if got is None else (got == value) is same
-
-        return equals_named
-
-    def equals(a: Values) -> Tri:
-        got = a.get(q)
-        if got is None or got == UNSURE:
-            return None
-        return (got == value) is same
-
-    return equals
-
-
-def _member(q: str, value: Operand, inside: bool) -> Callable[[Values], Tri]:
-    members = frozenset(cast(tuple[str, ...], value))
-    names_unsure = UNSURE in members
+def _member(q: str, members: AbstractSet[Operand], inside: bool) -> Callable[[Values], Tri]:
+    """``in`` and ``not_in``; ``equals`` and ``not_equals`` are the same on one value."""
+    names_unsure = UNSURE in members  # the rule names 'not sure' itself, so that answer is known
 
     def in_(a: Values) -> Tri:
         got = a.get(q)
@@ -147,10 +131,11 @@ class Operator(NamedTuple):
 
 
 OPERATORS: dict[str, Operator] = {
-    "equals": Operator(("choice", "number"), lambda q, v: _eq(q, v, True), _around),
-    "not_equals": Operator(("choice", "number"), lambda q, v: _eq(q, v, False), _around),
-    "in": Operator(("choice",), lambda q, v: _member(q, v, True), _listed),
-    "not_in": Operator(("choice",), lambda q, v: _member(q, v, False), _listed),
+    "equals": Operator(("choice", "number"), lambda q, v: _member(q, {v}, True), _around),
+    "not_equals": Operator(("choice", "number"), lambda q, v: _member(q, {v}, False), _around),
+    "in": Operator(("choice",), lambda q, v: _member(q, frozenset(_listed(v)), True), _listed),
+    "not_in": Operator(("choice",), lambda q, v: _member(q, frozenset(_listed(v)), False),
+                       _listed),
     "contains_any": Operator(("multi",), lambda q, v: _contains(q, v, "any"), _listed),
     "contains_all": Operator(("multi",), lambda q, v: _contains(q, v, "all"), _listed,
                              whole_groups=True),
