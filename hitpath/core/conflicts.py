@@ -78,13 +78,9 @@ def clash_compare(rule: ConflictRule, as_of: date, at: Sequence[int] | None = No
 
 def find(rules: Rules, values: Mapping[str, object], as_of: date) -> list[Conflict]:
     """Every declared conflict the answers fall into, in the rules' order."""
-    found = []
-    for rule in rules.conflicts:
-        if rule.when is not None and evaluate(rules, rule.when, dict(values)) is not True:
-            continue
-        if clash_compare(rule, as_of)(tuple(map(values.get, rule.questions))):
-            found.append(Conflict(rule.id, rule.questions, rule.text))
-    return found
+    return [Conflict(rule.id, rule.questions, rule.text) for rule in rules.conflicts
+            if (rule.when is None or evaluate(rules, rule.when, dict(values)) is True)
+            and clash_compare(rule, as_of)(tuple(map(values.get, rule.questions)))]
 
 
 def conflict_test(rules: Rules, as_of: date, keys: tuple[str, ...]
