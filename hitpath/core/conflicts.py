@@ -147,11 +147,8 @@ def refused(rules: Rules, values: Mapping[str, object], question: str, value: ob
     """The conflict an answer to ``question`` would make with the answers already given (the
     questionnaire refuses that answer), or None when it makes none."""
     before = {c.id for c in find(rules, values, as_of)}
-    trial = {**values, question: value}
-    for conflict in find(rules, trial, as_of):
-        if question in conflict.questions and conflict.id not in before:
-            return conflict
-    return None
+    return next((c for c in find(rules, {**values, question: value}, as_of)
+                 if question in c.questions and c.id not in before), None)
 
 
 def questions_in_conflict(conflicts: list[Conflict] | list[ConflictRule]) -> tuple[str, ...]:
