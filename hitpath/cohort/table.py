@@ -57,12 +57,12 @@ def _month_words(text: str) -> str:
     return month_year(date.fromisoformat(text + "-01")) if text else ""
 
 
+_MD_ESCAPES = str.maketrans({char: "\\" + char for char in "\\`*_[]<>|#!~"})
+
+
 def _md(text: str) -> str:
     """A Markdown table cell that shows ``text`` as text: no markup, no cell breaks."""
-    out = " ".join(text.split())
-    for char in "\\`*_[]<>|#!~":
-        out = out.replace(char, "\\" + char)
-    return out
+    return " ".join(text.split()).translate(_MD_ESCAPES)
 
 
 def write_table(
