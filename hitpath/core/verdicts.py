@@ -9,8 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from enum import IntEnum
-from functools import partial
-from typing import NamedTuple, TypeVar, cast
+from typing import NamedTuple, cast
 
 from hitpath.core.conditions import Values, compiler
 from hitpath.core.dates import add_months, months_between
@@ -165,42 +164,49 @@ def _compile_route(rules: Rules, route: Route) -> RouteJudge:
 _CACHE_LIMIT = 20_000
 """Caches of calendar arithmetic are cleared past this size, so memory stays flat."""
 
-K = TypeVar("K")
-V = TypeVar("V")
-
-
-class _Memo(dict[K, V]):
-    """``compute``'s results by argument; its ``__getitem__`` is the memoised function (a
-    remembered value is found without a Python call)."""
-
-    __slots__ = ("compute",)
-
-    def __init__(self, compute: Callable[[K], V]) -> None:
-        self.compute = compute
-
-    def __missing__(self, key: K) -> V:
-        if len(self) > _CACHE_LIMIT:
-            self.clear()
-        got = self[key] = self.compute(key)
-        return got
-
 
 class Day:
     """Date arithmetic for one 'as of' date, memoised: a cohort repeats the same few values."""
 
-    __slots__ = ("as_of", "elapsed", "after")
+    __slots__ = ("as_of", "_elapsed", "_after")
 
     def __init__(self, as_of: date) -> None:
         self.as_of = as_of
-        # Whole months from as_of to a reference date, and as_of plus whole months.
-        self.elapsed = _Memo(partial(months_between, as_of)).__getitem__
-        self.after = _Memo(partial(add_months, as_of)).__getitem__
+        self._elapsed: dict[date, int] = {}
+        self._after: dict[int, date] = {}
+
+    def elapsed(self, reference: date) -> int:
+        """Whole months from as_of to the reference date."""
+        got = self._elapsed.get(reference)
+        if got is None:
+            if len(self._elapsed) > _CACHE_LIMIT:
+                self._elapsed.clear()
+            got = self._elapsed[reference] = months_between(self.as_of, reference)
+        return got
+
+    def after(self, months: int) -> date:
+        """as_of plus whole months."""
+        got = self._after.get(months)
+        if got is None:
+            if len(self._after) > _CACHE_LIMIT:
+                self._after.clear()
+            got = self._after[months] = add_months(self.as_of, months)
+        return got
 
 
 def later_by(months: int) -> Callable[[date], date]:
     """``add_months(start, months)``, memoised by start date."""
-    later: _Memo[date, date] = _Memo(lambda start: add_months(start, months))
-    return later.__getitem__
+    cache: dict[date, date] = {}
+
+    def later(start: date) -> date:
+        got = cache.get(start)
+        if got is None:
+            if len(cache) > _CACHE_LIMIT:
+                cache.clear()
+            got = cache[start] = add_months(start, months)
+        return got
+
+    return later
 
 
 RequirementCheck = Callable[[Values, Day, date], RequirementState]
