@@ -327,9 +327,7 @@ def best_route(routes: Sequence[RouteVerdict]) -> int | None:
     at, then the earliest date; among equals, the first in the rules.
     """
     index = main_route(routes)
-    if index is None or routes[index].verdict == _NOT_ELIGIBLE:
-        return None
-    return index
+    return None if index is None or routes[index].verdict == _NOT_ELIGIBLE else index
 
 
 def main_route(routes: Sequence[RouteVerdict]) -> int | None:
@@ -348,9 +346,7 @@ def main_route(routes: Sequence[RouteVerdict]) -> int | None:
         if here < best_place or (has_results and not best_has) or (
                 has_results == best_has and day < best_when):
             best, best_place, best_has, best_when = index, here, has_results, day
-    if best is None or not best_has:
-        return None
-    return best
+    return best if best_has else None
 
 
 def main_unmet(verdict: Verdict, eligible_from: date | None, deciding: Sequence[str],
@@ -404,11 +400,6 @@ def counts_on_of(rules: Rules, routes: list[RouteResult], when: date | None) -> 
     still possible, whose date is that day; '' when none does."""
     if when is None:
         return ""
-    for r in routes:
-        if r.verdict == Verdict.NOT_ELIGIBLE:
-            continue
-        for res in r.unmet:
-            if (res.date == when and res.status in (Status.DATED, Status.UNKNOWN)
-                    and rules.requirements[res.id].counts_on):
-                return res.id
-    return ""
+    return next((res.id for r in routes if r.verdict != Verdict.NOT_ELIGIBLE for res in r.unmet
+                 if res.date == when and res.status in (Status.DATED, Status.UNKNOWN)
+                 and rules.requirements[res.id].counts_on), "")
