@@ -74,11 +74,6 @@ class _Blocked(NamedTuple):
     reason: str
 
 
-def _holds(answer: AnswerValue | None, choice: str) -> bool:
-    """Whether a multi question's answer includes ``choice``."""
-    return isinstance(answer, tuple) and choice in answer
-
-
 class Planner:
     """One person's planning: answers and as-of date fixed, schedules memoised by sequence."""
 
@@ -470,7 +465,8 @@ class Planner:
         done_before = held.get(between.programme_question) if between else None
         others = [t for t in self.rules.trainings.values() if t.id != goal.id and not (
             t.qualifies_question and t.qualifies_adds
-            and _holds(held.get(t.qualifies_question), t.qualifies_adds)) and not (
+            and isinstance(answer := held.get(t.qualifies_question), tuple)
+            and t.qualifies_adds in answer) and not (
             done_before is not None and t.previous_training_value == done_before)]
         for size in range(MAX_TRAININGS):
             for prefix in permutations(others, size):
