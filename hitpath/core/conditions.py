@@ -12,7 +12,7 @@ walk's reads a path that is answered only up to some question).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from datetime import date, timedelta
 from itertools import combinations
@@ -489,7 +489,7 @@ def _explain(rules: Rules, node: Condition | None, answers: Answers, found: list
 
 # Answers worth trying -----------------------------------------------------------------------
 
-def edge_values(leaves: list[Compare], extra: list[Operand] = []) -> list[Operand]:  # noqa: B006
+def edge_values(leaves: list[Compare], extra: Sequence[Operand] = ()) -> list[Operand]:
     """Each side of every threshold and date the comparisons (and ``extra``) name, in order:
     the values at which some comparison can change its mind."""
     found: set[Operand] = set()
