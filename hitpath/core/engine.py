@@ -183,12 +183,10 @@ def _funding(
         state, text = FundingState.APPLIES, funding.summary
         if funding.uncertain_when and evaluate(rules, funding.uncertain_when,
                                                answers.values) is True:
-            caveat = funding.uncertain
             # Worded for the answer the rules name, when they do (EMHP, a top-up...).
-            for question, values, words, cited in funding.uncertain_for:
-                if answers.values.get(question) in values:
-                    caveat, caveat_sources = words, cited
-                    break
+            caveat, caveat_sources = next(
+                ((words, cited) for question, values, words, cited in funding.uncertain_for
+                 if answers.values.get(question) in values), (funding.uncertain, ()))
     elif applies is False:
         state, text, from_date = FundingState.DOES_NOT_APPLY, funding.not_applied, None
         notes = []
