@@ -344,8 +344,6 @@ def _everything_else(doc: list[Block], a: Assessment, rules: Rules, line: _Cite)
     doc.append(Block("items", items=answer_items or [Line("No answers given.")]))
 
 
-
-
 def anchor(source_id: str) -> str:
     """The fragment id of a source's entry in the sources list: 'src-HEE-2022'.
 

@@ -159,12 +159,7 @@ def bullets(items: list[Line], checklist: bool = False) -> str:
 
 def breakable_url(url: str) -> str:
     """A URL that may wrap after '/', '.', '-', '?', '&' or '=' but never inside a word."""
-    out = []
-    for char in url:
-        out.append(escape(char))
-        if char in "/.-?&=_":
-            out.append("<wbr>")
-    return "".join(out)
+    return "".join(escape(char) + ("<wbr>" if char in "/.-?&=_" else "") for char in url)
 
 
 def sources_list(links: list[tuple[str, str, str]]) -> str:

@@ -24,7 +24,8 @@ def _month(value: date | None) -> str | None:
     return f"{value.year:04d}-{value.month:02d}" if value else None
 
 
-def _iso(value: date | None) -> str | None:
+def iso(value: date | None) -> str | None:
+    """YYYY-MM-DD, or None."""
     return value.isoformat() if value else None
 
 
@@ -70,7 +71,7 @@ def to_dict(assessment: Assessment, rules: Rules) -> dict[str, Json]:
             cite(res.sources)
         routes.append({
             "id": r.id, "title": r.title, "verdict": r.verdict,
-            "eligible_from": _iso(r.eligible_from),
+            "eligible_from": iso(r.eligible_from),
             "met": [_requirement(m) for m in r.met],
             "unmet": [_requirement(u, rules.requirements[u.id].caveat) for u in r.unmet],
             "unknown": list(r.unknown), "reason": r.reason, "because": list(r.because),
@@ -90,8 +91,8 @@ def to_dict(assessment: Assessment, rules: Rules) -> dict[str, Json]:
         "summary": {
             "best_route": best.id if best else None,
             "verdict": best.verdict if best else Verdict.NOT_ELIGIBLE,
-            "eligible_from": _iso(best.eligible_from) if best else None,
-            "not_before": _iso(a.not_before),
+            "eligible_from": iso(best.eligible_from) if best else None,
+            "not_before": iso(a.not_before),
             "text": headline(a, rules),
         },
         "conflicts": [{"id": c.id, "questions": list(c.questions), "text": c.text}
@@ -107,7 +108,7 @@ def to_dict(assessment: Assessment, rules: Rules) -> dict[str, Json]:
         "routes": routes,
         "funding": {
             "two_year_rule": a.funding.two_year_rule,
-            "nhs_funding_from": _iso(a.funding.nhs_funding_from),
+            "nhs_funding_from": iso(a.funding.nhs_funding_from),
             "source": ", ".join(cite(a.funding.sources)),
             "text": a.funding.text, "because": a.funding.because, "notes": a.funding.notes,
             "caveat": a.funding.caveat,
@@ -117,7 +118,7 @@ def to_dict(assessment: Assessment, rules: Rules) -> dict[str, Json]:
             "jurisdiction": rules.meta.jurisdiction, "applies": a.in_scope,
             "trainee_band": t.trainee_band, "qualified_band": t.qualified_band,
             "hours_per_week": t.hours_per_week, "pay_year": t.pay_year,
-            "pay_from": _iso(t.pay_from), "pay_note": t.pay_note,
+            "pay_from": iso(t.pay_from), "pay_note": t.pay_note,
             # Said only of figures that are estimates, never "false" beside published ones.
             **({"pay_estimated": True} if t.estimated else {}),
             "trainee_pay": _pay(t.trainee_pay), "qualified_pay": _pay(t.qualified_pay),
@@ -142,6 +143,10 @@ def to_dict(assessment: Assessment, rules: Rules) -> dict[str, Json]:
     }
 
 
-def render(assessment: Assessment, rules: Rules) -> str:
+def json_text(data: dict[str, Json]) -> str:
     """JSON text, two-space indented."""
-    return for_json(json.dumps(to_dict(assessment, rules), indent=2, ensure_ascii=False)) + "\n"
+    return for_json(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"
+
+
+def render(assessment: Assessment, rules: Rules) -> str:
+    return json_text(to_dict(assessment, rules))

@@ -35,18 +35,13 @@ def _question(q: Question) -> dict[str, Json]:
     if q.choices:
         out["values"] = list(q.values)
     if q.type == "number":
-        out["min"] = q.min
-        out["max"] = q.max
-        out["unit"] = q.unit
+        out |= {"min": q.min, "max": q.max, "unit": q.unit}
     if q.type == "date":
         out["format"] = ("YYYY-MM-DD or DD/MM/YYYY"
                          + (" (YYYY-MM for a month only)" if q.month_only_allowed else ""))
         out["month_only_allowed"] = q.month_only_allowed
-    out["unsure_allowed"] = q.unsure_allowed
-    out["optional"] = q.optional
-    out["asked_when"] = condition_text(q.when)
-    out["plan_only"] = q.plan_only
-    return out
+    return out | {"unsure_allowed": q.unsure_allowed, "optional": q.optional,
+                  "asked_when": condition_text(q.when), "plan_only": q.plan_only}
 
 
 def questions_json(rules: Rules) -> str:

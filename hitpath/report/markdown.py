@@ -7,6 +7,9 @@ from hitpath.core.untrusted import for_markdown, markdown_link
 from hitpath.report.document import ANSWER_HEADING, Block, Line, anchor, build
 from hitpath.report.words import ASCII_SYMBOL
 
+# What comes before the text of a block that is one paragraph.
+LEAD = {"title": "# ", "para": "", "meta": "", "inset": "> ", "warning": "> **Warning:** "}
+
 
 def render_blocks(doc: list[Block]) -> str:
     """Markdown text of a built report; citations link to their entries under Sources.
@@ -17,18 +20,12 @@ def render_blocks(doc: list[Block]) -> str:
     md = for_markdown
     out: list[str] = []
     for block in doc:
-        if block.kind == "title":
-            out.append(f"# {md(block.text)}\n")
+        if block.kind in LEAD:
+            out.append(f"{LEAD[block.kind]}{md(block.text)}\n")
         elif block.kind == "answer":
             out.append(f"## {md(ANSWER_HEADING)}\n\n**{md(block.text)}**\n")
         elif block.kind == "heading":
             out.append(f"{'#' * block.level} {md(block.text)}\n")
-        elif block.kind in ("para", "meta"):
-            out.append(f"{md(block.text)}\n")
-        elif block.kind == "inset":
-            out.append(f"> {md(block.text)}\n")
-        elif block.kind == "warning":
-            out.append(f"> **Warning:** {md(block.text)}\n")
         elif block.kind == "routes":
             out.append("| Route | Verdict |\n|---|---|")
             out.append("\n".join(

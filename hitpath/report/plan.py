@@ -4,20 +4,19 @@ because-lines and what is uncertain; as text, Markdown, HTML and JSON. They only
 from __future__ import annotations
 
 import html
-import json
 from datetime import date
 
 from hitpath.core.dates import MONTHS, long_date, month_year, months_between
 from hitpath.core.model import Json, Rules
 from hitpath.core.plans import Plan, Plans, PlanStep
+from hitpath.core.untrusted import for_markdown as _md  # rules text shown as text
 from hitpath.core.untrusted import (
-    for_json,
     for_terminal,
     markdown_link,
     visible,
 )
-from hitpath.core.untrusted import for_markdown as _md  # rules text shown as text
 from hitpath.report.html import inset, page, sources_list
+from hitpath.report.json_report import iso, json_text
 
 WIDTH = 60
 """The timeline picture's width in characters."""
@@ -143,12 +142,9 @@ def _headline(name: str, p: Plan, rules: Rules) -> str:
             f"earliest ({delay}); starts {month_year(p.goal_start)}.")
 
 
-def _reach_words(step: PlanStep) -> str | None:
-    if step.kind != "training":
-        return None
-    return {"applies": "Starting it starts the funding rule's clock for later trainings.",
-            "may_apply": "Starting it may start the funding rule's clock (not confirmed).",
-            }.get(str(step.funding_rule))
+# What starting a training does to the funding rule's clock, by the training's funding rule.
+REACH = {"applies": "Starting it starts the funding rule's clock for later trainings.",
+         "may_apply": "Starting it may start the funding rule's clock (not confirmed)."}
 
 
 TEXT_WIDTH = 88
@@ -209,7 +205,7 @@ def render_text(plans: Plans, rules: Rules, width: int | None = None) -> str:
         for step in p.steps:
             body.append(f"  {_step_line(step)}")
             body.append(f"      Because: {step.because}")
-            reach = _reach_words(step)
+            reach = REACH.get(str(step.funding_rule)) if step.kind == "training" else None
             if reach:
                 body.append(f"      {reach}")
         if p.uncertain:
@@ -320,10 +316,6 @@ def render_html(plans: Plans, rules: Rules) -> str:
     return page(f"Plans to {plans.goal_title}", body, extra_css=style)
 
 
-def _iso(day: date | None) -> str | None:
-    return day.isoformat() if day else None
-
-
 def _step_json(step: PlanStep) -> dict[str, Json]:
     return {
         "kind": step.kind, "training": step.training, "title": step.title,
@@ -333,8 +325,8 @@ def _step_json(step: PlanStep) -> dict[str, Json]:
         "band": step.band, "nhs_funded": step.nhs_funded,
         "funding_rule": str(step.funding_rule), "because": step.because,
         "binding": str(step.binding) if step.binding else None,
-        "applications": {"open": _iso(step.applications[0]),
-                         "close": _iso(step.applications[1])},
+        "applications": {"open": iso(step.applications[0]),
+                         "close": iso(step.applications[1])},
     }
 
 
@@ -381,7 +373,7 @@ def render_plans(plans: Plans, rules: Rules, fmt: str, width: int | None = None)
     """Plans in one of the report formats: text, markdown, html or json (text wrapped at
     ``width``, see ``render_text``)."""
     if fmt == "json":
-        return for_json(json.dumps(to_json(plans, rules), indent=2, ensure_ascii=False)) + "\n"
+        return json_text(to_json(plans, rules))
     if fmt == "markdown":
         return render_markdown(plans, rules)
     if fmt == "html":

@@ -114,9 +114,7 @@ def plain_text(doc: list[Block], width: int | None = None) -> str:
         elif block.kind == "steps":
             for number, item in enumerate(block.items, 1):
                 put(cite_text(item), f"  {number}. ", "     ")
-        elif block.kind == "sources" and block.brief:
-            continue
-        elif block.kind == "sources":
+        elif block.kind == "sources" and not block.brief:
             lines.append("")
             put(block.text)
             for sid, title, url in block.links:
@@ -138,10 +136,8 @@ class _Printer:
     def blocks(self, doc: list[Block], assessment: Assessment) -> None:
         for block in doc:
             kind = block.kind
-            if kind == "title":
-                self.out(block.text, "bold")
-            elif kind == "meta":
-                self.out(block.text, "dim")
+            if kind in ("title", "meta", "para"):
+                self.out(block.text, {"title": "bold", "meta": "dim"}.get(kind))
             elif kind == "answer":
                 self.answer(block.text)
             elif kind == "heading":
@@ -150,8 +146,6 @@ class _Printer:
                     self.out(block.text, "bold underline")
                 else:
                     self.out(block.text, "bold")
-            elif kind == "para":
-                self.out(block.text)
             elif kind == "inset":
                 self.console.print()
                 self.out(block.terminal or block.text, "italic")
@@ -159,16 +153,11 @@ class _Printer:
                 self.out("Warning: " + block.text, "bold red")
             elif kind == "routes":
                 self.routes(block)
-            elif kind == "timeline":
-                self.picture(assessment)
-                self.items(block.items)
-            elif kind == "items":
-                self.items(block.items)
-            elif kind == "steps":
-                self.items(block.items, numbered=True)
-            elif kind == "sources" and block.brief:
-                continue
-            elif kind == "sources":
+            elif kind in ("items", "timeline", "steps"):
+                if kind == "timeline":
+                    self.picture(assessment)
+                self.items(block.items, numbered=kind == "steps")
+            elif kind == "sources" and not block.brief:
                 self.console.print()
                 self.out(block.text, "bold underline")
                 self.items([Line(f"{sid}: {title}") for sid, title, _ in block.links],
