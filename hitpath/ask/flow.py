@@ -67,8 +67,7 @@ class Prompter(Protocol):
     """What the flow needs from a user interface."""
 
     def ask(self, question: Question, default: AnswerValue | MonthOnly | None,
-            progress: Progress,
-            can_go_back: bool) -> Reply:
+            progress: Progress, can_go_back: bool) -> Reply:
         """Ask one question; return the answer, None to leave it unanswered, or BACK."""
 
     def notice(self, text: str) -> None:
@@ -231,8 +230,7 @@ class Interview:
     def progress(self, current: Question) -> Progress:
         """'Question N of about M': N counts the answers before it on the path (so a resumed
         questionnaire carries on at the same number); M follows the branching so far."""
-        order = [q.id for q in self.rules.questions]
-        here = order.index(current.id)
+        here = self.rules.questions.index(current)
         before = sum(1 for q in self.rules.questions[:here]
                      if (q.id in self.answers.values or q.id in self.skipped)
                      and q.id not in self.uncounted)
@@ -262,8 +260,7 @@ class Interview:
     def earlier(self, current: Question) -> str | None:
         """The answered question just before ``current`` on the path, when this run has
         asked nothing yet (a resumed questionnaire goes back into the file's answers)."""
-        order = [q.id for q in self.rules.questions]
-        for question in reversed(self.rules.questions[:order.index(current.id)]):
+        for question in reversed(self.rules.questions[:self.rules.questions.index(current)]):
             if (question.id in self.answers.values and question.id in self.only
                     and reached(self.rules, question, self.answers) is True):
                 return question.id
@@ -273,17 +270,11 @@ class Interview:
         """Whether 'back' has somewhere to go from ``current``."""
         return bool(self.visited) or self.earlier(current) is not None
 
-    def back(self, current: Question | None = None) -> bool:
+    def back(self, current: Question) -> bool:
         """Step back to the previous question (this run's, else the answer before
         ``current``); False when there is none."""
-        if self.visited:
-            self.pending_back = self.visited.pop()
-            return True
-        earlier = self.earlier(current) if current is not None else None
-        if earlier is None:
-            return False
-        self.pending_back = earlier
-        return True
+        self.pending_back = self.visited.pop() if self.visited else self.earlier(current)
+        return self.pending_back is not None
 
     def run(self, prompter: Prompter) -> Answers:
         """Ask until nothing is left; returns the answers (the same object, updated)."""
@@ -348,9 +339,3 @@ class Interview:
         self.ask_all = False  # after a change, only what it brings onto the path is asked
         self.visited = [question.id]
         return self.run(prompter)
-
-
-def answered_on_path(rules: Rules, answers: Answers) -> list[Question]:
-    """The questions with answers, in order, for the review screen."""
-    return [q for q in rules.questions if q.id in answers.values]
-

@@ -41,22 +41,18 @@ class QuestionaryPrompter:
         self.planning = False  # a plan is asking: questions show their plan_help if any
         self.style = None if plain else questionary.Style([("qmark", "bold"), ("question", "bold")])
 
-    def _print(self, text: str) -> None:
-        print(wrap(for_terminal(text)), flush=True)
-
     def notice(self, text: str) -> None:
         """A line of information between questions."""
-        self._print(text)
+        print(wrap(for_terminal(text)), flush=True)
 
     def ask(self, question: Question, default: AnswerValue | MonthOnly | None,
-            progress: Progress,
-            can_go_back: bool) -> Reply:
+            progress: Progress, can_go_back: bool) -> Reply:
         """Ask one question; returns the answer, None (left empty) or BACK."""
-        self._print("")
-        self._print(str(progress))
+        self.notice("")
+        self.notice(str(progress))
         shown = (question.plan_help or question.help) if self.planning else question.help
         if shown:
-            self._print(shown)
+            self.notice(shown)
         if question.type == "choice":
             return self._choice(question, default, can_go_back)
         if question.type == "multi":
@@ -122,7 +118,7 @@ class QuestionaryPrompter:
 
         Returns the index chosen, or None for back.
         """
-        self._print("\n".join(f"  {i}. {label}" for i, label in enumerate(labels, 1)))
+        self.notice("\n".join(f"  {i}. {label}" for i, label in enumerate(labels, 1)))
         hint = f"type a number from 1 to {len(labels)}"
         if can_go_back:
             hint += ", or 'back'"
@@ -175,7 +171,7 @@ class QuestionaryPrompter:
 
     def _multi_plain(self, question: Question, chosen: set[str], can_go_back: bool) -> Reply:
         lines = [f"  {i}. {c.label}" for i, c in enumerate(question.choices, 1)]
-        self._print("\n".join(lines))
+        self.notice("\n".join(lines))
         hint = "Type the numbers that apply, separated by commas"
         if can_go_back:
             hint += ", or 'back'"

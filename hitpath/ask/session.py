@@ -14,7 +14,7 @@ from datetime import date
 from functools import partial
 from typing import TYPE_CHECKING
 
-from hitpath.ask.flow import Interview, answered_on_path, prune, reached
+from hitpath.ask.flow import Interview, prune, reached
 from hitpath.core.engine import assess
 from hitpath.core.errors import HitpathError
 from hitpath.core.model import Answers, Assessment, Question, Rules, to_plain
@@ -61,11 +61,9 @@ def run_ask(*, answers_path: str | None, save_path: str | None, as_of: date,
         # answers file read at the start is how a session is resumed and kept, so it is allowed.)
         check_target(save_path, (rules_path,))
 
-    from hitpath.ask.prompts import QuestionaryPrompter
+    from hitpath.ask.prompts import QuestionaryPrompter, wrap
 
     prompter = QuestionaryPrompter(plain=plain)
-    from hitpath.ask.prompts import wrap
-
     print(wrap(INTRO))
     if answers_path:
         print(wrap(resumed(answers_path, len(answers.values), len(dropped), ask_all)))
@@ -184,7 +182,7 @@ class Session:
         while True:
             print()
             print("Check your answers:")
-            shown = answered_on_path(self.rules, self.answers)
+            shown = [q for q in self.rules.questions if q.id in self.answers.values]
             for number, question in enumerate(shown, 1):
                 from hitpath.ask.prompts import answer_text, wrap_item
 
