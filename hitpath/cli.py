@@ -6,6 +6,7 @@ Heavy imports (pydantic, rich, questionary) happen inside the commands that need
 
 from __future__ import annotations
 
+import inspect
 import sys
 from contextlib import suppress
 from datetime import date
@@ -108,20 +109,13 @@ app.add_typer(rules_app, name="rules")
 
 
 def _epilog(*examples: str, exits: str) -> str:
-    """A command's help tail: examples, then what its exit statuses mean."""
-    lines = ["\b", "Examples:", *(f"  {e}" for e in examples), "", "\b",
-             *_fold(f"Exit status: {exits}")]
-    return "\n".join(lines)
+    """A command's help tail: examples, then what its exit statuses mean, in lines of at most
+    76 (the help shows these paragraphs as they are)."""
+    import textwrap
 
-
-def _fold(text: str, width: int = 76) -> list[str]:
-    """Lines of at most ``width`` (the help shows these paragraphs as they are)."""
-    lines = [""]
-    for word in text.split():
-        if lines[-1] and len(lines[-1]) + 1 + len(word) > width:
-            lines.append("  ")
-        lines[-1] += (" " if lines[-1].strip() else "") + word
-    return lines
+    exit_lines = textwrap.wrap(f"Exit status: {exits}", 76, subsequent_indent="  ",
+                               break_long_words=False, break_on_hyphens=False)
+    return "\n".join(["\b", "Examples:", *(f"  {e}" for e in examples), "", "\b", *exit_lines])
 
 
 EXITS_REPORT = "0 done; 2 bad input or usage; 130 stopped (Ctrl-C)."
@@ -735,20 +729,12 @@ def recheck(
                                  as_of=parse_as_of(as_of)))
 
 
-def _whole_short_helps(*apps: typer.Typer) -> None:
-    """Each command's line in the group's help is its docstring's first sentence, whole:
-    the CLI framework would cut it at a width that leaves most of it out."""
-    import inspect
-
-    for group in apps:
-        for command in group.registered_commands:
-            if command.short_help is None and command.callback is not None:
-                text = " ".join(inspect.cleandoc(command.callback.__doc__ or "").split())
-                command.short_help = text.split(". ")[0].rstrip(".") + "."
-
-
-_whole_short_helps(app, rules_app)
 for _info in (*app.registered_commands, *rules_app.registered_commands):
+    # Each command's line in the group's help is its docstring's first sentence, whole: the
+    # CLI framework would cut it at a width that leaves most of it out.
+    if _info.short_help is None and _info.callback is not None:
+        _doc = " ".join(inspect.cleandoc(_info.callback.__doc__ or "").split())
+        _info.short_help = _doc.split(". ")[0].rstrip(".") + "."
     if _info.cls in (None, TyperCommand):
         _info.cls = _Command
 

@@ -189,10 +189,8 @@ def render_text(plans: Plans, rules: Rules, width: int | None = None) -> str:
     out = [f"Plans to {plans.goal_title}",
            f"From {long_date(plans.as_of)}. Rules {plans.rules_version}.", ""]
     if not plans.plans:
-        out.append(f"No plan reaches {plans.goal_title} on your answers. What stops each "
-                   "way in:")
-        out += [f"  - {line}" for line in plans.blocked]
-        out.append("")
+        out += [f"No plan reaches {plans.goal_title} on your answers. What stops each way in:",
+                *(f"  - {line}" for line in plans.blocked), ""]
     rows = picture(plans, rules, width)
     out = _wrapped(out, width)
     if rows:
@@ -203,19 +201,15 @@ def render_text(plans: Plans, rules: Rules, width: int | None = None) -> str:
     for name, p in _all(plans):
         body.append(_headline(name, p, rules))
         for step in p.steps:
-            body.append(f"  {_step_line(step)}")
-            body.append(f"      Because: {step.because}")
+            body += [f"  {_step_line(step)}", f"      Because: {step.because}"]
             reach = REACH.get(str(step.funding_rule)) if step.kind == "training" else None
             if reach:
                 body.append(f"      {reach}")
         if p.uncertain:
-            body.append("  Not certain:")
-            body += [f"    - {line}" for line in p.uncertain]
+            body += ["  Not certain:", *(f"    - {line}" for line in p.uncertain)]
         body.append("")
-    body.append("What the planner cannot know")
-    body += [f"  - {line}" for line in plans.notes]
-    body.append("")
-    body.append("Sources: " + ", ".join(plans.sources))
+    body += ["What the planner cannot know", *(f"  - {line}" for line in plans.notes), "",
+             "Sources: " + ", ".join(plans.sources)]
     # Text from the rules file reaches the terminal only as text.
     return for_terminal("\n".join(out + _wrapped(body, width))) + "\n"
 
@@ -226,9 +220,7 @@ def render_markdown(plans: Plans, rules: Rules) -> str:
            f"From {long_date(plans.as_of)}. Rules {plans.rules_version}.", ""]
     if not plans.plans:
         out += [f"No plan reaches {_md(plans.goal_title)} on your answers. What stops each way "
-                "in:",
-                ""]
-        out += [f"- {_md(line)}" for line in plans.blocked] + [""]
+                "in:", "", *(f"- {_md(line)}" for line in plans.blocked), ""]
     rows = picture(plans, rules)
     if rows:
         out += ["```text", *(visible(row).replace("`", "'") for row in rows), "```", ""]
@@ -237,8 +229,7 @@ def render_markdown(plans: Plans, rules: Rules) -> str:
     for name, p in _all(plans):
         out += [f"## {_md(_headline(name, p, rules))}", ""]
         for step in p.steps:
-            out.append(f"- **{_md(_step_line(step))}**  ")
-            out.append(f"  Because: {_md(step.because)}")
+            out += [f"- **{_md(_step_line(step))}**  ", f"  Because: {_md(step.because)}"]
         if p.uncertain:
             out += ["", "Not certain:", ""] + [f"- {_md(line)}" for line in p.uncertain]
         out.append("")
@@ -260,13 +251,12 @@ def render_html(plans: Plans, rules: Rules) -> str:
     body = [f"<h1>Plans to {e(plans.goal_title)}</h1>",
             f"<p>From {e(long_date(plans.as_of))}. Rules {e(plans.rules_version)}.</p>"]
     if not plans.plans:
-        body.append(f"<p>No plan reaches {e(plans.goal_title)} on your answers. "
-                    "What stops each way in:</p><ul>")
-        body += [f"<li>{e(line)}</li>" for line in plans.blocked]
-        body.append("</ul>")
+        body += [f"<p>No plan reaches {e(plans.goal_title)} on your answers. "
+                 "What stops each way in:</p><ul>",
+                 *(f"<li>{e(line)}</li>" for line in plans.blocked), "</ul>"]
     if shown:
-        body.append('<div class="timeline" role="img" aria-label="The plans on one time axis">')
-        body.append('<div class="row"><span class="name"></span><span class="bar axis">')
+        body += ['<div class="timeline" role="img" aria-label="The plans on one time axis">',
+                 '<div class="row"><span class="name"></span><span class="bar axis">']
         for year in range(start.year + 1, last.year + 1):
             at = 100 * (date(year, 1, 1) - start).days / span
             body.append(f'<span class="year" style="left:{at:.2f}%">{year}</span>')
@@ -294,12 +284,10 @@ def render_html(plans: Plans, rules: Rules) -> str:
                         f"Because: {e(step.because)}</li>")
         body.append("</ol>")
         if p.uncertain:
-            body.append("<p>Not certain:</p><ul>")
-            body += [f"<li>{e(line)}</li>" for line in p.uncertain]
-            body.append("</ul>")
-    body.append("<h2>What the planner cannot know</h2><ul>")
-    body += [f"<li>{e(n)}</li>" for n in plans.notes]
-    body.append("</ul><h2>Sources</h2>")
+            body += ["<p>Not certain:</p><ul>", *(f"<li>{e(line)}</li>" for line in p.uncertain),
+                     "</ul>"]
+    body += ["<h2>What the planner cannot know</h2><ul>",
+             *(f"<li>{e(n)}</li>" for n in plans.notes), "</ul><h2>Sources</h2>"]
     # The same sources list as check's (only https addresses become links).
     body.append(sources_list([(sid, rules.sources[sid].title, rules.sources[sid].url)
                               for sid in plans.sources]))
