@@ -6,7 +6,9 @@ Heavy imports (pydantic, rich, questionary) happen inside the commands that need
 
 from __future__ import annotations
 
+import errno
 import inspect
+import os
 import sys
 from contextlib import suppress
 from datetime import date
@@ -197,8 +199,6 @@ def _home(path: str | None) -> str | None:
     """A path as a person typed it, with a leading ``~`` meaning their home folder (the shell
     does not expand it in ``--output=~/x`` or at a prompt)."""
     if path and path.startswith("~"):
-        import os
-
         return os.path.expanduser(path)
     return path
 
@@ -435,8 +435,6 @@ _NOT_REPORTS = (".csv", ".tsv", ".xlsx", ".xls", ".ods", ".yaml", ".yml")
 def report_format(format_: str | None, output: str | None) -> str:
     """The report format: ``--format``, else what ``--output``'s ending asks for; a format
     the ending clearly contradicts (Markdown into ``.csv``, JSON into ``.html``) is refused."""
-    import os
-
     ending = os.path.splitext(output)[1].lower() if output else ""
     named = _REPORT_ENDINGS.get(ending, "text")
     if ending in _NOT_REPORTS:
@@ -460,8 +458,6 @@ def _batch_output(output: str, fmt: str | None, inputs: tuple[str | None, ...],
     """Refuse batch's ``--output`` before any row is read: an ending no batch format writes,
     a ``--format`` the ending contradicts, an input, or (without ``--force``) a file hitpath
     did not write."""
-    import os
-
     from hitpath.cohort.batch import OUTPUT_ENDINGS
     from hitpath.load.output import check_target
 
@@ -871,9 +867,6 @@ class _GuardedStdout:
 
 def _stdout_failed(exc: _StdoutFailed) -> NoReturn:
     """A closed pipe ends quietly; any other failed write is one line and exit 2."""
-    import errno
-    import os
-
     with suppress(OSError, ValueError):  # nothing more can go there, not even at exit
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.__stdout__.fileno() if sys.__stdout__ else 1)
@@ -907,8 +900,6 @@ def main(argv: list[str] | None = None) -> None:
 
 def _run(args: list[str]) -> int:
     """Run one command line; returns the exit status."""
-    import os
-
     completing = "_HITPATH_COMPLETE" in os.environ
     try:
         if not args and not completing:

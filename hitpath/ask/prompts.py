@@ -204,14 +204,9 @@ class QuestionaryPrompter:
             hint = "a date YYYY-MM-DD or DD/MM/YYYY, e.g. 2023-07-14"
         else:
             hint = f"a whole number of {question.unit or 'units'}"
-        extras = []
-        if question.unsure_allowed:
-            extras.append("'?' if not sure")
-        if question.optional:
-            extras.append("Enter to skip")
-        if can_go_back:
-            extras.append("'<' to go back")
-        instruction = f"({hint}; {'; '.join(extras)})" if extras else f"({hint})"
+        extras = {"'?' if not sure": question.unsure_allowed, "Enter to skip": question.optional,
+                  "'<' to go back": can_go_back}
+        instruction = "(" + "; ".join([hint, *(words for words, on in extras.items() if on)]) + ")"
         shown = ""
         if isinstance(default, MonthOnly):
             shown = default.day.strftime("%Y-%m")

@@ -10,8 +10,3 @@ def plain_wanted(plain: bool) -> bool:
     libraries that draw them leave the colour out themselves.
     """
     return plain or os.environ.get("TERM") == "dumb"
-
-
-def colour_forced() -> bool:
-    """FORCE_COLOR: the drawn, coloured report even when the output is not a terminal."""
-    return bool(os.environ.get("FORCE_COLOR")) and not os.environ.get("NO_COLOR")

@@ -13,7 +13,6 @@ from typing import IO, TYPE_CHECKING
 from hitpath.core.dates import long_date
 from hitpath.core.model import Assessment, Rules
 from hitpath.core.untrusted import for_terminal
-from hitpath.report import colour_forced
 from hitpath.report.document import (
     ANSWER_HEADING,
     FULL_HINT,
@@ -48,18 +47,20 @@ def render(
     Output that is not a terminal is always plain; it is wrapped only when ``width`` is given,
     so a screen reader or a paste gets one line per item.
     """
+    import os
     import sys
 
     out = file or sys.stdout
-    if not plain and not (hasattr(out, "isatty") and out.isatty()) and not (
-            file is None and colour_forced()):
-        plain = True
+    tty = hasattr(out, "isatty") and out.isatty()
+    # FORCE_COLOR: the drawn, coloured report even when standard output is not a terminal.
+    forced = file is None and bool(os.environ.get("FORCE_COLOR")) and not os.environ.get("NO_COLOR")
+    plain = plain or not (tty or forced)
     doc = build(assessment, rules, full=full)
     if asked:
         doc = [replace(b, terminal=FULL_HINT_ASKED) if b.terminal == FULL_HINT else b
                for b in doc]
     if plain:
-        if width is None and hasattr(out, "isatty") and out.isatty():
+        if width is None and tty:
             import shutil
 
             width = shutil.get_terminal_size((100, 24)).columns - 1
