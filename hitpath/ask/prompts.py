@@ -7,11 +7,14 @@ prompt is about to be shown. Validation is the same `coerce` the answers files g
 from __future__ import annotations
 
 import os
+import shutil
+import textwrap
 from datetime import date
 from typing import TYPE_CHECKING, TypeVar
 
 from hitpath.ask.flow import BACK, MonthOnly, Progress, Reply
 from hitpath.core.conditions import describe_answer
+from hitpath.core.dates import month_year
 from hitpath.core.model import UNSURE, AnswerValue, Question
 from hitpath.core.untrusted import echo, for_terminal
 from hitpath.load.answers import coerce
@@ -299,8 +302,6 @@ def answer_text(question: Question, value: AnswerValue | None,
     """An answer for the review list; a date given as a month is shown as that month
     ("September 2022"), as the person gave it, not as the day it is read as."""
     if month_only and isinstance(value, date):
-        from hitpath.core.dates import month_year
-
         return month_year(value)
     return describe_answer(question, value)
 
@@ -309,8 +310,6 @@ def fit_choice(label: str, lead: int) -> str:
     """A choice's label wrapped on words to the terminal's width, its later lines under its
     first word (``lead`` columns of pointer and box come before it): the list would
     otherwise cut a long label off at the edge."""
-    import textwrap
-
     return textwrap.fill(label, _width(lead), subsequent_indent=" " * lead,
                          break_on_hyphens=False, break_long_words=False)
 
@@ -318,8 +317,6 @@ def fit_choice(label: str, lead: int) -> str:
 def wrap_item(text: str, lead: str = "  - ") -> str:
     """One list item wrapped at the terminal's width on word boundaries, its later lines
     hanging under its first word."""
-    import textwrap
-
     return textwrap.fill(text, _width(), initial_indent=lead, subsequent_indent=" " * len(lead),
                          break_on_hyphens=False, break_long_words=False)
 
@@ -327,8 +324,6 @@ def wrap_item(text: str, lead: str = "  - ") -> str:
 def wrap(text: str, indent: int = 0) -> str:
     """Wrap at the terminal's width on word boundaries (the terminal would split words);
     ``indent`` leaves room for what the prompt puts before the text."""
-    import textwrap
-
     width = _width(indent)
     return "\n".join(textwrap.fill(line, width, break_on_hyphens=False, break_long_words=False)
                      if line else "" for line in text.split("\n"))
@@ -337,6 +332,4 @@ def wrap(text: str, indent: int = 0) -> str:
 def _width(room: int = 0) -> int:
     """The terminal's width less ``room`` columns (and one, so no line ends on the edge),
     at least 40."""
-    import shutil
-
     return max(40, shutil.get_terminal_size((80, 24)).columns - 1 - room)

@@ -4,6 +4,9 @@ because-lines and what is uncertain; as text, Markdown, HTML and JSON. They only
 from __future__ import annotations
 
 import html
+import shutil
+import sys
+import textwrap
 from datetime import date
 
 from hitpath.core.dates import MONTHS, long_date, month_year, months_between
@@ -155,9 +158,6 @@ MIN_WIDTH, MAX_WIDTH = 40, 100
 def terminal_width() -> int | None:
     """The width to wrap at on standard output: the terminal's, from 40 to 100 columns (None
     when standard output is not a terminal)."""
-    import shutil
-    import sys
-
     if not sys.stdout.isatty():
         return None
     columns = shutil.get_terminal_size((TEXT_WIDTH + 1, 24)).columns - 1
@@ -167,8 +167,6 @@ def terminal_width() -> int | None:
 def _wrapped(lines: list[str], width: int = TEXT_WIDTH) -> list[str]:
     """Long lines wrapped at ``width`` on word boundaries, carrying on under their own indent
     (and under a list dash); the picture's rows are never wrapped."""
-    import textwrap
-
     out: list[str] = []
     for line in lines:
         if len(line) <= width:

@@ -7,6 +7,10 @@ with no drawn table, picture or colour, for screen readers and for pasting.
 
 from __future__ import annotations
 
+import os
+import shutil
+import sys
+import textwrap
 from dataclasses import replace
 from typing import IO, TYPE_CHECKING
 
@@ -47,9 +51,6 @@ def render(
     Output that is not a terminal is always plain; it is wrapped only when ``width`` is given,
     so a screen reader or a paste gets one line per item.
     """
-    import os
-    import sys
-
     out = file or sys.stdout
     tty = hasattr(out, "isatty") and out.isatty()
     # FORCE_COLOR: the drawn, coloured report even when standard output is not a terminal.
@@ -61,8 +62,6 @@ def render(
                for b in doc]
     if plain:
         if width is None and tty:
-            import shutil
-
             width = shutil.get_terminal_size((100, 24)).columns - 1
         out.write(for_terminal(plain_text(doc, width)))
         return
@@ -74,8 +73,6 @@ def render(
 
 def plain_text(doc: list[Block], width: int | None = None) -> str:
     """The report as linear text: headings, lines and '-' items, no colour or drawing."""
-    import textwrap
-
     lines: list[str] = []
 
     def put(text: str, indent: str = "", hang: str = "") -> None:
