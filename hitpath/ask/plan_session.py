@@ -10,19 +10,15 @@ from __future__ import annotations
 import sys
 from datetime import date
 from functools import partial
-from typing import TYPE_CHECKING
 
 from hitpath.ask.flow import Interview, prune
+from hitpath.ask.prompts import QuestionaryPrompter, wrap
 from hitpath.ask.session import Session
 from hitpath.core.conditions import questions_in
 from hitpath.core.errors import HitpathError
 from hitpath.core.model import Answers, Condition, Rules
 from hitpath.core.planner import plan
 from hitpath.report import plain_wanted
-
-if TYPE_CHECKING:
-    from hitpath.ask.prompts import QuestionaryPrompter
-
 
 INTRO = (
     "hitpath plan works out which order of NHS psychological professions trainings reaches "
@@ -90,8 +86,6 @@ def run_plan_ask(rules: Rules, answers: Answers, as_of: date, *, plain: bool,
                            "--answers FILE")
     plain = plain_wanted(plain)
     prune(rules, answers)
-    from hitpath.ask.prompts import QuestionaryPrompter
-
     prompter = QuestionaryPrompter(plain=plain)
     session = PlanSession(rules, answers, as_of, prompter, plain, save_path, via, top)
     session.goal = goal
@@ -127,8 +121,6 @@ class PlanSession(Session):
         self.interview.run(self.prompter)
 
     def run(self) -> int:
-        from hitpath.ask.prompts import wrap
-
         print(wrap(INTRO))
         goal = (self.rules.trainings[self.goal.strip().lower()].id if self.goal
                 else pick_goal(self.rules, self.prompter))

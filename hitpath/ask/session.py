@@ -12,9 +12,9 @@ import sys
 from collections.abc import Callable
 from datetime import date
 from functools import partial
-from typing import TYPE_CHECKING
 
 from hitpath.ask.flow import Interview, prune, reached
+from hitpath.ask.prompts import QuestionaryPrompter, answer_text, wrap, wrap_item
 from hitpath.core.engine import assess
 from hitpath.core.errors import HitpathError
 from hitpath.core.model import Answers, Assessment, Question, Rules, to_plain
@@ -23,9 +23,6 @@ from hitpath.load.answers import load_answers
 from hitpath.load.output import check_target, write_atomic
 from hitpath.load.ruleset import load_rules
 from hitpath.report import plain_wanted
-
-if TYPE_CHECKING:
-    from hitpath.ask.prompts import QuestionaryPrompter
 
 INTRO = (
     "hitpath checks which routes into High Intensity Therapist training in NHS Talking "
@@ -60,8 +57,6 @@ def run_ask(*, answers_path: str | None, save_path: str | None, as_of: date,
         # folder, a missing or read-only folder, a FIFO, or the rules. (Saving back into the
         # answers file read at the start is how a session is resumed and kept, so it is allowed.)
         check_target(save_path, (rules_path,))
-
-    from hitpath.ask.prompts import QuestionaryPrompter, wrap
 
     prompter = QuestionaryPrompter(plain=plain)
     print(wrap(INTRO))
@@ -184,8 +179,6 @@ class Session:
             print("Check your answers:")
             shown = [q for q in self.rules.questions if q.id in self.answers.values]
             for number, question in enumerate(shown, 1):
-                from hitpath.ask.prompts import answer_text, wrap_item
-
                 text = answer_text(question, self.answers.values[question.id],
                                    question.id in self.answers.month_only)
                 fact = question.fact[0].upper() + question.fact[1:]
@@ -302,8 +295,6 @@ class Session:
         moved = changes(before, after, self.rules)
         print()
         if moved:
-            from hitpath.ask.prompts import wrap_item
-
             print("With that change:")
             for line in moved:
                 print(wrap_item(for_terminal(line)))
