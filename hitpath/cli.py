@@ -198,9 +198,7 @@ def _home(path: None) -> None: ...
 def _home(path: str | None) -> str | None:
     """A path as a person typed it, with a leading ``~`` meaning their home folder (the shell
     does not expand it in ``--output=~/x`` or at a prompt)."""
-    if path and path.startswith("~"):
-        return os.path.expanduser(path)
-    return path
+    return os.path.expanduser(path) if path else path
 
 
 def _version(value: bool) -> None:
@@ -353,9 +351,8 @@ def plan(
         if via is not None:
             parse_via(ruleset, via)
     except PlanError as exc:
-        raise HitpathError(str(exc), file="--goal" if goal and goal.strip().lower()
-                           not in ruleset.trainings
-                           else "--via") from None
+        wrong = "--goal" if goal and goal.strip().lower() not in ruleset.trainings else "--via"
+        raise HitpathError(str(exc), file=wrong) from None
     if output:
         _may_write(output, (answers, rules), force)
     given = _given(ruleset, answers, set_)

@@ -37,21 +37,14 @@ def _pay(band: BandPay | None) -> dict[str, int] | None:
 
 
 def _requirement(res: RequirementResult, caveat: str | None = None) -> dict[str, Json]:
-    out: dict[str, Json] = {
+    optional: dict[str, Json] = {"how_to_meet": res.how_to_meet, "date": iso(res.date),
+                                 "unknown": list(res.unknown), "notes": list(res.notes),
+                                 "caveat": caveat}
+    return {
         "id": res.id, "title": res.title, "status": res.status, "text": res.text,
         "source": ", ".join(res.sources), "sources": list(res.sources),
+        **{key: value for key, value in optional.items() if value},  # only when there are any
     }
-    if res.how_to_meet:
-        out["how_to_meet"] = res.how_to_meet
-    if res.date:
-        out["date"] = res.date.isoformat()
-    if res.unknown:
-        out["unknown"] = list(res.unknown)
-    if res.notes:
-        out["notes"] = list(res.notes)
-    if caveat:
-        out["caveat"] = caveat
-    return out
 
 
 def to_dict(assessment: Assessment, rules: Rules) -> dict[str, Json]:
