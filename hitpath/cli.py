@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import inspect
+import io
 import os
 import sys
 from contextlib import suppress
@@ -498,8 +499,6 @@ def emit_report(assessment: Assessment, ruleset: Rules, fmt: str, output: str | 
 
             render_text(assessment, ruleset, plain=plain_wanted(plain), full=full)
             return
-        import io
-
         buffer = io.StringIO()
         render_text(assessment, ruleset, file=buffer, plain=True, full=full)
         text = buffer.getvalue()

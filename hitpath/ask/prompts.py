@@ -203,10 +203,8 @@ class QuestionaryPrompter:
 
     def _typed(self, question: Question, default: AnswerValue | MonthOnly | None,
                can_go_back: bool) -> Reply:
-        if question.type == "date":
-            hint = "a date YYYY-MM-DD or DD/MM/YYYY, e.g. 2023-07-14"
-        else:
-            hint = f"a whole number of {question.unit or 'units'}"
+        hint = ("a date YYYY-MM-DD or DD/MM/YYYY, e.g. 2023-07-14" if question.type == "date"
+                else f"a whole number of {question.unit or 'units'}")
         extras = {"'?' if not sure": question.unsure_allowed, "Enter to skip": question.optional,
                   "'<' to go back": can_go_back}
         instruction = "(" + "; ".join([hint, *(words for words, on in extras.items() if on)]) + ")"
