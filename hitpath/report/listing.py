@@ -53,8 +53,7 @@ def questions_text(rules: Rules) -> str:
     """Every question as plain text, the keys of an answers file."""
     lines = ["Answers-file keys (every key is optional), in the order they are asked:", ""]
     for q in rules.questions:
-        lines.append(f"{q.id}  ({q.type}{', list' if q.type == 'multi' else ''})")
-        lines.append(f"  {q.text}")
+        lines += [f"{q.id}  ({q.type}{', list' if q.type == 'multi' else ''})", f"  {q.text}"]
         if q.choices:
             lines.append("  values: " + ", ".join(q.values))
         if q.type == "number":
@@ -66,8 +65,7 @@ def questions_text(rules: Rules) -> str:
         if q.unsure_allowed and q.type in ("number", "date"):
             lines.append("  or: not_sure")
         only = " (only by hitpath plan)" if q.plan_only else ""
-        lines.append(f"  asked when: {condition_text(q.when)}{only}")
-        lines.append("")
+        lines += [f"  asked when: {condition_text(q.when)}{only}", ""]
     return "\n".join(lines)
 
 
@@ -145,11 +143,9 @@ def sources_text(rules: Rules) -> str:
     uses = source_uses(rules)
     lines = []
     for s in rules.sources.values():
-        lines.append(f"{s.id}: {s.title}")
-        lines.append(f"  {s.url}")
         extra = f", published {s.published}" if s.published else ""
-        lines.append(f"  {s.publisher}{extra}; checked {s.checked.isoformat()}")
         used = uses.get(s.id) or ["nothing (unused)"]
-        lines.append("  used by: " + ", ".join(used))
-        lines.append("")
+        lines += [f"{s.id}: {s.title}", f"  {s.url}",
+                  f"  {s.publisher}{extra}; checked {s.checked.isoformat()}",
+                  "  used by: " + ", ".join(used), ""]
     return "\n".join(lines)
