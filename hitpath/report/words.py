@@ -177,24 +177,20 @@ def timeline_text(event: TimelineEvent, rules: Rules) -> str:
     """A step of the timeline in words (the engine gives only the rules' own words)."""
     terms = rules.terms
     training = terms.training
-    if event.kind == "today":
-        return "Today"
-    if event.kind == "requirement":
-        return f"{event.label}: reached"
-    if event.kind == "eligible":
-        return f"Eligible from this date by the {event.label}"
-    if event.kind == "intake":
-        return (f"First intake you can make, by the {event.label} (earliest, if accepted at "
-                "the first try)")
-    if event.kind == "start":
-        return f"Earliest course start by the {event.label}"
-    if event.kind == "training":
-        return (f"Training at band {terms.trainee_band}: {training.length_months} months, "
-                f"{training.university_days} days a week at university and "
-                f"{training.service_days} in the service, {terms.hours_per_week:g} hours a week")
-    if event.kind == "qualify":
-        return event.label or "Training ends"
-    return event.label
+    label = event.label
+    return {
+        "today": "Today",
+        "requirement": f"{label}: reached",
+        "eligible": f"Eligible from this date by the {label}",
+        "intake": f"First intake you can make, by the {label} (earliest, if accepted at the "
+                  "first try)",
+        "start": f"Earliest course start by the {label}",
+        "training": f"Training at band {terms.trainee_band}: {training.length_months} months, "
+                    f"{training.university_days} days a week at university and "
+                    f"{training.service_days} in the service, {terms.hours_per_week:g} hours "
+                    "a week",
+        "qualify": label or "Training ends",
+    }.get(event.kind, label)
 
 
 CAUTIONS = {"month_only": "Dates given as a month only were read as that month's last day."}
