@@ -250,9 +250,7 @@ class Interview:
         else:
             self.skipped.discard(question.id)
             self.answers.values[question.id] = value
-        if question.id in self.visited:
-            self.visited.remove(question.id)
-        self.visited.append(question.id)
+        self.visited = [v for v in self.visited if v != question.id] + [question.id]
         dropped = prune(self.rules, self.answers)
         self.visited = [v for v in self.visited if v not in dropped]
         return dropped
