@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import textwrap
 from datetime import date
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from hitpath.ask.flow import BACK, MonthOnly, Progress, Reply
 from hitpath.core.conditions import describe_answer
@@ -43,6 +44,7 @@ class QuestionaryPrompter:
         self.plain = plain
         self.planning = False  # a plan is asking: questions show their plan_help if any
         self.style = None if plain else questionary.Style([("qmark", "bold"), ("question", "bold")])
+        _keep_lost_interrupts()
 
     def notice(self, text: str) -> None:
         """A line of information between questions."""
@@ -86,7 +88,7 @@ class QuestionaryPrompter:
         wrapped on word boundaries: the prompt library's own echo splits words at the
         terminal's edge and sums up several choices as a count."""
         prompt.application.erase_when_done = True
-        reply: str | list[str] = prompt.unsafe_ask()
+        reply = cast("str | list[str]", _asked(prompt))
         picked = reply if isinstance(reply, list) else [reply]
         labels = [c.label for c in question.choices if c.value in picked]
         answer = "; ".join(labels) if labels else ("Back" if "__back__" in picked else "none")
@@ -135,10 +137,11 @@ class QuestionaryPrompter:
             return int(text) - 1
 
         shown = str(default + 1) if default is not None else ""
-        reply = self.q.text(wrap(for_terminal(f"{message} ({hint})")), default=shown,
-                            validate=_refusal(parse, ""), key_bindings=_cleared_when_refused(),
-                            qmark="", style=self.style).unsafe_ask()
-        return parse(reply)
+        reply = _asked(self.q.text(wrap(for_terminal(f"{message} ({hint})")), default=shown,
+                                   validate=_refusal(parse, ""),
+                                   key_bindings=_cleared_when_refused(), qmark="",
+                                   style=self.style))
+        return parse(str(reply))
 
     def _choice_plain(self, question: Question, selected: str | None,
                       can_go_back: bool) -> Reply:
@@ -195,11 +198,11 @@ class QuestionaryPrompter:
                 picks.append(question.choices[int(part) - 1].value)
             return coerce(question, picks)[0]
 
-        reply = self.q.text(wrap(for_terminal(f"{question.text} ({hint})")), default=default,
-                            validate=_refusal(parse),
-                            key_bindings=_cleared_when_refused(),
-                            qmark="", style=self.style).unsafe_ask()
-        return parse(reply)
+        reply = _asked(self.q.text(wrap(for_terminal(f"{question.text} ({hint})")),
+                                   default=default, validate=_refusal(parse),
+                                   key_bindings=_cleared_when_refused(), qmark="",
+                                   style=self.style))
+        return parse(str(reply))
 
     def _typed(self, question: Question, default: AnswerValue | MonthOnly | None,
                can_go_back: bool) -> Reply:
@@ -228,11 +231,12 @@ class QuestionaryPrompter:
             value, month_only = coerce(question, text)
             return MonthOnly(value) if month_only and isinstance(value, date) else value
 
-        reply = self.q.text(wrap(for_terminal(f"{question.text} {instruction}"), 2), default=shown,
-                            validate=_refusal(parse, ""), validate_while_typing=False,
-                            key_bindings=_cleared_when_refused(),
-                            qmark="" if self.plain else "?", style=self.style).unsafe_ask()
-        return parse(reply)
+        reply = _asked(self.q.text(wrap(for_terminal(f"{question.text} {instruction}"), 2),
+                                   default=shown, validate=_refusal(parse, ""),
+                                   validate_while_typing=False,
+                                   key_bindings=_cleared_when_refused(),
+                                   qmark="" if self.plain else "?", style=self.style))
+        return parse(str(reply))
 
     # Menus used around the questions -------------------------------------------------------
 
@@ -242,18 +246,56 @@ class QuestionaryPrompter:
             index = self._numbered(message, [label for label, _ in options], None, False)
             return options[index or 0][1]
         choices = [self.q.Choice(fit_choice(label, 3), value=value) for label, value in options]
-        return str(self.q.select(message, choices=choices, qmark="?", style=self.style,
-                                 instruction="(arrow keys, then Enter)").unsafe_ask())
+        return str(_asked(self.q.select(message, choices=choices, qmark="?", style=self.style,
+                                        instruction="(arrow keys, then Enter)")))
 
     def path(self, message: str, default: str) -> str:
         """A file path (empty to cancel)."""
-        return str(self.q.text(message, default=default, qmark="" if self.plain else "?",
-                               style=self.style).unsafe_ask()).strip()
+        return str(_asked(self.q.text(message, default=default, qmark="" if self.plain else "?",
+                                      style=self.style))).strip()
 
     def confirm(self, message: str, default: bool = True) -> bool:
         """Yes or no."""
-        return bool(self.q.confirm(message, default=default, qmark="" if self.plain else "?",
-                                   style=self.style).unsafe_ask())
+        return bool(_asked(self.q.confirm(message, default=default,
+                                          qmark="" if self.plain else "?", style=self.style)))
+
+
+_LOST: dict[str, bool] = {}
+
+
+def _keep_lost_interrupts() -> None:
+    """Ctrl-C pressed while one prompt gives way to the next can land in a clean-up callback,
+    where Python reports it and drops it: it is kept, and stops the next prompt."""
+    if getattr(sys.unraisablehook, "keeps_interrupts", False):
+        return
+    passed_on = sys.unraisablehook
+
+    def hook(unraisable: sys.UnraisableHookArgs) -> None:
+        if isinstance(unraisable.exc_value, KeyboardInterrupt):
+            _LOST["interrupt"] = True
+        else:
+            passed_on(unraisable)
+
+    hook.keeps_interrupts = True  # type: ignore[attr-defined]
+    sys.unraisablehook = hook
+
+
+def _asked(prompt: Prompt) -> object:
+    """A prompt's reply. Ctrl-C stops it however it comes: kept from between two prompts, as a
+    key, or as a signal when pressed while the prompt starts, before it reads keys itself (the
+    list prompts would ignore that one)."""
+    from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+    from prompt_toolkit.keys import Keys
+
+    if _LOST.pop("interrupt", False):
+        raise KeyboardInterrupt
+    app = prompt.application
+    stop = KeyBindings()
+    stop.add(Keys.SIGINT)(lambda event: event.app.exit(exception=KeyboardInterrupt,
+                                                       style="class:aborting"))
+    app.key_bindings = merge_key_bindings([app.key_bindings, stop]) if app.key_bindings \
+        else stop
+    return prompt.unsafe_ask()
 
 
 Given = TypeVar("Given", str, list[str])  # a typed reply, or the choices ticked
