@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from itertools import product
+from math import prod
 from typing import Any
 
 from hitpath.core.conditions import (
@@ -28,7 +29,7 @@ from hitpath.core.conditions import (
     refs_in,
 )
 from hitpath.core.dates import MONTHS, add_months, long_date
-from hitpath.core.model import UNSURE, BandPay, Compare, Condition, PayPeriod, Rules
+from hitpath.core.model import UNSURE, BandPay, Compare, Condition, PayPeriod, Question, Rules
 from hitpath.core.untrusted import visible
 from hitpath.lint.walk import engine_reads
 from hitpath.load.strict import LineMap, Path, line_of
@@ -82,57 +83,39 @@ def display_path(path: str) -> str:
 
 def static_findings(loaded: Loaded, as_of: date) -> list[Finding]:
     """Every check that needs no walk, in file order within each kind."""
-    found: list[Finding] = []
-    found += unused_questions(loaded)
-    found += unused_conditions(loaded)
-    found += constant_conditions(loaded)
-    found += pay_periods(loaded, as_of)
-    found += sources(loaded, as_of)
-    found += texts(loaded)
-    found += hostile_texts(loaded)
-    found += typed_answers(loaded)
-    return found
+    return [*unused(loaded), *constant_conditions(loaded), *pay_periods(loaded, as_of),
+            *sources(loaded, as_of), *texts(loaded), *hostile_texts(loaded),
+            *typed_answers(loaded)]
 
 
 # Questions and named conditions ---------------------------------------------------------
 
-def _used(rules: Rules) -> tuple[set[str], set[str]]:
-    """Questions used by something that matters, and the named conditions in use: every
-    condition site (``conditions.condition_sites``) but the named table itself counts."""
-    questions = {req.question for req in rules.requirements.values() if req.question}
+def unused(loaded: Loaded) -> list[Finding]:
+    """A question nothing uses only lengthens the questionnaire; a named condition nobody
+    refers to is dead text that may be edited in vain. Every condition site
+    (``conditions.condition_sites``) but the named table itself counts as a use."""
+    rules = loaded.rules
+    used = {req.question for req in rules.requirements.values() if req.question}
+    used.update(engine_reads(rules))
     named: set[str] = set()
     for site in condition_sites(rules):
-        if site.role == "conditions":
-            continue
-        named.update(refs_in(rules.conditions, site.node))
-        questions.update(leaf["q"] for leaf in comparisons_in(rules.conditions, site.node))
-    return questions, named
-
-
-def unused_questions(loaded: Loaded) -> list[Finding]:
-    """A question nothing uses only lengthens the questionnaire."""
-    used, _ = _used(loaded.rules)
-    reads = engine_reads(loaded.rules)
-    return [
+        if site.role != "conditions":
+            named.update(refs_in(rules.conditions, site.node))
+            used.update(leaf["q"] for leaf in comparisons_in(rules.conditions, site.node))
+    found = [
         loaded.finding(
             "unused-question", ERROR, f"question '{q.id}'",
             "no requirement, advice item, next step or condition uses its answer",
             "Use it in a condition or requirement, or remove the question.",
             ("questions", i, "id"))
-        for i, q in enumerate(loaded.rules.questions)
-        if q.id not in used and q.id not in reads
+        for i, q in enumerate(rules.questions) if q.id not in used
     ]
-
-
-def unused_conditions(loaded: Loaded) -> list[Finding]:
-    """A named condition nobody refers to is dead text that may be edited in vain."""
-    _, named = _used(loaded.rules)
-    return [
+    return found + [
         loaded.finding(
             "unused-condition", WARNING, f"named condition '{name}'",
             "nothing refers to it with {ref: " + name + "}",
             "Refer to it where it is meant to apply, or remove it.", ("conditions", name))
-        for name in loaded.rules.conditions if name not in named
+        for name in rules.conditions if name not in named
     ]
 
 
@@ -140,11 +123,11 @@ def unused_conditions(loaded: Loaded) -> list[Finding]:
 
 def constant_conditions(loaded: Loaded) -> list[Finding]:
     """Conditions (or parts) that come out the same for every possible answer."""
-    domain = _Domain(loaded.rules)
+    rules = loaded.rules
     found: list[Finding] = []
 
     def visit(node: Condition, path: Path, owner: str, parent_constant: bool) -> None:
-        values = domain.outcomes(node)
+        values = _outcomes(rules, node)
         constant = values is not None and len(values) == 1
         if constant and not parent_constant:
             (value,) = values or {True}
@@ -160,63 +143,55 @@ def constant_conditions(loaded: Loaded) -> list[Finding]:
             where = (*path, key, i) if key != "not" else (*path, "not")
             visit(part, where, owner, constant or parent_constant)
 
-    for site in condition_sites(loaded.rules):
+    for site in condition_sites(rules):
         visit(site.node, site.path, site.owner, False)
     return found
 
 
-class _Domain:
-    """The answers worth trying for each question, to see what a condition can come out as."""
+def _outcomes(rules: Rules, node: Condition) -> set[bool] | None:
+    """The definite values a condition takes over every answer (None: too many to try)."""
+    asked: dict[str, list[Compare]] = {}
+    for leaf in comparisons_in(rules.conditions, node):
+        asked.setdefault(leaf["q"], []).append(leaf)
+    choices = [_values(rules.question_by_id[qid], group) for qid, group in asked.items()]
+    names = list(asked)
+    if any("routes_open" in part for part in nodes_in(rules.conditions, node)):
+        choices.append([True, False, None])
+        names.append(ROUTES_OPEN)
+    if prod(len(values) for values in choices) > MAX_DOMAIN:
+        return None
+    seen: set[bool] = set()
+    for combo in product(*choices):
+        answers = {name: value for name, value in zip(names, combo, strict=True)
+                   if value is not None}
+        result = evaluate(rules, node, answers)
+        if result is not None:
+            seen.add(result)
+            if len(seen) == 2:
+                break
+    return seen or None
 
-    def __init__(self, rules: Rules) -> None:
-        self.rules = rules
 
-    def outcomes(self, node: Condition) -> set[bool] | None:
-        """The definite values a condition takes over every answer (None: too many to try)."""
-        asked: dict[str, list[Compare]] = {}
-        for leaf in comparisons_in(self.rules.conditions, node):
-            asked.setdefault(leaf["q"], []).append(leaf)
-        choices = [self._values(qid, group) for qid, group in asked.items()]
-        names = list(asked)
-        if any("routes_open" in part for part in nodes_in(self.rules.conditions, node)):
-            choices.append([True, False, None])
-            names.append(ROUTES_OPEN)
-        size = 1
-        for values in choices:
-            size *= len(values)
-        if size > MAX_DOMAIN:
-            return None
-        seen: set[bool] = set()
-        for combo in product(*choices):
-            answers = {name: value for name, value in zip(names, combo, strict=True)
-                       if value is not None}
-            result = evaluate(self.rules, node, answers)
-            if result is not None:
-                seen.add(result)
-                if len(seen) == 2:
-                    break
-        return seen or None
-
-    def _values(self, qid: str, leaves: list[Compare]) -> list[object]:
-        question = self.rules.question_by_id[qid]
-        values: list[object] = [None]
-        if question.unsure_allowed and question.type in ("number", "date"):
-            values.append(UNSURE)
-        if question.type == "choice":
-            values += list(question.values)
-        elif question.type == "multi":
-            values += multi_answers(question, leaves, MAX_DOMAIN)[0]
-        elif question.type == "number":
-            low = question.min if question.min is not None else -(10 ** 9)
-            high = question.max if question.max is not None else 10 ** 9
-            ends: list[Operand] = [question.min if question.min is not None else 0]
-            if question.max is not None:
-                ends.append(question.max)
-            values += [n for n in edge_values(leaves, ends)
-                       if isinstance(n, int) and low <= n <= high]
-        else:
-            values += [date(2000, 1, 1), *edge_values(leaves)]
-        return list(dict.fromkeys(values))
+def _values(question: Question, leaves: list[Compare]) -> list[object]:
+    """The answers worth trying for a question, to see what a condition can come out as."""
+    values: list[object] = [None]
+    if question.unsure_allowed and question.type in ("number", "date"):
+        values.append(UNSURE)
+    if question.type == "choice":
+        values += list(question.values)
+    elif question.type == "multi":
+        values += multi_answers(question, leaves, MAX_DOMAIN)[0]
+    elif question.type == "number":
+        low = question.min if question.min is not None else -(10 ** 9)
+        high = question.max if question.max is not None else 10 ** 9
+        ends: list[Operand] = [question.min if question.min is not None else 0]
+        if question.max is not None:
+            ends.append(question.max)
+        values += [n for n in edge_values(leaves, ends)
+                   if isinstance(n, int) and low <= n <= high]
+    else:
+        values += [date(2000, 1, 1), *edge_values(leaves)]
+    return list(dict.fromkeys(values))
 
 
 # Dated tables ---------------------------------------------------------------------------
@@ -264,11 +239,10 @@ def pay_periods(loaded: Loaded, as_of: date) -> list[Finding]:
                 f"Add the table for {missing} (with its source) before this one.",
                 (*path, "effective_from")))
         starts.append(first)
-        found += _uplift(loaded, i, loaded.rules.terms.pay)
+        found += _uplift(loaded, i, terms.pay)
     reviewed = date.fromisoformat(data["meta"]["reviewed"])
     first_day = date.fromisoformat(periods[0]["effective_from"])
     last = periods[-1]
-    last_start = _pay_year_start(date.fromisoformat(last["effective_from"]), starts_on)
     for day, what in ((reviewed, "the review date (meta.reviewed)"), (as_of, "the date checked")):
         if day < first_day:
             found.append(loaded.finding(
@@ -277,7 +251,7 @@ def pay_periods(loaded: Loaded, as_of: date) -> list[Finding]:
                 f"{long_date(first_day)}",
                 "Add the pay table in force on that date.", ("terms", "pay", 0,
                                                               "effective_from")))
-    if _pay_year_start(as_of, starts_on) > last_start:
+    if _pay_year_start(as_of, starts_on) > starts[-1]:
         found.append(loaded.finding(
             "pay-out-of-date", WARNING, f"pay table {last['pay_year']}",
             f"the newest pay table is for {last['pay_year']}, which ended before "
@@ -564,8 +538,8 @@ def typed_answers(loaded: Loaded) -> list[Finding]:
         owner = f"question '{q['id']}'"
         for j, choice in enumerate(q.get("choices", [])):
             value = choice["value"]
-            if (not value or value != value.strip() or any(c in value for c in ",;")
-                    or _CONTROL.search(value) or "\t" in value or "\n" in value):
+            if (not value or value != value.strip() or any(c in value for c in ",;\t\n")
+                    or _CONTROL.search(value)):
                 found.append(loaded.finding(
                     "choice-untypeable", ERROR, owner,
                     f"the choice value {visible(value)!r} cannot be typed as an answer (it is "
