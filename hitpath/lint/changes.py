@@ -17,21 +17,16 @@ import sys
 import textwrap
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Protocol
+from typing import Any
 
-from hitpath.core.dates import long_date, parse_iso
+from hitpath.core.dates import MONTHS, long_date, parse_iso
 from hitpath.core.errors import HitpathError, did_you_mean
 from hitpath.core.model import Json
-from hitpath.core.untrusted import for_markdown, for_terminal
+from hitpath.core.untrusted import echo, for_json, for_markdown, for_terminal
 from hitpath.lint.checks import display_path
+from hitpath.load.strict import line_of, parse_yaml, read_input
 
 Where = tuple[str | int, ...]
-
-
-class _Fail(Protocol):
-    """The error for a place in the changelog file."""
-
-    def __call__(self, where: Where, message: str, hint: str | None = None) -> HitpathError: ...
 
 SHIPPED_CHANGES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                                "rules_changes.yaml")
@@ -56,7 +51,7 @@ class Entry:
     text: str
     sources: tuple[str, ...] = ()
     covers: tuple[str, ...] = ()
-    where: tuple[str | int, ...] = ()  # its place in the changelog file, for messages
+    where: Where = ()  # its place in the changelog file, for messages
 
 
 @dataclass(frozen=True)
@@ -76,13 +71,16 @@ class Changelog:
 
     path: str
     versions: list[Version]
-    lines: dict[tuple[str | int, ...], int] = field(default_factory=dict)
+    lines: dict[Where, int] = field(default_factory=dict)
 
-    def line(self, where: tuple[str | int, ...]) -> int | None:
+    def line(self, where: Where) -> int | None:
         """The line of a place in the file (or of its nearest parent)."""
-        from hitpath.load.strict import line_of
-
         return line_of(self.lines, where)
+
+    def error(self, where: Where, message: str, hint: str | None = None) -> HitpathError:
+        """The error for a place in the file."""
+        key = ".".join(str(p) for p in where) or None
+        return HitpathError(message, file=self.path, line=self.line(where), key=key, hint=hint)
 
 
 def version_key(version: str) -> tuple[int, ...]:
@@ -93,8 +91,6 @@ def version_key(version: str) -> tuple[int, ...]:
 def parse_version(text: str, what: str) -> str:
     """A rules version such as 2026.11.1, strictly checked."""
     if not VERSION_RE.fullmatch(text):
-        from hitpath.core.untrusted import echo
-
         raise HitpathError(f"{echo(text)} is not a rules version; expected YEAR.MONTH.N, for "
                            "example 2026.03.1", file=what)
     return text
@@ -104,97 +100,90 @@ def parse_version(text: str, what: str) -> str:
 
 def load_changes(path: str | None = None) -> Changelog:
     """Read and check a changelog file (default: the shipped one); exit 2 on any problem."""
-    from hitpath.load.strict import parse_yaml, read_input
-
     path = path or SHIPPED_CHANGES
     shown = display_path(path)
     data, lines = parse_yaml(read_input(path, "rules changes"), shown)
     log = Changelog(shown, [], dict(lines))
-
-    def fail(where: Where, message: str, hint: str | None = None) -> HitpathError:
-        key = ".".join(str(p) for p in where) or None
-        return HitpathError(message, file=shown, line=log.line(where), key=key, hint=hint)
-
     if not isinstance(data, dict) or set(data) != {"versions"}:
-        raise fail((), "expected a mapping with one key, 'versions'")
+        raise log.error((), "expected a mapping with one key, 'versions'")
     if not isinstance(data["versions"], list) or not data["versions"]:
-        raise fail(("versions",), "expected a list of rules versions, newest first")
+        raise log.error(("versions",), "expected a list of rules versions, newest first")
     for i, raw in enumerate(data["versions"]):
-        log.versions.append(_version(raw, ("versions", i), fail))
-    for newer, older in zip(log.versions, log.versions[1:], strict=False):
+        log.versions.append(_version(raw, ("versions", i), log))
+    for i, (newer, older) in enumerate(zip(log.versions, log.versions[1:], strict=False), 1):
         if version_key(newer.version) <= version_key(older.version):
-            i = log.versions.index(older)
-            raise fail(("versions", i, "version"),
-                       f"'{older.version}' comes after '{newer.version}'; list the versions "
-                       "newest first, each once")
+            raise log.error(("versions", i, "version"),
+                            f"'{older.version}' comes after '{newer.version}'; list the versions "
+                            "newest first, each once")
     return log
 
 
 def _mapping(raw: object, where: Where, keys: tuple[str, ...], required: tuple[str, ...],
-             fail: _Fail) -> dict[str, object]:
+             log: Changelog) -> dict[str, object]:
     if not isinstance(raw, dict):
-        raise fail(where, f"expected a mapping with {', '.join(keys)}")
+        raise log.error(where, f"expected a mapping with {', '.join(keys)}")
     for key in raw:
         if key not in keys:
-            raise fail((*where, key), f"'{key}' is not a key here; expected one of: "
-                       f"{', '.join(keys)}", did_you_mean(str(key), keys))
+            raise log.error((*where, key), f"'{key}' is not a key here; expected one of: "
+                            f"{', '.join(keys)}", did_you_mean(str(key), keys))
     for key in required:
         if key not in raw:
-            raise fail(where, f"the required key '{key}' is missing")
+            raise log.error(where, f"the required key '{key}' is missing")
     return raw
 
 
-def _text(raw: dict[str, object], key: str, where: Where, fail: _Fail) -> str:
+def _text(raw: dict[str, object], key: str, where: Where, log: Changelog) -> str:
     value = raw[key]
     if not isinstance(value, str) or not value.strip():
-        raise fail((*where, key), "expected text")
+        raise log.error((*where, key), "expected text")
     return " ".join(value.split())
 
 
-def _date(raw: dict[str, object], key: str, where: Where, fail: _Fail) -> date:
+def _date(raw: dict[str, object], key: str, where: Where, log: Changelog) -> date:
     value = raw[key]
     try:
         day, month_only = parse_iso(str(value))
     except ValueError as exc:
-        raise fail((*where, key), str(exc)) from None
+        raise log.error((*where, key), str(exc)) from None
     if month_only:
-        raise fail((*where, key), "expected a full date YYYY-MM-DD")
+        raise log.error((*where, key), "expected a full date YYYY-MM-DD")
     return day
 
 
-def _ids(raw: dict[str, object], key: str, where: Where, fail: _Fail) -> tuple[str, ...]:
+def _ids(raw: dict[str, object], key: str, where: Where, log: Changelog) -> tuple[str, ...]:
     value = raw.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        raise fail((*where, key), "expected a list of names, for example [HEE-2022]")
+        raise log.error((*where, key), "expected a list of names, for example [HEE-2022]")
     return tuple(value)
 
 
-def _version(given: object, where: Where, fail: _Fail) -> Version:
-    raw = _mapping(given, where, _VERSION_KEYS, _VERSION_KEYS, fail)
+def _version(given: object, where: Where, log: Changelog) -> Version:
+    raw = _mapping(given, where, _VERSION_KEYS, _VERSION_KEYS, log)
     version = raw["version"]
     if not isinstance(version, str) or not VERSION_RE.fullmatch(version):
-        raise fail((*where, "version"), "expected a rules version in quotes, for example "
-                   "\"2026.03.1\"")
+        raise log.error((*where, "version"), "expected a rules version in quotes, for example "
+                        "\"2026.03.1\"")
     as_of = raw["data_as_of"]
     if not isinstance(as_of, str) or not re.fullmatch(r"\d{4}-\d{2}", as_of):
-        raise fail((*where, "data_as_of"), "expected a month in quotes, for example \"2026-03\"")
+        raise log.error((*where, "data_as_of"),
+                        "expected a month in quotes, for example \"2026-03\"")
     changes = raw["changes"]
     if not isinstance(changes, list) or not changes:
-        raise fail((*where, "changes"), "expected a list of changes")
+        raise log.error((*where, "changes"), "expected a list of changes")
     entries = []
     for j, item in enumerate(changes):
         at = (*where, "changes", j)
-        entry = _mapping(item, at, _ENTRY_KEYS, ("title", "applies_from", "text"), fail)
-        entries.append(Entry(_text(entry, "title", at, fail),
-                             _date(entry, "applies_from", at, fail),
-                             _text(entry, "text", at, fail), _ids(entry, "sources", at, fail),
-                             _ids(entry, "covers", at, fail), at))
+        entry = _mapping(item, at, _ENTRY_KEYS, ("title", "applies_from", "text"), log)
+        entries.append(Entry(_text(entry, "title", at, log),
+                             _date(entry, "applies_from", at, log),
+                             _text(entry, "text", at, log), _ids(entry, "sources", at, log),
+                             _ids(entry, "covers", at, log), at))
         for k, cover in enumerate(entries[-1].covers):
             if cover.startswith("*") or any(not part for part in cover.split(".")):
-                raise fail((*at, "covers", k), f"'{cover}' is not a place in the rules; expected "
-                           "a dotted path such as advice.wales or sources.*.checked")
-    return Version(version, _date(raw, "reviewed", where, fail), as_of,
-                   _text(raw, "summary", where, fail), tuple(entries))
+                raise log.error((*at, "covers", k), f"'{cover}' is not a place in the rules; "
+                                "expected a dotted path such as advice.wales or sources.*.checked")
+    return Version(version, _date(raw, "reviewed", where, log), as_of,
+                   _text(raw, "summary", where, log), tuple(entries))
 
 
 # Choosing and showing ------------------------------------------------------------------
@@ -208,8 +197,6 @@ def since(versions: list[Version], after: str | None) -> list[Version]:
 
 def _month(text: str) -> str:
     """'2026-11' as 'November 2026'."""
-    from hitpath.core.dates import MONTHS
-
     year, month = text.split("-")
     return f"{MONTHS[int(month) - 1]} {year}" if 1 <= int(month) <= 12 else text
 
@@ -361,8 +348,6 @@ def run_changes(fmt: str, after: str | None, check_old: str | None, rules_path: 
         return _run_check(log, check_old, rules_path, fmt)
     shown = since(log.versions, after)
     if fmt == "json":
-        from hitpath.core.untrusted import for_json
-
         sys.stdout.write(for_json(json.dumps(to_json(shown, after), indent=2,
                                              ensure_ascii=False)) + "\n")
     elif fmt == "markdown":
