@@ -12,9 +12,14 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any, NamedTuple, cast
 
+from hitpath.core.engine import assess
 from hitpath.core.errors import HitpathError
-from hitpath.core.model import Answers, Condition, Json, Rules
+from hitpath.core.model import Answers, Condition, Json, Rules, to_plain
 from hitpath.lint.checks import Loaded, display_path
+from hitpath.lint.walk import format_answer, walk
+from hitpath.load.answers import coerce, from_mapping
+from hitpath.load.strict import load_file
+from hitpath.report.listing import condition_text
 
 MAX_SHOWN = 40
 """Kinds of change shown for walked people; the rest are counted."""
@@ -215,8 +220,6 @@ def _is_condition(node: object) -> bool:
 
 def _condition_change(old: object, new: object) -> str:
     """A changed condition: the values added or removed when only a list changed."""
-    from hitpath.report.listing import condition_text
-
     if (isinstance(old, dict) and isinstance(new, dict) and "q" in old and "q" in new
             and old["q"] == new["q"] and set(old) == set(new)):
         op = next(k for k in new if k != "q")
@@ -281,8 +284,6 @@ def _show(value: object) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(_show(v) for v in value) + "]"
     if isinstance(value, dict):
-        from hitpath.report.listing import condition_text
-
         return condition_text(cast("Condition", value)) if _is_condition(value) else "{...}"
     return _clip(str(value))
 
@@ -298,8 +299,6 @@ Outcome = tuple[tuple[str, str, date | None], ...]
 
 
 def _outcome(rules: Rules, answers: Answers, as_of: date) -> Outcome:
-    from hitpath.core.engine import assess
-
     result = assess(rules, answers, as_of, detail=False)
     routes = tuple((r.id, r.verdict, r.eligible_from) for r in result.routes)
     return (*routes, ("funding", result.funding.two_year_rule, result.funding.nhs_funding_from))
@@ -322,9 +321,6 @@ def _moves(old: Outcome, new: Outcome) -> list[str]:
 
 def _answers_moves(old_rules: Rules, new_rules: Rules, files: list[str], as_of: date,
                    lines: list[str]) -> bool:
-    from hitpath.load.answers import from_mapping
-    from hitpath.load.strict import load_file
-
     moved = False
     for path in files:
         name = display_path(path)
@@ -353,9 +349,6 @@ def _answers_moves(old_rules: Rules, new_rules: Rules, files: list[str], as_of: 
 
 def _walk_moves(old_rules: Rules, new_rules: Rules, as_of: date, lines: list[str],
                 budget: int | None = None) -> bool:
-    from hitpath.core.model import to_plain
-    from hitpath.lint.walk import format_answer, walk
-
     people: dict[str, dict[str, Json]] = {}
     for rules in (old_rules, new_rules):
         for item in walk(rules, as_of, budget).classes.values():
@@ -363,8 +356,9 @@ def _walk_moves(old_rules: Rules, new_rules: Rules, as_of: date, lines: list[str
             people.setdefault(repr(sorted(plain.items())), plain)
     # A new choice is walked only as its group's first member, if at all: try each walked
     # person with each new choice in its place (under OLD it is not a choice: not answered).
+    added = _new_choices(old_rules, new_rules)
     for plain in list(people.values()):
-        for key, values in _new_choices(old_rules, new_rules).items():
+        for key, values in added.items():
             if key in plain:
                 for value in values:
                     variant = {**plain, key: [value] if isinstance(plain[key], list) else value}
@@ -406,8 +400,6 @@ def _new_choices(old: Rules, new: Rules) -> dict[str, list[str]]:
 
 def _fit(rules: Rules, plain: Mapping[str, Json]) -> Answers:
     """Answers valid for ``rules``: keys or values the rules do not know are left out."""
-    from hitpath.load.answers import coerce
-
     answers = Answers()
     for key, raw in plain.items():
         question = rules.question_by_id.get(key)
