@@ -23,6 +23,9 @@ from hitpath.lint.checks import (
     static_findings,
 )
 from hitpath.lint.walk import WalkResult, format_answer, transcript, walk
+from hitpath.load.ruleset import SHIPPED_RULES, build_rules, load_rules
+from hitpath.load.strict import parse_yaml, read_input
+from hitpath.load.validate import validate_rules
 
 GOLDEN = "tests/golden/walk.txt"
 """The golden transcript of the shipped rules, checked by tests/test_lint_walk.py."""
@@ -30,14 +33,9 @@ GOLDEN = "tests/golden/walk.txt"
 
 def load_for_lint(path: str | None) -> Loaded:
     """Read, validate and build a rules file (default: the shipped one), keeping its lines."""
-    from hitpath.load.ruleset import SHIPPED_RULES, build_rules
-    from hitpath.load.strict import parse_yaml, read_input
-    from hitpath.load.validate import validate_rules
-
     path = path or SHIPPED_RULES
     shown = display_path(path)
-    text = read_input(path, "rules")
-    data, lines = parse_yaml(text, shown)
+    data, lines = parse_yaml(read_input(path, "rules"), shown)
     plain = validate_rules(data, lines, shown)
     return Loaded(shown, plain, lines, build_rules(plain, path))
 
@@ -293,7 +291,6 @@ def transcript_text(
 def run_schema(kind: str) -> int:
     """``hitpath rules schema --for rules|answers``: print the JSON Schema."""
     from hitpath.lint.schema import answers_schema, rules_schema
-    from hitpath.load.ruleset import load_rules
 
     schema = rules_schema() if kind == "rules" else answers_schema(load_rules())
     sys.stdout.write(json.dumps(schema, indent=2, ensure_ascii=False) + "\n")

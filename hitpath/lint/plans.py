@@ -77,10 +77,8 @@ def plan_checks(loaded: Loaded, result: WalkResult, as_of: date) -> PlanWalk:
     reachable = routes = both = 0
     for tid, training in rules.trainings.items():
         base = ("trainings", tid)
-        reached = False
-        if training.routes:
-            reached = any(result.verdicts[rid]["eligible"] for rid in training.routes
-                          if rid in result.verdicts)
+        reached = any(result.verdicts[rid]["eligible"] for rid in training.routes
+                      if rid in result.verdicts)
         for i, entry in enumerate(training.entry):
             routes += 1
             opened, closed = _both_ways(rules, entry.when)

@@ -165,13 +165,11 @@ class _Walker:
         self.questions = rules.questions
         self.result = WalkResult(as_of=as_of,
                                  verdicts={r.id: Counter() for r in rules.routes})
-        leaves = [leaf for site in condition_sites(rules, plans=False)
-                  for leaf in comparisons_in(rules.conditions, site.node)]
+        leaves = {id(leaf): leaf for site in condition_sites(rules, plans=False)
+                  for leaf in comparisons_in(rules.conditions, site.node)}
         self.leaves_of: dict[str, list[Compare]] = {}
-        for leaf in leaves:
-            group = self.leaves_of.setdefault(leaf["q"], [])
-            if all(existing is not leaf for existing in group):
-                group.append(leaf)
+        for leaf in leaves.values():
+            self.leaves_of.setdefault(leaf["q"], []).append(leaf)
         self.fixed_values = {q.id: self._values(q) for q in rules.questions}
         self.variants_seen: set[tuple[object, Feature]] = set()
         self.layout: tuple[str, tuple[int, ...]] | None = None
@@ -187,22 +185,22 @@ class _Walker:
         for route in rules.routes:
             for req in route.requirements:
                 self.routes_of.setdefault(req.id, []).append(route)
-        # Where each question is mentioned: the only places its answer can matter.
-        self.sites: dict[str, list[tuple[str, Route | Requirement | int | None, Condition]]] = {
+        # Where each question is mentioned: the only places its answer can matter. The owner
+        # is a route, a requirement, the index of a question (its 'when'), or None for advice.
+        self.sites: dict[str, list[tuple[Route | Requirement | int | None, Condition]]] = {
             q.id: [] for q in rules.questions}
-        places: list[tuple[str, Route | Requirement | int | None, Condition | None]] = []
-        places += [("route", r, r.applies_when) for r in rules.routes]
-        for req in rules.requirements.values():
-            places += [("req", req, req.applies_when), ("req", req, req.met_when)]
-        places += [("when", i, q.when) for i, q in enumerate(rules.questions)]
-        places += [("advice", None, a.when) for a in rules.advice]
-        places += [("advice", None, s.when) for s in rules.next_steps]
-        for kind, owner, node in places:
-            found = list(comparisons_in(rules.conditions, node))
-            assert node is not None or not found
-            for qid in dict.fromkeys(leaf["q"] for leaf in found):
+        places: list[tuple[Route | Requirement | int | None, Condition | None]] = [
+            *((r, r.applies_when) for r in rules.routes),
+            *((req, node) for req in rules.requirements.values()
+              for node in (req.applies_when, req.met_when)),
+            *((i, q.when) for i, q in enumerate(rules.questions)),
+            *((None, a.when) for a in rules.advice),
+            *((None, s.when) for s in rules.next_steps),
+        ]
+        for owner, node in places:
+            for qid in dict.fromkeys(leaf["q"] for leaf in comparisons_in(rules.conditions, node)):
                 if qid in self.sites and node is not None:
-                    self.sites[qid].append((kind, owner, node))
+                    self.sites[qid].append((owner, node))
 
     # Answer values ----------------------------------------------------------------------
 
@@ -212,7 +210,11 @@ class _Walker:
         if q.type == "choice":
             values = list(q.values)
         elif q.type == "multi":
-            values = self._multi_values(q)
+            found, groups = multi_answers(q, self.leaves_of.get(q.id, []), MAX_GROUP_COMBINATIONS)
+            if 2 ** groups > MAX_GROUP_COMBINATIONS:
+                self.result.notes.append(
+                    f"{q.id}: {groups} groups of choices; walked them singly and in pairs")
+            values = list(found)
         elif q.type == "number":
             values = self._number_values(q)
         else:
@@ -220,13 +222,6 @@ class _Walker:
         if q.unsure_allowed and q.type in ("number", "date"):
             values.append(UNSURE)
         return list(dict.fromkeys(values))
-
-    def _multi_values(self, q: Question) -> list[Value]:
-        values, groups = multi_answers(q, self.leaves_of.get(q.id, []), MAX_GROUP_COMBINATIONS)
-        if 2 ** groups > MAX_GROUP_COMBINATIONS:
-            self.result.notes.append(
-                f"{q.id}: {groups} groups of choices; walked them singly and in pairs")
-        return list(values)
 
     def _number_values(self, q: Question) -> list[Value]:
         needed: list[Operand] = [req.at_least for req in self.rules.requirements.values()
@@ -326,10 +321,10 @@ class _Walker:
         play = _InPlay(self, answers, index)
         verdict_nodes: list[Condition] = []
         advice_nodes: list[Condition] = []
-        for kind, owner, node in self.sites[q.id]:
+        for owner, node in self.sites[q.id]:
             if self.tri_of(node)((answers, index)) is not None:
                 continue
-            if kind == "advice":
+            if owner is None:
                 advice_nodes.append(node)
             elif isinstance(owner, int):  # a later question's 'when'
                 if owner > index:
@@ -342,9 +337,7 @@ class _Walker:
         verdict_leaves = self.undecided_leaves(verdict_nodes, q.id, answers, index)
         advice_leaves = self.undecided_leaves(advice_nodes, q.id, answers, index)
         mine = [req for req in self.dated_of.get(q.id, []) if play.requirement_counts(req)]
-        targets: list[date] | None = None
-        if q.id == self.rules.reference_question:
-            targets = play.reference_targets()
+        targets = play.reference_targets() if q.id == self.rules.reference_question else None
         verdict_checks = [compile_condition(self.rules, leaf) for leaf in verdict_leaves]
         advice_checks = [compile_condition(self.rules, leaf) for leaf in advice_leaves]
         out: list[tuple[Value, Feature, Feature]] = []
@@ -419,11 +412,8 @@ class _Walker:
         """Whether a walked path answers every question a conflict compares (with a value of
         its type) and meets its 'when': a path to bend into the conflict afterwards."""
         for qid in conflict.questions:
-            value = answers.get(qid)
-            if self.rules.question_by_id[qid].type == "number":
-                if not isinstance(value, int):
-                    return False
-            elif not isinstance(value, date):
+            wanted = int if self.rules.question_by_id[qid].type == "number" else date
+            if not isinstance(answers.get(qid), wanted):
                 return False
         return conflict.when is None or evaluate(self.rules, conflict.when, answers) is True
 
@@ -641,12 +631,8 @@ def format_outcome(outcome: Outcome) -> str:
             parts.append(f"funding={state}" + (f":{when}" if when else ""))
             continue
         route_id, verdict, when, unknown = item
-        text = f"{route_id}={verdict}"
-        if when:
-            text += f":{when}"
-        if unknown:
-            text += "(" + ",".join(unknown) + ")"
-        parts.append(text)
+        parts.append(f"{route_id}={verdict}" + (f":{when}" if when else "")
+                     + (f"({','.join(unknown)})" if unknown else ""))
     return " ".join(parts)
 
 
