@@ -305,12 +305,8 @@ def _outcome(rules: Rules, answers: Answers, as_of: date) -> Outcome:
 
 
 def _describe(outcome: Outcome) -> dict[str, str]:
-    out = {}
-    for ident, verdict, when in outcome:
-        text = verdict.replace("_", " ")
-        text = f"rule {text}" if ident == "funding" else text
-        out[ident] = text + (f" {when.isoformat()}" if when else "")
-    return out
+    return {ident: ("rule " if ident == "funding" else "") + verdict.replace("_", " ")
+            + (f" {when.isoformat()}" if when else "") for ident, verdict, when in outcome}
 
 
 def _moves(old: Outcome, new: Outcome) -> list[str]:

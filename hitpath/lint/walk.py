@@ -226,10 +226,9 @@ class _Walker:
     def _number_values(self, q: Question) -> list[Value]:
         needed: list[Operand] = [req.at_least for req in self.rules.requirements.values()
                                  if req.kind == "months" and req.question == q.id]
-        values = [v for v in edge_values(self.leaves_of.get(q.id, []), needed)
-                  if isinstance(v, int)]
-        kept: list[Value] = [v for v in values
-                             if (q.min is None or v >= q.min) and (q.max is None or v <= q.max)]
+        kept: list[Value] = [
+            v for v in edge_values(self.leaves_of.get(q.id, []), needed) if isinstance(v, int)
+            and (q.min is None or v >= q.min) and (q.max is None or v <= q.max)]
         return kept or [q.min if q.min is not None else 0]
 
     def _date_values(self, q: Question) -> list[Value]:
