@@ -26,12 +26,12 @@ from hitpath.core.conditions import (
     multi_answers,
     nodes_in,
     parts,
+    questions_in,
     refs_in,
 )
 from hitpath.core.dates import MONTHS, add_months, long_date
 from hitpath.core.model import UNSURE, BandPay, Compare, Condition, PayPeriod, Question, Rules
 from hitpath.core.untrusted import visible
-from hitpath.lint.walk import engine_reads
 from hitpath.load.strict import LineMap, Path, line_of
 
 ERROR, WARNING = "error", "warning"
@@ -95,8 +95,11 @@ def unused(loaded: Loaded) -> list[Finding]:
     refers to is dead text that may be edited in vain. Every condition site
     (``conditions.condition_sites``) but the named table itself counts as a use."""
     rules = loaded.rules
-    used = {req.question for req in rules.requirements.values() if req.question}
-    used.update(engine_reads(rules))
+    # The engine reads some questions without any condition: those the rules' scope looks at,
+    # the one whose date requirements are judged on, and the one that picks the supplement.
+    used = questions_in(rules, rules.scope_when)
+    used.update(q for q in (rules.reference_question, rules.hcas.question) if q)
+    used.update(req.question for req in rules.requirements.values() if req.question)
     named: set[str] = set()
     for site in condition_sites(rules):
         if site.role != "conditions":

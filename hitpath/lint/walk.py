@@ -63,16 +63,6 @@ if TYPE_CHECKING:
     from hitpath.lint.plans import PlanWalk
 
 
-def engine_reads(rules: Rules) -> dict[str, str]:
-    """Questions the rules give the engine a role for, so they count as used without any
-    condition: the judging date, the pay-area question, and those the scope looks at."""
-    reads = {q: "the rules' scope looks at it" for q in questions_in(rules, rules.scope_when)}
-    if rules.reference_question:
-        reads[rules.reference_question] = "requirements are judged on its date when given"
-    if rules.hcas.question:
-        reads[rules.hcas.question] = "it picks the High Cost Area Supplement"
-    return reads
-
 MAX_GROUP_COMBINATIONS = 4096
 """Above this many combinations of a multi question's groups, walk singles and pairs only."""
 
