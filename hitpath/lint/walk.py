@@ -196,72 +196,56 @@ class _Walker:
 
     def _values(self, q: Question) -> list[Value]:
         """The answers worth walking for ``q`` that do not depend on earlier answers."""
+        leaves = self.leaves_of.get(q.id, [])
         values: list[Value]
         if q.type == "choice":
             values = list(q.values)
         elif q.type == "multi":
-            found, groups = multi_answers(q, self.leaves_of.get(q.id, []), MAX_GROUP_COMBINATIONS)
+            found, groups = multi_answers(q, leaves, MAX_GROUP_COMBINATIONS)
             if 2 ** groups > MAX_GROUP_COMBINATIONS:
                 self.result.notes.append(
                     f"{q.id}: {groups} groups of choices; walked them singly and in pairs")
             values = list(found)
         elif q.type == "number":
-            values = self._number_values(q)
+            needed: list[Operand] = [req.at_least for req in self.rules.requirements.values()
+                                     if req.kind == "months" and req.question == q.id]
+            values = [v for v in edge_values(leaves, needed) if isinstance(v, int)
+                      and (q.min is None or v >= q.min) and (q.max is None or v <= q.max)]
+            values = values or [q.min if q.min is not None else 0]
+        elif q.id == self.rules.reference_question:
+            values = []  # worked out from the earlier answers; see candidates
         else:
-            values = self._date_values(q)
+            values = [v for v in edge_values(leaves) if isinstance(v, date)]
+            for req in self.rules.requirements.values():
+                if req.kind == "date" and req.question == q.id:
+                    months = req.plus_years * 12 + req.plus_months
+                    # The answer that makes the requirement's date fall on the judging day.
+                    edge = add_months(self.as_of, -months)
+                    values += [edge - timedelta(days=1), edge, edge + timedelta(days=1)]
+                    leap = _leap_day_before(edge + timedelta(days=1))
+                    if leap is not None and months % 12 == 0:
+                        values.append(leap)
+            values = values or [self.as_of]
         if q.unsure_allowed and q.type in ("number", "date"):
             values.append(UNSURE)
         return list(dict.fromkeys(values))
 
-    def _number_values(self, q: Question) -> list[Value]:
-        needed: list[Operand] = [req.at_least for req in self.rules.requirements.values()
-                                 if req.kind == "months" and req.question == q.id]
-        kept: list[Value] = [
-            v for v in edge_values(self.leaves_of.get(q.id, []), needed) if isinstance(v, int)
-            and (q.min is None or v >= q.min) and (q.max is None or v <= q.max)]
-        return kept or [q.min if q.min is not None else 0]
-
-    def _date_values(self, q: Question) -> list[Value]:
-        values: list[Value] = [v for v in edge_values(self.leaves_of.get(q.id, []))
-                             if isinstance(v, date)]
-        for req in self.rules.requirements.values():
-            if req.kind == "date" and req.question == q.id:
-                months = req.plus_years * 12 + req.plus_months
-                # The answer that makes the requirement's date fall on the judging day.
-                edge = add_months(self.as_of, -months)
-                values += [edge - timedelta(days=1), edge, edge + timedelta(days=1)]
-                leap = _leap_day_before(edge + timedelta(days=1))
-                if leap is not None and months % 12 == 0:
-                    values.append(leap)
-        if q.id == self.rules.reference_question:
-            return []  # worked out from the earlier answers; see _reference_values
-        return values or [self.as_of]
-
-    def _reference_values(self, q: Question, answers: PathAnswers) -> list[Value]:
-        """The course start: the day before, on and after each date the answers so far give."""
-        targets: set[date] = set()
-        for req in self.rules.requirements.values():
-            target = _met_on(req, answers.get(req.question or ""), self.as_of)
-            if target is not None:
-                targets.add(target)
+    def candidates(self, q: Question, answers: PathAnswers) -> list[Value]:
+        """Every answer of ``q`` to walk, given the earlier answers."""
         values: list[Value] = [None] if q.optional else []
-        for target in sorted(targets):
+        if q.id != self.rules.reference_question or q.type != "date":
+            return values + self.fixed_values[q.id]
+        # The course start: the day before, on and after each date the answers so far give.
+        met = (_met_on(req, answers.get(req.question or ""), self.as_of)
+               for req in self.rules.requirements.values())
+        targets = sorted({day for day in met if day is not None})
+        for target in targets:
             values += [target - timedelta(days=1), target, target + timedelta(days=1)]
         if not targets:
             values.append(self.as_of)
-        return values
-
-    def candidates(self, q: Question, answers: PathAnswers) -> list[Value]:
-        """Every answer of ``q`` to walk, given the earlier answers."""
-        if q.id == self.rules.reference_question and q.type == "date":
-            values = self._reference_values(q, answers)
-            if q.unsure_allowed:
-                values.append(UNSURE)
-            return list(dict.fromkeys(values))
-        values = list(self.fixed_values[q.id])
-        if q.optional:
-            values.insert(0, None)
-        return values
+        if q.unsure_allowed:
+            values.append(UNSURE)
+        return list(dict.fromkeys(values))
 
     # Partial evaluation -----------------------------------------------------------------
 
