@@ -196,13 +196,6 @@ def format_finding(finding: Finding, path: str) -> str:
             f"{finding.message}.\n  {finding.hint}")
 
 
-def finding_json(finding: Finding) -> dict[str, Json]:
-    """One finding as JSON."""
-    return {"code": finding.code, "severity": finding.severity, "subject": finding.subject,
-            "line": finding.line, "key": ".".join(str(p) for p in finding.path) or None,
-            "message": finding.message, "hint": finding.hint}
-
-
 def run_check(rules_path: str | None, fmt: str, as_of: date,
               budget: int | None = None) -> int:
     """``hitpath rules check``: 0 sound, 1 findings; unreadable files raise (exit 2)."""
@@ -216,7 +209,9 @@ def run_check(rules_path: str | None, fmt: str, as_of: date,
         payload = {
             "file": loaded.path, "as_of": as_of.isoformat(), "sound": not findings,
             "errors": errors, "warnings": warnings,
-            "findings": [finding_json(f) for f in findings],
+            "findings": [{"code": f.code, "severity": f.severity, "subject": f.subject,
+                          "line": f.line, "key": ".".join(str(p) for p in f.path) or None,
+                          "message": f.message, "hint": f.hint} for f in findings],
             "walk": walk_json(result, loaded),
         }
         sys.stdout.write(json.dumps(payload, indent=2) + "\n")
