@@ -45,10 +45,7 @@ def _choice_schema(question: Question) -> dict[str, Json]:
     values = list(question.values)
     options: list[dict[str, Json]] = [{"enum": values}]
     # YAML 1.1 reads unquoted yes/no as true/false; hitpath takes them as the choices.
-    if "yes" in values:
-        options.append({"const": True})
-    if "no" in values:
-        options.append({"const": False})
+    options += [{"const": flag} for word, flag in (("yes", True), ("no", False)) if word in values]
     return options[0] if len(options) == 1 else {"anyOf": options}
 
 
