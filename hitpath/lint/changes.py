@@ -201,10 +201,6 @@ def _month(text: str) -> str:
     return f"{MONTHS[int(month) - 1]} {year}" if 1 <= int(month) <= 12 else text
 
 
-def _cites(ids: tuple[str, ...]) -> str:
-    return f" [{', '.join(ids)}]" if ids else ""
-
-
 SOURCES_NOTE = "Each [ID] is a source: 'hitpath sources' gives its title, publisher and link."
 
 
@@ -223,7 +219,8 @@ def render_text(versions: list[Version], after: str | None = None, width: int = 
             out.append("")
             out += textwrap.wrap(f"{entry.title}: from {long_date(entry.applies_from)}", width,
                                  initial_indent="  ", subsequent_indent="  ")
-            out += textwrap.wrap(entry.text + _cites(entry.sources), width,
+            cited = f" [{', '.join(entry.sources)}]" if entry.sources else ""
+            out += textwrap.wrap(entry.text + cited, width,
                                  initial_indent="    ", subsequent_indent="    ",
                                  break_long_words=False, break_on_hyphens=False)
     if any(e.sources for v in versions for e in v.changes):
