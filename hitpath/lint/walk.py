@@ -132,13 +132,9 @@ class WalkResult:
     plans: PlanWalk | None = None  # the plan checks' coverage, when they ran
 
 
-class WalkBudgetExceeded(HitpathError):
-    """The walk needed more engine runs than its budget."""
-
-
 def walk(rules: Rules, as_of: date, budget: int | None = None) -> WalkResult:
-    """Walk every path through the questions of ``rules`` on the date ``as_of``; raises
-    WalkBudgetExceeded after ``budget`` engine runs (default DEFAULT_BUDGET)."""
+    """Walk every path through the questions of ``rules`` on the date ``as_of``; raises a
+    HitpathError after ``budget`` engine runs (default DEFAULT_BUDGET)."""
     walker = _Walker(rules, as_of, budget or DEFAULT_BUDGET)
     started = time.perf_counter()
     walker.visit(0, {}, 1)
@@ -418,7 +414,7 @@ class _Walker:
         result = self.result
         result.runs += 1
         if result.runs > self.budget:
-            raise WalkBudgetExceeded(
+            raise HitpathError(
                 f"the path walk needs more than {self.budget:,} engine runs, its budget; "
                 f"it stopped after {len(result.asked)} of {len(self.questions)} questions "
                 "had been reached",
