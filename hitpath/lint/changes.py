@@ -289,8 +289,7 @@ def check_coverage(log: Changelog, old: dict[str, Any], new: dict[str, Any]) -> 
 
     old_version, new_version = old["meta"]["rules_version"], new["meta"]["rules_version"]
     result = Coverage(old_version, new_version)
-    known = {v.version for v in log.versions}
-    if new_version not in known:
+    if new_version not in {v.version for v in log.versions}:
         result.problems.append(
             f"{log.path}: rules {new_version} has no entry; add it first in 'versions', with "
             "what changed for people")
@@ -304,12 +303,10 @@ def check_coverage(log: Changelog, old: dict[str, Any], new: dict[str, Any]) -> 
     entries = [e for v in versions for e in v.changes]
     changes = [c for c in rule_change_items(old, new) if c.subject not in SAID_BY_HEADING]
     result.changes = len(changes)
-    for version in versions:
-        if version.version == new_version and version.reviewed.isoformat() != str(
-                new["meta"]["reviewed"]):
-            result.problems.append(
-                f"{log.path}: rules {new_version} are reviewed {new['meta']['reviewed']}, "
-                f"but the changelog says {version.reviewed.isoformat()}")
+    reviewed = versions[0].reviewed.isoformat()  # NEW's own entry: the versions are newest first
+    if reviewed != str(new["meta"]["reviewed"]):
+        result.problems.append(f"{log.path}: rules {new_version} are reviewed "
+                               f"{new['meta']['reviewed']}, but the changelog says {reviewed}")
     for change in changes:
         if not any(covers(p, change.subject) for e in entries
                    for p in (*e.covers, *(f"sources.{s}" for s in e.sources))):
