@@ -29,13 +29,10 @@ def diff_rules(
     budget: int | None = None,
 ) -> tuple[list[str], bool]:
     """The report as lines, and whether anything differs."""
-    old, new = before.data, after.data
+    changes = rule_changes(before.data, after.data)
     lines = [f"Rules: {before.path} ({_version(before.rules)}) -> {after.path} "
-             f"({_version(after.rules)})", ""]
-    changes = rule_changes(old, new)
-    lines.append("What changed in the rules:")
-    lines += [f"  {c}" for c in changes] or ["  nothing"]
-    lines.append("")
+             f"({_version(after.rules)})", "", "What changed in the rules:",
+             *([f"  {c}" for c in changes] or ["  nothing"]), ""]
     if answers_files:
         lines.append(f"What moves for the people in the answers files (as of {as_of}):")
         moved = _answers_moves(before.rules, after.rules, answers_files, as_of, lines)
