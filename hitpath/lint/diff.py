@@ -318,23 +318,20 @@ def _answers_moves(old_rules: Rules, new_rules: Rules, files: list[str], as_of: 
     for path in files:
         name = display_path(path)
         data, where = load_file(path, "answers")  # unreadable: exit 2
-        results: list[Outcome | None] = []
+        outcomes: dict[str, Outcome] = {}
         for which, rules in (("OLD", old_rules), ("NEW", new_rules)):
             try:
-                results.append(_outcome(rules, from_mapping(rules, data, path, where), as_of))
+                outcomes[which] = _outcome(rules, from_mapping(rules, data, path, where), as_of)
             except HitpathError as exc:
                 lines.append(f"  {name}: not valid under the {which} rules: "
                              f"{exc.key + ': ' if exc.key else ''}{exc.message}")
-                results.append(None)
                 moved = True
-        before, after = results
-        if before is None or after is None:
-            valid, which = (after, "NEW") if after is not None else (before, "OLD")
-            if valid is not None:
+        if len(outcomes) < 2:
+            for which, valid in outcomes.items():
                 shown = "; ".join(f"{k}: {v}" for k, v in _describe(valid).items())
                 lines.append(f"  {name}: under the {which} rules: {shown}")
             continue
-        changes = _moves(before, after)
+        changes = _moves(outcomes["OLD"], outcomes["NEW"])
         moved = moved or bool(changes)
         lines += [f"  {name}: {c}" for c in changes] or [f"  {name}: no change"]
     return moved
