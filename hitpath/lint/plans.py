@@ -55,18 +55,15 @@ def _both_ways(rules: Rules, node: Condition
     qids = sorted(questions_in(rules, node))
     leaves = list(comparisons_in(rules.conditions, node))
     check = compile_condition(rules, node)
-    opened: dict[str, Operand] | None = None
-    closed: dict[str, Operand] | None = None
+    found: dict[bool, dict[str, Operand]] = {}  # the first answers found for each value
     for combo in islice(product(*(_values(rules, q, leaves) for q in qids)), MAX_TRIES):
         answers = dict(zip(qids, combo, strict=True))
         got = check(answers)
-        if got is True and opened is None:
-            opened = answers
-        elif got is False and closed is None:
-            closed = answers
-        if opened is not None and closed is not None:
-            break
-    return opened, closed
+        if got is not None:
+            found.setdefault(got, answers)
+            if len(found) == 2:
+                break
+    return found.get(True), found.get(False)
 
 
 def plan_checks(loaded: Loaded, result: WalkResult, as_of: date) -> PlanWalk:
