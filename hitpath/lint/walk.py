@@ -313,7 +313,9 @@ class _Walker:
         for value in values:
             given = {} if value is None else {q.id: value}
             feature: Feature = tuple(check(given) for check in verdict_checks)
-            feature += tuple(_dated_feature(req, value) for req in mine)
+            # A dated requirement sees the answer; a months one, only "met" once it is met.
+            feature += tuple("met" if req.kind == "months" and isinstance(value, int)
+                             and value >= req.at_least else value for req in mine)
             if q.id == self.rules.reference_question:
                 day = value if isinstance(value, date) else self.as_of
                 # Requirements compare the judging day with their dates, and nothing else.
@@ -527,13 +529,6 @@ def _met_on(req: Requirement, raw: object, as_of: date) -> date | None:
     if req.kind == "date" and isinstance(raw, date):
         return add_months(raw, req.plus_years * 12 + req.plus_months)
     return None
-
-
-def _dated_feature(req: Requirement, value: Value) -> object:
-    """What a months or date requirement can see of an answer."""
-    if req.kind == "months" and isinstance(value, int) and value >= req.at_least:
-        return "met"
-    return value
 
 
 def _leap_day_before(day: date) -> date | None:
