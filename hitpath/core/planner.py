@@ -20,9 +20,11 @@ from typing import NamedTuple
 from hitpath.core import dates
 from hitpath.core.conditions import compile_condition, evaluate, explain
 from hitpath.core.dates import MONTHS, long_date, month_year
+from hitpath.core.errors import did_you_mean
 from hitpath.core.intakes import Applications, applications, first_intake, intake_starts
 from hitpath.core.model import Answers, AnswerValue, Programme, Rules, Verdict
 from hitpath.core.plans import Binding, Plan, Plans, PlanStep, RuleReach
+from hitpath.core.untrusted import echo
 from hitpath.core.verdicts import Day, route_judge
 
 # Calendar arithmetic repeats the same few dates across a search: memoise it.
@@ -613,11 +615,9 @@ def check_training(rules: Rules, name: str) -> Programme:
     found = rules.trainings.get(name.strip().lower())
     if found is not None:
         return found
-    from difflib import get_close_matches
-
-    close = get_close_matches(name.strip().lower(), list(rules.trainings), n=1, cutoff=0.5)
-    hint = f" Did you mean '{close[0]}'?" if close else ""
-    raise PlanError(f"no training '{name}'.{hint} Trainings: {', '.join(rules.trainings)}")
+    hint = did_you_mean(name.strip().lower(), list(rules.trainings))
+    raise PlanError(f"no training {echo(name)}.{' ' + hint if hint else ''} Trainings: "
+                    f"{', '.join(rules.trainings)}")
 
 
 DEFAULT_TOP = 3
