@@ -126,6 +126,30 @@ def test_rules_without_an_entry_for_their_version_fail(previous: dict[str, Any],
     assert result.problems and "rules 2027.05.1 has no entry" in result.problems[0]
 
 
+def test_a_version_written_with_a_leading_zero_is_the_same_version(
+        previous: dict[str, Any], shipped: dict[str, Any], tmp_path: Path) -> None:
+    text = Path(SHIPPED_CHANGES).read_text(encoding="utf-8")
+    edited = text.replace('- version: "2026.11.1"', '- version: "2026.11.01"')
+    assert edited != text
+    result = check_coverage(load_changes(str(_changes_file(tmp_path, edited))), previous,
+                            shipped)
+    assert result.problems == []
+
+
+def test_the_json_check_shows_changelog_words_as_text(run_hitpath: Run, tmp_path: Path) -> None:
+    text = Path(SHIPPED_CHANGES).read_text(encoding="utf-8")
+    edited = text.replace("- title: Pay protection",
+                          '- title: "Pay\\x9b2J\\u202e protection"').replace(
+        "covers: [advice.pay_protection]", "covers: [advice.pay_protection, advice.nothing]")
+    assert edited.count("\\u202e") == 1 and "advice.nothing" in edited
+    done = run_hitpath("rules", "changes", "--check", str(PREVIOUS), "--format", "json",
+                       "--changes", str(_changes_file(tmp_path, edited)))
+    assert done.returncode == 1, done.stderr
+    assert "\x9b" not in done.stdout and "\u202e" not in done.stdout
+    problems = json.loads(done.stdout)["problems"]
+    assert any("'Pay\x9b2J\u202e protection' covers 'advice.nothing'" in p for p in problems)
+
+
 def test_a_source_the_rules_do_not_hold_is_named(previous: dict[str, Any],
                                                  shipped: dict[str, Any]) -> None:
     sources = {k: v for k, v in shipped["sources"].items() if k != "NSHCS"}

@@ -289,7 +289,7 @@ def check_coverage(log: Changelog, old: dict[str, Any], new: dict[str, Any]) -> 
 
     old_version, new_version = old["meta"]["rules_version"], new["meta"]["rules_version"]
     result = Coverage(old_version, new_version)
-    if new_version not in {v.version for v in log.versions}:
+    if version_key(new_version) not in {version_key(v.version) for v in log.versions}:
         result.problems.append(
             f"{log.path}: rules {new_version} has no entry; add it first in 'versions', with "
             "what changed for people")
@@ -367,7 +367,7 @@ def _run_check(log: Changelog, old_path: str, rules_path: str | None, fmt: str) 
         payload = {"old_version": result.old_version, "new_version": result.new_version,
                    "changes": result.changes, "complete": not result.problems,
                    "problems": result.problems}
-        sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(for_json(json.dumps(payload, indent=2, ensure_ascii=False)) + "\n")
     else:
         out = list(result.problems)
         if result.problems:

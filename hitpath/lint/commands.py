@@ -1,7 +1,7 @@
 """``hitpath rules check | walk | schema | diff``: rules that can be trusted.
 
-``check`` runs the load-time validation, the static checks (lint_checks.py) and the exhaustive
-path walk (lint_walk.py), and reports every finding with its line and what to do. Exit status:
+``check`` runs the load-time validation, the static checks (``lint.checks``) and the exhaustive
+path walk (``lint.walk``), and reports every finding with its line and what to do. Exit status:
 0 when the file is sound, 1 when it has findings (warnings included), 2 when it cannot be read.
 """
 
