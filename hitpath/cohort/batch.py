@@ -27,7 +27,7 @@ from typing import IO, TYPE_CHECKING, cast
 from hitpath.cohort.fastpath import compile_rules, remember
 from hitpath.core.errors import HitpathError, did_you_mean
 from hitpath.core.model import Question, Rules
-from hitpath.core.untrusted import echo, for_terminal
+from hitpath.core.untrusted import echo, for_terminal, visible
 from hitpath.load.answers import spreadsheet_answer, written_as
 from hitpath.load.output import (
     FORMULA_STARTS,
@@ -445,7 +445,7 @@ class Reasons:
         said = self._said.get(key)
         if said is None:
             when = self.best_from(outcome)
-            reason = self.reason(outcome)
+            reason = visible(self.reason(outcome))  # its words come from the rules file
             said = remember(self._said, key, (when.isoformat() if when else "", reason,
                                               _csv_cell(reason)), REASONS_LIMIT)
         return said

@@ -58,6 +58,23 @@ def test_batch_errors_cannot_drive_the_terminal(tmp_path: Path, form: str) -> No
     no_traceback(done.stderr)
 
 
+@pytest.mark.parametrize("form", ["csv", "jsonl", "markdown"])
+def test_rules_words_in_batch_results_cannot_drive_the_terminal(tmp_path: Path,
+                                                                form: str) -> None:
+    """A reason quotes a requirement's title: C1 controls and bidi marks in it come out as
+    escapes, in every output form."""
+    rules = crafted(tmp_path, "title: 12 months' experience",
+                    'title: "12 months\\x9b2J\\u202e experience"')
+    cohort = tmp_path / "c.jsonl"
+    cohort.write_text('{"nation": "england", "roles": ["nurse"], "experience_months": 3}\n')
+    done = run_exe("batch", str(cohort), "--rules", str(rules), "--as-of", AS_OF,
+                   "--format", form, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    shown = done.stdout.decode("utf-8")
+    assert "12 months" in shown
+    assert raw_controls(shown) == [] and "\u202e" not in shown
+
+
 def test_an_unknown_column_name_cannot_drive_the_terminal(tmp_path: Path) -> None:
     cohort = tmp_path / "c.csv"
     cohort.write_text(f"ref,nation,{CONTROL}\nr1,england,\n")
