@@ -12,12 +12,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
 
 from hitpath.core.conditions import compiler, evaluate, questions_in
-from hitpath.core.dates import months_between
+from hitpath.core.dates import MEMO_LIMIT, months_between
 from hitpath.core.model import Conflict, ConflictRule, Route, Rules
-
-_CACHE_LIMIT = 20_000
-"""Remembered date arithmetic is cleared past this size, so memory stays flat."""
-
 
 Compare = Callable[[Sequence[object]], bool]
 """A conflict's comparison on a row of answer values."""
@@ -55,7 +51,7 @@ def clash_compare(rule: ConflictRule, as_of: date, at: Sequence[int] | None = No
                 return False
             passed = passed_since.get(since)
             if passed is None:
-                if len(passed_since) > _CACHE_LIMIT:
+                if len(passed_since) > MEMO_LIMIT:
                     passed_since.clear()
                 passed = passed_since[since] = (months_between(since, as_of)
                                                 if since <= as_of else 0)

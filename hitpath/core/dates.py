@@ -21,6 +21,9 @@ FIRST_YEAR, LAST_YEAR = 1900, 2100
 """The years a date may fall in: generous for anyone's dates, and later arithmetic (a date plus
 years) cannot overflow."""
 
+MEMO_LIMIT = 20_000
+"""Remembered calendar arithmetic is cleared past this many values: memory stays flat."""
+
 _DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 

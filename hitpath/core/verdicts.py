@@ -12,7 +12,7 @@ from enum import IntEnum
 from typing import NamedTuple, cast
 
 from hitpath.core.conditions import Values, compiler
-from hitpath.core.dates import add_months, months_between
+from hitpath.core.dates import MEMO_LIMIT, add_months, months_between
 from hitpath.core.model import (
     UNSURE,
     FundingState,
@@ -161,10 +161,6 @@ def _compile_route(rules: Rules, route: Route) -> RouteJudge:
 
 # Requirements -------------------------------------------------------------------------------
 
-_CACHE_LIMIT = 20_000
-"""Caches of calendar arithmetic are cleared past this size, so memory stays flat."""
-
-
 class Day:
     """Date arithmetic for one 'as of' date, memoised: a cohort repeats the same few values."""
 
@@ -179,7 +175,7 @@ class Day:
         """Whole months from as_of to the reference date."""
         got = self._elapsed.get(reference)
         if got is None:
-            if len(self._elapsed) > _CACHE_LIMIT:
+            if len(self._elapsed) > MEMO_LIMIT:
                 self._elapsed.clear()
             got = self._elapsed[reference] = months_between(self.as_of, reference)
         return got
@@ -188,7 +184,7 @@ class Day:
         """as_of plus whole months."""
         got = self._after.get(months)
         if got is None:
-            if len(self._after) > _CACHE_LIMIT:
+            if len(self._after) > MEMO_LIMIT:
                 self._after.clear()
             got = self._after[months] = add_months(self.as_of, months)
         return got
@@ -201,7 +197,7 @@ def later_by(months: int) -> Callable[[date], date]:
     def later(start: date) -> date:
         got = cache.get(start)
         if got is None:
-            if len(cache) > _CACHE_LIMIT:
+            if len(cache) > MEMO_LIMIT:
                 cache.clear()
             got = cache[start] = add_months(start, months)
         return got
