@@ -136,8 +136,8 @@ def to_dict(assessment: Assessment, rules: Rules) -> dict[str, Json]:
     }
 
 
-def json_text(data: dict[str, Json]) -> str:
-    """JSON text, two-space indented."""
+def json_text(data: Json) -> str:
+    """JSON text, two-space indented, with the rules' words as written (and shown as text)."""
     return for_json(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"
 
 

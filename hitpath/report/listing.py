@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
 from hitpath.core.model import Condition, Json, Question, Rules
+from hitpath.report.json_report import json_text
 
 
 def condition_text(node: Condition | None) -> str:
@@ -46,7 +45,7 @@ def _question(q: Question) -> dict[str, Json]:
 
 def questions_json(rules: Rules) -> str:
     """Every question as JSON."""
-    return json.dumps([_question(q) for q in rules.questions], indent=2) + "\n"
+    return json_text([_question(q) for q in rules.questions])
 
 
 def questions_text(rules: Rules) -> str:
@@ -135,7 +134,7 @@ def sources_json(rules: Rules) -> str:
             "published": s.published, "checked": s.checked.isoformat(),
             "confidence": s.confidence, "used_by": uses.get(s.id, [])}
            for s in rules.sources.values()]
-    return json.dumps(out, indent=2) + "\n"
+    return json_text(out)
 
 
 def sources_text(rules: Rules) -> str:

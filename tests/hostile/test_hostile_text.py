@@ -75,6 +75,17 @@ def test_rules_words_in_batch_results_cannot_drive_the_terminal(tmp_path: Path,
     assert raw_controls(shown) == [] and "\u202e" not in shown
 
 
+def test_questions_in_json_keep_the_rules_words_and_show_them_as_text(tmp_path: Path) -> None:
+    rules = crafted(tmp_path, "text: How many months have you worked in mental health since",
+                    "text: How many months (\u00a3, \u202e) have you worked in mental health since")
+    done = run_exe("questions", "--format", "json", "--rules", str(rules), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    shown = done.stdout.decode("utf-8")
+    assert "\u202e" not in shown and raw_controls(shown) == []
+    assert "How many months (\u00a3, \\u202e)" in shown  # the pound sign as written
+    assert any(q["text"].startswith("How many months (\u00a3, \u202e)") for q in json.loads(shown))
+
+
 def test_an_unknown_column_name_cannot_drive_the_terminal(tmp_path: Path) -> None:
     cohort = tmp_path / "c.csv"
     cohort.write_text(f"ref,nation,{CONTROL}\nr1,england,\n")
