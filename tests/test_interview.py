@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -188,6 +189,7 @@ def test_the_prompt_prefills_a_month_only_date_as_a_month(rules: Rules) -> None:
     class Asked:
         def __init__(self, default: str) -> None:
             self.default = default
+            self.application = SimpleNamespace(key_bindings=None)  # what a prompt runs in
 
         def unsafe_ask(self) -> str:
             return self.default
