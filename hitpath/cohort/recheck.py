@@ -43,17 +43,15 @@ def run_recheck(paths: list[str], old_rules: str, rules_path: str | None, as_of:
           f"({rules_path or 'the shipped rules'}), judged on {long_date(as_of)}.\n")
     affected = unreadable = 0
     for path in files:
-        before: Answers | None = None
-        after: Answers | None = None
+        loaded: list[Answers | None] = []
         problems: list[str] = []
-        try:
-            before = load_answers(old, path)
-        except HitpathError as exc:
-            problems.append(exc.render())
-        try:
-            after = load_answers(new, path)
-        except HitpathError as exc:
-            problems.append(exc.render())
+        for rules in (old, new):
+            try:
+                loaded.append(load_answers(rules, path))
+            except HitpathError as exc:
+                loaded.append(None)
+                problems.append(exc.render())
+        before, after = loaded
         if before is None and after is None:
             unreadable += 1
             sys.stderr.write(for_terminal(f"hitpath: {problems[0]}\n"))
@@ -131,8 +129,7 @@ def _client_changes(
         lines.append(f"{title[:1].upper()}{title[1:]}: {old_text} -> {new_text}")
         lines += [f"  because {c}" for c in _route_causes(old, new, route_id, before, after,
                                                            as_of)]
-    old_funding = funding_text(was.funding.two_year_rule, was.funding.nhs_funding_from)
-    new_funding = funding_text(now.funding.two_year_rule, now.funding.nhs_funding_from)
+    old_funding, new_funding = funding_text(was.funding), funding_text(now.funding)
     if old_funding != new_funding:
         lines.append(f"{new.funding.short_title}: {old_funding} -> {new_funding}")
         lines += [f"  because {c}" for c in _funding_causes(old, new, before, after, as_of)]

@@ -267,9 +267,8 @@ def _everything_else(doc: list[Block], a: Assessment, rules: Rules, line: _Cite)
     doc.append(Block("heading", rules.funding.title))
     state = {"applies": "Applies to you.", "does_not_apply": "Does not apply to you.",
              "unsure": "Not settled on your answers."}[f.two_year_rule]
-    if f.caveat:
-        state = f.caveat  # the rules word it with the same certainty as the route's caveat
-    lines = [line(state, f.caveat_sources) if f.caveat else Line(state)]
+    # A caveat replaces it: the rules word it with the same certainty as the route's caveat.
+    lines = [line(f.caveat, f.caveat_sources) if f.caveat else Line(state)]
     if f.nhs_funding_from:
         prefix = "If the rule applies to you, " if f.two_year_rule == "unsure" else ""
         lines.append(Line(f"{prefix}NHS-funded high intensity training can start from "
@@ -336,11 +335,10 @@ def _everything_else(doc: list[Block], a: Assessment, rules: Rules, line: _Cite)
                 doc.append(Block("items", items=by_topic[topic]))
 
     doc.append(Block("heading", "Your answers"))
-    answer_items = []
-    for q in rules.questions:
-        if q.id in a.answers.values:
-            shown = describe_answer(q, a.answers.values[q.id], q.id in a.answers.month_only)
-            answer_items.append(Line(f"{q.fact[0].upper() + q.fact[1:]}: {shown}"))
+    answer_items = [
+        Line(f"{q.fact[0].upper() + q.fact[1:]}: "
+             + describe_answer(q, a.answers.values[q.id], q.id in a.answers.month_only))
+        for q in rules.questions if q.id in a.answers.values]
     doc.append(Block("items", items=answer_items or [Line("No answers given.")]))
 
 

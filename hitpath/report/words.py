@@ -9,6 +9,7 @@ from hitpath.core.model import (
     Assessment,
     BandPay,
     Caution,
+    FundingResult,
     RequirementResult,
     RouteResult,
     Rules,
@@ -33,21 +34,20 @@ ASCII_SYMBOL = {
 }
 
 
+VERDICT_TEXT = {"eligible": "Eligible now", "not_yet": "Not yet",
+                "unsure": "Not decided: depends on your answers"}
+
+
 def verdict_text(verdict: str, when: date | None = None) -> str:
     """A verdict in impartial words, never 'INELIGIBLE' (one table for every face)."""
-    if verdict == "eligible":
-        return "Eligible now"
     if verdict == "eligible_from" and when:
         return f"Not yet: from {long_date(when)}"
-    if verdict == "not_yet":
-        return "Not yet"
-    if verdict == "unsure":
-        return "Not decided: depends on your answers"
-    return "Not for you on these answers"
+    return VERDICT_TEXT.get(verdict, "Not for you on these answers")
 
 
-def funding_text(rule: str, when: date | None) -> str:
+def funding_text(funding: FundingResult) -> str:
     """The funding rule's state in words, with its date when there is one."""
+    rule, when = funding.two_year_rule, funding.nhs_funding_from
     words = {"applies": "applies", "does_not_apply": "does not apply",
              "unsure": "not decided"}.get(rule, rule)
     return f"{words}, NHS funding from {long_date(when)}" if when else words
@@ -226,11 +226,9 @@ def changes(old: Assessment, new: Assessment, rules: Rules) -> list[str]:
                 if (was[rid].status, was[rid].date) != (now[rid].status, now[rid].date):
                     moved.append(f"{after.title}: {now[rid].title}: "
                                  f"{_state(was[rid])} -> {_state(now[rid])}")
-    f0, f1 = old.funding, new.funding
-    if (f0.two_year_rule, f0.nhs_funding_from) != (f1.two_year_rule, f1.nhs_funding_from):
-        moved.append(f"{rules.funding.short_title}: "
-                     f"{funding_text(f0.two_year_rule, f0.nhs_funding_from)} -> "
-                     f"{funding_text(f1.two_year_rule, f1.nhs_funding_from)}")
+    old_funding, new_funding = funding_text(old.funding), funding_text(new.funding)
+    if old_funding != new_funding:
+        moved.append(f"{rules.funding.short_title}: {old_funding} -> {new_funding}")
     return moved
 
 
