@@ -58,7 +58,6 @@ FULL_HINT = ("For the reasons, funding rule, pay, timeline and sources, run the 
 FULL_HINT_ASKED = "For the reasons, pay, timeline and sources, choose \"Show everything\" below."
 FULL_HINT_EXPORT = ("This is the short answer. The full report adds the reasons, the funding "
                     "rule, pay, a timeline, all the advice and the sources.")
-SOURCES_HEADING = "Sources"
 
 
 @dataclass(frozen=True)
@@ -139,7 +138,7 @@ def build(assessment: Assessment, rules: Rules, full: bool = False) -> list[Bloc
         _outside(doc, a, line)
     # Outside the rules' scope the links are the point, so the sources show even on one page
     # in a terminal.
-    doc.append(Block("sources", SOURCES_HEADING, brief=a.in_scope and not full, links=[
+    doc.append(Block("sources", "Sources", brief=a.in_scope and not full, links=[
         (sid, rules.sources[sid].title, rules.sources[sid].url) for sid in used
         if sid in rules.sources]))
     if full and a.in_scope and rules.meta.does_not_cover:
@@ -200,15 +199,11 @@ def _answer(doc: list[Block], a: Assessment, rules: Rules, line: _Cite, full: bo
         doc.append(Block("inset", FULL_HINT_EXPORT, terminal=FULL_HINT))
 
 
-OUTSIDE_HEADING = "Who to contact"
-OUTSIDE_NO_BODY = "Where you want to work"
-
-
 def _outside(doc: list[Block], a: Assessment, line: _Cite) -> None:
     """The short report for someone the rules do not cover (outside England): the body to
     contact, with its link and source, and nothing about routes, pay or questions that only
     apply inside; the same with or without ``full``, as there is nothing more to show."""
-    doc.append(Block("heading", OUTSIDE_HEADING if a.next_steps else OUTSIDE_NO_BODY))
+    doc.append(Block("heading", "Who to contact" if a.next_steps else "Where you want to work"))
     doc.append(Block("items", items=[
         *(line(s.text, s.sources) for s in a.next_steps),
         *(line(item.text, item.sources) for item in a.advice if item.topic == "scope")]))
