@@ -15,7 +15,6 @@ from hitpath.ask.flow import Interview, prune
 from hitpath.ask.prompts import QuestionaryPrompter, wrap
 from hitpath.ask.session import Session
 from hitpath.core.conditions import questions_in
-from hitpath.core.errors import HitpathError
 from hitpath.core.model import Answers, Condition, Rules
 from hitpath.core.planner import plan
 from hitpath.report import plain_wanted
@@ -57,14 +56,13 @@ def plan_questions(rules: Rules, goal: str | None = None) -> frozenset[str]:
     for node in nodes:
         wanted |= questions_in(rules, node)
     # A question is asked only when its 'when' holds, so what decides that is needed too.
-    grew = True
-    while grew:
-        before = len(wanted)
-        for qid in list(wanted):
-            question = rules.question_by_id.get(qid)
-            if question is not None:
-                wanted |= questions_in(rules, question.when)
-        grew = len(wanted) != before
+    todo = list(wanted)
+    while todo:
+        question = rules.question_by_id.get(todo.pop())
+        if question is not None:
+            found = questions_in(rules, question.when) - wanted
+            wanted |= found
+            todo += found
     wanted.discard(rules.reference_question or "")
     return frozenset(q for q in wanted if q in rules.question_by_id)
 
@@ -78,21 +76,12 @@ def pick_goal(rules: Rules, prompter: QuestionaryPrompter) -> str:
 def run_plan_ask(rules: Rules, answers: Answers, as_of: date, *, plain: bool,
                  save_path: str | None, via: str | None, top: int | None,
                  goal: str | None = None) -> int:
-    """Bare `hitpath plan` in a terminal (or with a goal but no answers); returns the exit
-    status."""
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        raise HitpathError("the questionnaire needs a terminal, and this is not one",
-                           hint="Without a terminal, use: hitpath plan --goal GOAL "
-                           "--answers FILE")
+    """Bare `hitpath plan` in a terminal (or with a goal but no answers; the command line has
+    refused both without one); returns the exit status."""
     plain = plain_wanted(plain)
     prune(rules, answers)
     prompter = QuestionaryPrompter(plain=plain)
-    session = PlanSession(rules, answers, as_of, prompter, plain, save_path, via, top)
-    session.goal = goal
-    try:
-        return session.run()
-    except (KeyboardInterrupt, EOFError):
-        return session.interrupted()
+    return PlanSession(rules, answers, as_of, prompter, plain, save_path, via, top, goal).start()
 
 
 class PlanSession(Session):
@@ -102,13 +91,14 @@ class PlanSession(Session):
 
     def __init__(self, rules: Rules, answers: Answers, as_of: date,
                  prompter: QuestionaryPrompter, plain: bool, save_path: str | None,
-                 via: str | None = None, top: int | None = None) -> None:
+                 via: str | None = None, top: int | None = None,
+                 goal: str | None = None) -> None:
         super().__init__(rules, answers, as_of, prompter, plain, save_path, False)
         self.interview = Interview(rules, answers, as_of, early_stop=False,
                                    only=plan_questions(rules))
         self.via = via
         self.top = top
-        self.goal: str | None = None
+        self.goal = goal
 
     def ask_for(self, goal: str) -> None:
         """Say what the goal is (from the rules), then ask only what plans to it still need."""

@@ -8,6 +8,7 @@ answers so far, offers to save them, and exits with status 130.
 from __future__ import annotations
 
 import os
+import shlex
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -62,13 +63,8 @@ def run_ask(*, answers_path: str | None, save_path: str | None, as_of: date,
     print(wrap(INTRO))
     if answers_path:
         print(wrap(resumed(answers_path, len(answers.values), len(dropped), ask_all)))
-    session = Session(rules, answers, as_of, prompter, plain, save_path, ask_all,
-                      answers_path=answers_path)
-    try:
-        session.confirm_save_target()
-        return session.run()
-    except (KeyboardInterrupt, EOFError):  # Ctrl-C, or Ctrl-D at a prompt
-        return session.interrupted()
+    return Session(rules, answers, as_of, prompter, plain, save_path, ask_all,
+                   answers_path=answers_path).start()
 
 
 def resumed(path: str, count: int, dropped: int, ask_all: bool) -> str:
@@ -84,18 +80,9 @@ def resumed(path: str, count: int, dropped: int, ask_all: bool) -> str:
     return text + "; only the rest are asked, and you can go back to them."
 
 
-def resume_command(path: str, command: str = "ask") -> str:
-    """The command that carries on from ``path``, as it works in the shell it is shown in:
-    plain ``hitpath`` when that is the one running, else the full path of the one running."""
-    import shlex
-
-    return f"{program()} {command} --answers {shlex.quote(path)}"
-
-
 def program() -> str:
     """How to start the hitpath that is running, in a shell: ``hitpath`` when that name finds
     it, else its full path (or ``python -m hitpath`` with the full interpreter path)."""
-    import shlex
     import shutil
 
     exe = sys.argv[0] if sys.argv and sys.argv[0] else ""
@@ -159,7 +146,15 @@ class Session:
             message = "Choose another name (Enter to skip):"
             default = ""
 
+    def start(self) -> int:
+        """Run the session; returns the exit status."""
+        try:
+            return self.run()
+        except (KeyboardInterrupt, EOFError):  # Ctrl-C, or Ctrl-D at a prompt
+            return self.interrupted()
+
     def run(self) -> int:
+        self.confirm_save_target()
         self.interview.run(self.prompter)
         self.review()
         self.autosave()
@@ -330,7 +325,8 @@ class Session:
                         "saving:", "")
                     continue
                 print(f"Saved your answers to {target}.")
-                print(f"To carry on later: {resume_command(target, self.command)}")
+                print(f"To carry on later: {program()} {self.command} --answers "
+                      f"{shlex.quote(target)}")
                 return 130
         except (KeyboardInterrupt, EOFError):
             print()
