@@ -68,7 +68,10 @@ class QuestionaryPrompter:
                 can_go_back: bool) -> Reply:
         selected = default if isinstance(default, str) and default in question.values else None
         if self.plain:
-            return self._choice_plain(question, selected, can_go_back)
+            values = list(question.values)
+            index = self._numbered(question.text, [c.label for c in question.choices],
+                                   values.index(selected) if selected else None, can_go_back)
+            return BACK if index is None else values[index]
         choices = [self.q.Choice(fit_choice(for_terminal(c.label), 3), value=c.value)
                    for c in question.choices]
         if can_go_back:
@@ -136,19 +139,17 @@ class QuestionaryPrompter:
                 raise ValueError(f"Please {hint}.")
             return int(text) - 1
 
-        shown = str(default + 1) if default is not None else ""
-        reply = _asked(self.q.text(wrap(for_terminal(f"{message} ({hint})")), default=shown,
-                                   validate=_refusal(parse, ""),
-                                   key_bindings=_cleared_when_refused(), qmark="",
+        return self._text(wrap(for_terminal(f"{message} ({hint})")),
+                          str(default + 1) if default is not None else "", parse)
+
+    def _text(self, message: str, default: str, parse: Callable[[str], Parsed], end: str = "",
+              qmark: str = "", while_typing: bool = True) -> Parsed:
+        """A typed reply as ``parse`` reads it; the prompt shows its refusals (see _refusal)."""
+        reply = _asked(self.q.text(message, default=default, validate=_refusal(parse, end),
+                                   validate_while_typing=while_typing,
+                                   key_bindings=_cleared_when_refused(), qmark=qmark,
                                    style=self.style))
         return parse(str(reply))
-
-    def _choice_plain(self, question: Question, selected: str | None,
-                      can_go_back: bool) -> Reply:
-        values = list(question.values)
-        index = self._numbered(question.text, [c.label for c in question.choices],
-                               values.index(selected) if selected else None, can_go_back)
-        return BACK if index is None else values[index]
 
     def _multi(self, question: Question, default: AnswerValue | MonthOnly | None,
                can_go_back: bool) -> Reply:
@@ -198,11 +199,7 @@ class QuestionaryPrompter:
                 picks.append(question.choices[int(part) - 1].value)
             return coerce(question, picks)[0]
 
-        reply = _asked(self.q.text(wrap(for_terminal(f"{question.text} ({hint})")),
-                                   default=default, validate=_refusal(parse),
-                                   key_bindings=_cleared_when_refused(), qmark="",
-                                   style=self.style))
-        return parse(str(reply))
+        return self._text(wrap(for_terminal(f"{question.text} ({hint})")), default, parse, ".")
 
     def _typed(self, question: Question, default: AnswerValue | MonthOnly | None,
                can_go_back: bool) -> Reply:
@@ -231,12 +228,8 @@ class QuestionaryPrompter:
             value, month_only = coerce(question, text)
             return MonthOnly(value) if month_only and isinstance(value, date) else value
 
-        reply = _asked(self.q.text(wrap(for_terminal(f"{question.text} {instruction}"), 2),
-                                   default=shown, validate=_refusal(parse, ""),
-                                   validate_while_typing=False,
-                                   key_bindings=_cleared_when_refused(),
-                                   qmark="" if self.plain else "?", style=self.style))
-        return parse(str(reply))
+        return self._text(wrap(for_terminal(f"{question.text} {instruction}"), 2), shown, parse,
+                          qmark="" if self.plain else "?", while_typing=False)
 
     # Menus used around the questions -------------------------------------------------------
 
@@ -299,6 +292,7 @@ def _asked(prompt: Prompt) -> object:
 
 
 Given = TypeVar("Given", str, list[str])  # a typed reply, or the choices ticked
+Parsed = TypeVar("Parsed")  # what a typed reply is read as
 
 
 def _refusal(parse: Callable[[Given], object], end: str = ".") -> Callable[[Given], bool | str]:
