@@ -251,7 +251,7 @@ def ask(
     plain: PlainOpt = False,
     ask_all: AskAllOpt = False,
     rules: RulesOpt = None,
-) -> None:
+) -> NoReturn:
     """Answer the questions in the terminal and see your routes."""
     from hitpath.ask.session import run_ask
 
@@ -789,7 +789,7 @@ def _options_in_place(args: list[str]) -> list[str]:
     from typer.core import TyperGroup
 
     head, rest = [command], args[index + 1:]
-    target = typer.main.get_command(_app_for(command) if command in _SINGLE else app)
+    target = typer.main.get_command(_app_for(command))
     if command not in _SINGLE:
         assert isinstance(target, TyperGroup)
         found = target.commands.get(command)
@@ -901,10 +901,7 @@ def _run(args: list[str]) -> int:
         if not args and not completing:
             # The most common start, straight to the questions: building the whole command
             # tree first would cost a tenth of a second before the first question appears.
-            from hitpath.ask.session import run_ask
-
-            return run_ask(answers_path=None, save_path=None, as_of=_today(),
-                           rules_path=None, plain=False, ask_all=False)
+            ask()  # ends in typer.Exit with its status
         _plain_placeholders()  # in help and in usage errors alike
         args = _options_in_place(args)
         first = args[0] if args and not completing else ""

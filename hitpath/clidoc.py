@@ -23,16 +23,6 @@ in this folder.
 """
 
 
-def _help(command: TyperCommand | TyperGroup, path: list[str], parent: Context | None
-          ) -> tuple[str, Context]:
-    import typer
-
-    settings = {**(command.context_settings or {}), "terminal_width": WIDTH,
-                "max_content_width": WIDTH}
-    ctx = typer.Context(command, info_name=path[-1], parent=parent, **settings)
-    return command.get_help(ctx), ctx
-
-
 def render() -> str:
     """The reference page, as Markdown."""
     import typer.main
@@ -47,8 +37,11 @@ def render() -> str:
 
     def walk(command: TyperCommand | TyperGroup, path: list[str], parent: Context | None
              ) -> None:
-        text, ctx = _help(command, path, parent)
-        sections.append(f"## {' '.join(path)}\n\n```text\n{text.rstrip()}\n```\n")
+        settings = {**(command.context_settings or {}), "terminal_width": WIDTH,
+                    "max_content_width": WIDTH}
+        ctx = typer.Context(command, info_name=path[-1], parent=parent, **settings)
+        text = command.get_help(ctx).rstrip()
+        sections.append(f"## {' '.join(path)}\n\n```text\n{text}\n```\n")
         if isinstance(command, TyperGroup):
             for name, sub in command.commands.items():
                 assert isinstance(sub, (TyperCommand, TyperGroup))  # typer made every one
