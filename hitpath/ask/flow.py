@@ -130,14 +130,6 @@ def _probe_values(rules: Rules, question: Question, answers: Answers,
                  if req.question == question.id and req.kind == Kind.MONTHS]
         return [m for m in edge_values(leaves, ends) if isinstance(m, int) and m >= 0
                 and (question.max is None or m <= question.max)]
-    reference = reference_date(rules, answers, as_of)
-    days: set[date] = {as_of, as_of - timedelta(days=1), as_of + timedelta(days=1)}
-    days |= {d for d in edge_values(leaves) if isinstance(d, date)}
-    for req in rules.requirements.values():
-        if req.question == question.id and req.kind == Kind.DATE:
-            # The answer that makes the computed date fall on the judging day, either side.
-            edge = add_months(reference, -(req.plus_years * 12 + req.plus_months))
-            days |= {edge - timedelta(days=1), edge, edge + timedelta(days=1)}
     if question.id == rules.reference_question:
         # A course starts in the future: probe either side of every date the rules compute.
         days = {as_of, add_months(as_of, 40)}
@@ -145,7 +137,15 @@ def _probe_values(rules: Rules, question: Question, answers: Answers,
             for res in route.unmet:
                 if res.date:
                     days |= {res.date - timedelta(days=1), res.date}
-        days = {d for d in days if d >= as_of}
+        return sorted(d for d in days if d >= as_of)
+    reference = reference_date(rules, answers, as_of)
+    days = {as_of, as_of - timedelta(days=1), as_of + timedelta(days=1)}
+    days |= {d for d in edge_values(leaves) if isinstance(d, date)}
+    for req in rules.requirements.values():
+        if req.question == question.id and req.kind == Kind.DATE:
+            # The answer that makes the computed date fall on the judging day, either side.
+            edge = add_months(reference, -(req.plus_years * 12 + req.plus_months))
+            days |= {edge - timedelta(days=1), edge, edge + timedelta(days=1)}
     return sorted(days)
 
 
