@@ -157,6 +157,23 @@ def test_save_option_naming_an_existing_file_asks_first(
     assert notes.read_text() == "a client's notes\n"
 
 
+def test_plan_save_naming_an_existing_file_asks_first(
+        tmp_path: Path, children: list[pexpect.spawn]) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("a client's notes\n")
+    child = spawn(tmp_path, "plan", "--as-of", "2026-11-30", "--save", "notes.txt", command="")
+    children.append(child)
+    child.expect_exact("notes.txt already exists. Replace it?")
+    child.send("n")
+    child.expect_exact("Save your answers as you go to")
+    child.send(ENTER)  # no saving
+    child.expect_exact("Which profession's training do you want to reach?")
+    child.send(CTRL_C)
+    child.expect(r"Nothing was saved\. To carry on later, start again with: \S+ plan\r")
+    finish(child, 130)
+    assert notes.read_text() == "a client's notes\n"
+
+
 def test_failed_save_after_ctrl_c_says_why_and_asks_again(
         tmp_path: Path, children: list[pexpect.spawn]) -> None:
     child = stopped_with_answers(tmp_path, children)

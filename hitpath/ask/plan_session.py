@@ -112,6 +112,7 @@ class PlanSession(Session):
 
     def run(self) -> int:
         print(wrap(INTRO))
+        self.confirm_save_target()
         goal = (self.rules.trainings[self.goal.strip().lower()].id if self.goal
                 else pick_goal(self.rules, self.prompter))
         self.ask_for(goal)

@@ -330,5 +330,6 @@ class Session:
                 return 130
         except (KeyboardInterrupt, EOFError):
             print()
-        print(f"Nothing was saved. To carry on later, start again with: {program()}")
+        print(f"Nothing was saved. To carry on later, start again with: {program()} "
+              f"{self.command}")
         return 130
