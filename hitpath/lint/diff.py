@@ -8,7 +8,7 @@ outcome the exhaustive walk of either file reaches.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any, NamedTuple, cast
 
@@ -19,6 +19,7 @@ from hitpath.lint.checks import Loaded, display_path
 from hitpath.lint.walk import format_answer, walk
 from hitpath.load.answers import coerce, from_mapping
 from hitpath.load.strict import load_file
+from hitpath.load.validate import CONNECTIVES, ID_SECTIONS
 from hitpath.report.listing import condition_text
 
 MAX_SHOWN = 40
@@ -62,19 +63,15 @@ class Change(NamedTuple):
     text: str
 
 
-# Sections diffed item by item, with the word for one item; any section not named here (or in
-# rule_change_items) is diffed generically, so a new section can never go unreported.
-_SECTIONS = (
-    ("questions", "question"), ("requirements", "requirement"), ("routes", "route"),
-    ("advice", "advice item"), ("next_steps", "next step"),
-)
+# ID_SECTIONS are diffed item by item; any other section rule_change_items does not name is
+# diffed generically, with its word from here, so a new section can never go unreported.
 _OTHER_SECTIONS = {
     "trainings": "training", "conflicts": "conflict", "experience_roles": "experience role",
     "signposts": "signpost", "experience": "experience help", "scope_when": "scope",
     "reference_question": "reference question",
 }
 _HANDLED = frozenset({"meta", "conditions", "funding", "terms", "hcas", "sources",
-                      *(s for s, _ in _SECTIONS)})
+                      *(s for s, _ in ID_SECTIONS)})
 _TEXT_FIELDS = frozenset({
     "text", "help", "fact", "title", "short_title", "summary", "not_applicable", "met", "unmet",
     "how_to_meet", "caveat", "rollover_note", "label", "not_applied", "if_unsure", "note",
@@ -91,7 +88,7 @@ def rule_change_items(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     """Every change between two validated rules files, each with the path it is at."""
     out: list[Change] = []
     out += _fields("meta", "meta", old["meta"], new["meta"])
-    for section, what in _SECTIONS:
+    for section, what in ID_SECTIONS:
         out += _by_id(section, what, old[section], new[section])
     out += _keyed("conditions", "named condition", old["conditions"], new["conditions"])
     out += _fields("funding", "funding rule", old["funding"], new["funding"])
@@ -211,8 +208,7 @@ def _list_change(name: str, old: list[object], new: list[object]) -> list[str]:
 
 
 def _is_condition(node: object) -> bool:
-    return isinstance(node, dict) and bool({"all", "any", "not", "ref", "q", "routes_open"}
-                                           & set(node))
+    return isinstance(node, dict) and any(key in node for key in CONNECTIVES)
 
 
 def _condition_change(old: object, new: object) -> str:
@@ -226,16 +222,20 @@ def _condition_change(old: object, new: object) -> str:
     return f"{condition_text(cast('Condition', old))} -> {condition_text(cast('Condition', new))}"
 
 
+def _by_year(subject: str, owner: Callable[[object], str], old: _Items, new: _Items
+             ) -> tuple[list[Change], list[tuple[object, _Keyed, _Keyed]]]:
+    """Dated tables added or removed, by pay year, and each year's pair of tables in both."""
+    before = {t["pay_year"]: t for t in old}
+    after = {t["pay_year"]: t for t in new}
+    out = [Change(f"{subject}.{y}", f"{owner(y)} added (from {t['effective_from']})")
+           for y, t in after.items() if y not in before]
+    out += [Change(f"{subject}.{y}", f"{owner(y)} removed") for y in before if y not in after]
+    return out, [(y, before[y], t) for y, t in after.items() if y in before]
+
+
 def _pay(old: _Items, new: _Items) -> list[Change]:
-    before = {p["pay_year"]: p for p in old}
-    after = {p["pay_year"]: p for p in new}
-    out = [Change(f"terms.pay.{y}", f"pay {y} added (from {p['effective_from']})")
-           for y, p in after.items() if y not in before]
-    out += [Change(f"terms.pay.{y}", f"pay {y} removed") for y in before if y not in after]
-    for year, period in after.items():
-        if year not in before:
-            continue
-        was = before[year]
+    out, kept = _by_year("terms.pay", lambda year: f"pay {year}", old, new)
+    for year, was, period in kept:
         bands_old = {b["band"]: b for b in cast(_Items, was["bands"])}
         for band in cast(_Items, period["bands"]):
             at = f"terms.pay.{year}.band {band['band']}"
@@ -255,16 +255,9 @@ def _pay(old: _Items, new: _Items) -> list[Change]:
 def _hcas_amounts(old: _Items, new: _Items) -> list[Change]:
     """Supplement limits added, removed or changed, by pay year and zone."""
     what = "high cost area supplement"
-    before = {t["pay_year"]: t for t in old}
-    after = {t["pay_year"]: t for t in new}
-    out = [Change(f"hcas.amounts.{y}", f"{what} {y} amounts added (from {t['effective_from']})")
-           for y, t in after.items() if y not in before]
-    out += [Change(f"hcas.amounts.{y}", f"{what} {y} amounts removed")
-            for y in before if y not in after]
-    for year, table in after.items():
-        if year not in before:
-            continue
-        was = {z["area"]: z for z in cast(_Items, before[year]["limits"])}
+    out, kept = _by_year("hcas.amounts", lambda year: f"{what} {year} amounts", old, new)
+    for year, was_table, table in kept:
+        was = {z["area"]: z for z in cast(_Items, was_table["limits"])}
         for zone in cast(_Items, table["limits"]):
             prior = was.get(zone["area"])
             for bound in ("min", "max"):
@@ -273,7 +266,7 @@ def _hcas_amounts(old: _Items, new: _Items) -> list[Change]:
                     out.append(Change(f"hcas.amounts.{year}.{zone['area']}",
                                       f"{what} {year}: {zone['area']} {bound}imum {shown} -> "
                                       f"{zone[bound]:,}"))
-        out += _rest(f"hcas.amounts.{year}", f"{what} {year}", before[year], table, "limits")
+        out += _rest(f"hcas.amounts.{year}", f"{what} {year}", was_table, table, "limits")
     return out
 
 

@@ -161,6 +161,13 @@ def _schema_fields(path: Path) -> list[str]:
     return sorted({f.alias or n for model in current for n, f in model.model_fields.items()})
 
 
+ID_SECTIONS = (
+    ("questions", "question"), ("requirements", "requirement"), ("routes", "route"),
+    ("advice", "advice item"), ("next_steps", "next step"),
+)
+"""The sections listed by id, with the word for one item."""
+
+
 class _Checker:
     """Cross-reference checks the schema alone cannot express."""
 
@@ -177,11 +184,8 @@ class _Checker:
 
     def run(self) -> None:
         rules = self.rules
-        self._unique("questions", "question")
-        self._unique("requirements", "requirement")
-        self._unique("routes", "route")
-        self._unique("advice", "advice item")
-        self._unique("next_steps", "next step")
+        for section, what in ID_SECTIONS:
+            self._unique(section, what)
         self._condition_bounds()  # first: what follows follows named conditions
         named = [(("conditions", name), node) for name, node in rules["conditions"].items()]
         for path, node in named + self._in_file_order(_found(rules, _is_condition)):
@@ -464,7 +468,7 @@ has well under a hundred)."""
 MAX_CONDITION_TOTAL = 20_000
 """Parts of all the rules' conditions together, written out: bounds each engine run."""
 
-_CONNECTIVES = ("all", "any", "not", "ref", "q", "routes_open")
+CONNECTIVES = ("all", "any", "not", "ref", "q", "routes_open")
 
 
 def _refs_in(node: Condition) -> list[str]:
@@ -498,7 +502,7 @@ def _is_condition(key: object, value: object) -> bool:
     """A condition outside the named table: under a key ending in 'when' (when, applies_when,
     met_when...)."""
     return (isinstance(key, str) and key.endswith("when") and isinstance(value, dict)
-            and any(k in value for k in _CONNECTIVES))
+            and any(k in value for k in CONNECTIVES))
 
 
 def _cites(key: object, value: object) -> bool:
