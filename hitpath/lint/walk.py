@@ -156,6 +156,10 @@ class _Walker:
         self.leaves_of: dict[str, list[Compare]] = {}
         for leaf in leaves.values():
             self.leaves_of.setdefault(leaf["q"], []).append(leaf)
+        self.dated = [req for req in rules.requirements.values() if req.kind in ("months", "date")]
+        self.dated_of: dict[str, list[Requirement]] = {}
+        for req in self.dated:
+            self.dated_of.setdefault(req.question or "", []).append(req)
         self.fixed_values = {q.id: self._values(q) for q in rules.questions}
         self.variants_seen: set[tuple[object, Feature]] = set()
         self.layout: tuple[str, tuple[int, ...]] | None = None
@@ -163,10 +167,6 @@ class _Walker:
         self.partial = Compiler[Partial](rules.conditions, self._read_partial,
                                          lambda wanted: _unknown)
         self.conflict_samples: dict[str, PathAnswers] = {}
-        self.dated = [req for req in rules.requirements.values() if req.kind in ("months", "date")]
-        self.dated_of: dict[str, list[Requirement]] = {}
-        for req in self.dated:
-            self.dated_of.setdefault(req.question or "", []).append(req)
         self.routes_of: dict[str, list[Route]] = {}
         for route in rules.routes:
             for req in route.requirements:
@@ -203,8 +203,7 @@ class _Walker:
                     f"{q.id}: {groups} groups of choices; walked them singly and in pairs")
             values = list(found)
         elif q.type == "number":
-            needed: list[Operand] = [req.at_least for req in self.rules.requirements.values()
-                                     if req.kind == "months" and req.question == q.id]
+            needed: list[Operand] = [req.at_least for req in self.dated_of.get(q.id, [])]
             values = [v for v in edge_values(leaves, needed) if isinstance(v, int)
                       and (q.min is None or v >= q.min) and (q.max is None or v <= q.max)]
             values = values or [q.min if q.min is not None else 0]
@@ -212,15 +211,14 @@ class _Walker:
             values = []  # worked out from the earlier answers; see candidates
         else:
             values = [v for v in edge_values(leaves) if isinstance(v, date)]
-            for req in self.rules.requirements.values():
-                if req.kind == "date" and req.question == q.id:
-                    months = req.plus_years * 12 + req.plus_months
-                    # The answer that makes the requirement's date fall on the judging day.
-                    edge = add_months(self.as_of, -months)
-                    values += [edge - timedelta(days=1), edge, edge + timedelta(days=1)]
-                    leap = _leap_day_before(edge + timedelta(days=1))
-                    if leap is not None and months % 12 == 0:
-                        values.append(leap)
+            for req in self.dated_of.get(q.id, []):
+                months = req.plus_years * 12 + req.plus_months
+                # The answer that makes the requirement's date fall on the judging day.
+                edge = add_months(self.as_of, -months)
+                values += [edge - timedelta(days=1), edge, edge + timedelta(days=1)]
+                leap = _leap_day_before(edge + timedelta(days=1))
+                if leap is not None and months % 12 == 0:
+                    values.append(leap)
             values = values or [self.as_of]
         if q.unsure_allowed and q.type in ("number", "date"):
             values.append(UNSURE)

@@ -37,10 +37,9 @@ def _read_stdin(what: str) -> bytes:
                            file="-")
     _STDIN_READ["done"] = True
     try:
-        raw = sys.stdin.buffer.read(MAX_BYTES + 1)
+        return sys.stdin.buffer.read(MAX_BYTES + 1)
     except OSError as exc:
         raise HitpathError(f"cannot read standard input: {exc.strerror}", file="-") from None
-    return raw
 
 
 def read_input(path: str, what: str) -> str:
