@@ -24,6 +24,7 @@ from pydantic import (
 
 from hitpath.core.conditions import OPERATORS as REGISTRY
 from hitpath.core.dates import parse_iso
+from hitpath.load.validate import CONNECTIVES
 
 OPERATORS: dict[str, tuple[str, ...]] = {op: spec.fits for op, spec in REGISTRY.items()}
 """Operator -> the question types it fits, from the one operator registry."""
@@ -94,18 +95,13 @@ class Compare(_Strict):
 
     @model_validator(mode="after")
     def _one_operator(self) -> Compare:
-        used = self.operators()
+        used = [op for op in OPERATORS if getattr(self, "in_" if op == "in" else op) is not None]
         if len(used) != 1:
-            names = ", ".join(OPERATORS)
             raise ValueError(
                 f"a comparison needs exactly one operator besides 'q' (found {len(used)}); "
-                f"operators: {names}"
+                f"operators: {', '.join(OPERATORS)}"
             )
         return self
-
-    def operators(self) -> list[str]:
-        """The operator keys this comparison sets."""
-        return [op for op in OPERATORS if getattr(self, "in_" if op == "in" else op) is not None]
 
 
 class AllOf(_Strict):
@@ -140,10 +136,7 @@ class RoutesOpen(_Strict):
 
 def _condition_kind(value: object) -> str | None:
     if isinstance(value, dict):
-        for key in ("all", "any", "not", "ref", "q", "routes_open"):
-            if key in value:
-                return key
-        return None
+        return next((key for key in CONNECTIVES if key in value), None)
     if isinstance(value, BaseModel):
         return {
             AllOf: "all", AnyOf: "any", NotOf: "not", Ref: "ref", Compare: "q",

@@ -122,7 +122,7 @@ def _schema_fields(path: Path) -> list[str]:
     from hitpath.load import schema
 
     condition_keys = sorted({f.alias or n for n, f in schema.Compare.model_fields.items()}
-                            | {"all", "any", "not", "ref", "routes_open"})
+                            | set(CONNECTIVES))
 
     def models_in(annotation: object) -> list[type[BaseModel]]:
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
