@@ -73,14 +73,11 @@ class Changelog:
     versions: list[Version]
     lines: dict[Where, int] = field(default_factory=dict)
 
-    def line(self, where: Where) -> int | None:
-        """The line of a place in the file (or of its nearest parent)."""
-        return line_of(self.lines, where)
-
     def error(self, where: Where, message: str, hint: str | None = None) -> HitpathError:
         """The error for a place in the file."""
         key = ".".join(str(p) for p in where) or None
-        return HitpathError(message, file=self.path, line=self.line(where), key=key, hint=hint)
+        return HitpathError(message, file=self.path, line=line_of(self.lines, where), key=key,
+                            hint=hint)
 
 
 def version_key(version: str) -> tuple[int, ...]:
@@ -316,7 +313,7 @@ def check_coverage(log: Changelog, old: dict[str, Any], new: dict[str, Any]) -> 
                 "the item it is part of) to that entry's covers.")
     subjects = [c.subject for c in changes]
     for entry in entries:
-        where = f"{log.path}:{log.line(entry.where)}"
+        where = f"{log.path}:{line_of(log.lines, entry.where)}"
         for cover in entry.covers:
             if not any(covers(cover, s) for s in subjects):
                 hint = did_you_mean(cover, sorted(set(subjects)))

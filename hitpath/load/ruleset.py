@@ -48,6 +48,7 @@ from hitpath.core.model import (
     Terms,
     Training,
 )
+from hitpath.load.strict import parse_yaml, read_input
 
 # The shipped rules sit at the package root, one level above this module.
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -77,8 +78,6 @@ def code_fingerprint() -> str:
 
 def load_rules(path: str | None = None) -> Rules:
     """Load rules from ``path`` (default: the shipped rules), validated."""
-    from hitpath.load.strict import read_input
-
     path = path or SHIPPED_RULES
     text = read_input(path, "rules")
     compiled = _read_compiled(text)
@@ -89,7 +88,6 @@ def load_rules(path: str | None = None) -> Rules:
 
 def validate_text(text: str, path: str) -> dict[str, Json]:
     """Parse and fully validate rules YAML; returns the validated plain data."""
-    from hitpath.load.strict import parse_yaml
     from hitpath.load.validate import validate_rules
 
     data, lines = parse_yaml(text, path)
@@ -113,7 +111,6 @@ def _read_compiled(text: str) -> dict[str, Json] | None:
 def compile_shipped() -> str:
     """Validate the shipped rules and write their compiled twin atomically; returns its path."""
     from hitpath.load.output import write_atomic
-    from hitpath.load.strict import read_input
 
     text = read_input(SHIPPED_RULES, "rules")
     validated = validate_text(text, SHIPPED_RULES)
@@ -131,8 +128,6 @@ def compile_shipped() -> str:
 def compiled_is_current() -> bool:
     """Whether the compiled twin matches the shipped rules.yaml byte for byte, and was made by
     the code that validates it now."""
-    from hitpath.load.strict import read_input
-
     return _read_compiled(read_input(SHIPPED_RULES, "rules")) is not None
 
 
