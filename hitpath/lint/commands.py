@@ -22,6 +22,7 @@ from hitpath.lint.checks import (
     display_path,
     static_findings,
 )
+from hitpath.lint.schema import answers_schema, rules_schema
 from hitpath.lint.walk import WalkResult, format_answer, transcript, walk
 from hitpath.load.ruleset import SHIPPED_RULES, build_rules, load_rules
 from hitpath.load.strict import parse_yaml, read_input
@@ -285,8 +286,6 @@ def transcript_text(
 
 def run_schema(kind: str) -> int:
     """``hitpath rules schema --for rules|answers``: print the JSON Schema."""
-    from hitpath.lint.schema import answers_schema, rules_schema
-
     schema = rules_schema() if kind == "rules" else answers_schema(load_rules())
     sys.stdout.write(json.dumps(schema, indent=2, ensure_ascii=False) + "\n")
     return 0

@@ -63,11 +63,9 @@ def _answer_schema(question: Question) -> dict[str, Json]:
             {"type": "string", "pattern": listed},
         ]
     elif question.type == "number":
-        number: dict[str, Json] = {"type": "integer"}
-        if question.min is not None:
-            number["minimum"] = question.min
-        if question.max is not None:
-            number["maximum"] = question.max
+        bounds = (("minimum", question.min), ("maximum", question.max))
+        number: dict[str, Json] = {"type": "integer",
+                                   **{k: v for k, v in bounds if v is not None}}
         options = [number, {"type": "string", "pattern": r"^\s*-?\d+\s*$"}]
     else:
         options = [{"type": "string", "pattern": r"^\d{4}-\d{2}(-\d{2})?$",
