@@ -105,14 +105,12 @@ def intake_starts(cal: Calendar, first_month: date) -> Iterator[tuple[date, Inta
             year, month = year + 1, 1
 
 
-def first_intake(
-    cal: Calendar, ready: date, applying_from: date | None = None
-) -> FirstIntake | None:
-    """The first intake made by someone ready on ``ready`` who can apply from ``applying_from``.
-
-    An intake whose applications usually close before ``applying_from`` is passed over (the
-    first such one is kept in ``closed``); None when the calendar has no intake at all.
-    """
+def open_intakes(cal: Calendar, ready: date, applying_from: date | None
+                 ) -> Iterator[tuple[date, Applications, date | None, date | None]]:
+    """Every intake someone ready on ``ready`` makes and can still apply for from
+    ``applying_from``, in date order, as (1st of month, applications, the first intake passed
+    over because its applications close before ``applying_from``, an earlier intake in the
+    month of ``ready`` that depends on the day teaching starts)."""
     possible: date | None = None
     closed: date | None = None
     for start, intake in intake_starts(cal, ready):
@@ -124,5 +122,17 @@ def first_intake(
         if start < ready:  # ready later in this very month: depends on the day teaching starts
             possible = start
             continue
+        yield start, apps, closed, possible
+
+
+def first_intake(
+    cal: Calendar, ready: date, applying_from: date | None = None
+) -> FirstIntake | None:
+    """The first intake made by someone ready on ``ready`` who can apply from ``applying_from``.
+
+    An intake whose applications usually close before ``applying_from`` is passed over (the
+    first such one is kept in ``closed``); None when the calendar has no intake at all.
+    """
+    for start, apps, closed, possible in open_intakes(cal, ready, applying_from):
         return FirstIntake(start, possible, apps.opens, apps.closes, closed)
     return None

@@ -21,7 +21,7 @@ from hitpath.core import dates
 from hitpath.core.conditions import compile_condition, evaluate, explain
 from hitpath.core.dates import MONTHS, long_date, month_year
 from hitpath.core.errors import did_you_mean
-from hitpath.core.intakes import Applications, applications, first_intake, intake_starts
+from hitpath.core.intakes import Applications, applications, first_intake, open_intakes
 from hitpath.core.model import Answers, AnswerValue, Programme, Rules, Verdict
 from hitpath.core.plans import Binding, Plan, Plans, PlanStep, RuleReach
 from hitpath.core.untrusted import echo
@@ -365,25 +365,15 @@ class Planner:
                                 "met yet on your answers")
             return (pinned, applications(cal, pinned, intake), pinned, None, None, route)
         first_try: date | None = None
-        closed: date | None = None
-        possible: date | None = None
-        for start, intake in intake_starts(cal, ready):
+        for start, apps, closed, possible in open_intakes(cal, ready, self.as_of):
             if start > self.horizon:
                 break
-            apps = applications(cal, start, intake)
-            if apps.closes is not None and apps.closes < self.as_of:
-                if closed is None and start >= ready:
-                    closed = start
-                continue
-            if start < ready:
-                possible = start
-                continue
-            if first_try is None:
-                first_try = start
+            first_try = first_try or start
             opened, route = self.entry_on(history, t, start)
             if opened is True:
-                return (start, apps, first_try, closed if first_try == start else None,
-                        possible if first_try == start else None, route)
+                first = first_try == start
+                return (start, apps, first_try, closed if first else None,
+                        possible if first else None, route)
         return _Blocked(f"no {t.short_title} intake within {HORIZON_YEARS} years fits")
 
     def _too_early(self, t: Programme, pinned: date, ready: date,
