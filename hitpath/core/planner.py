@@ -99,6 +99,10 @@ class Planner:
         if experience is not None:
             self.months_questions |= {experience.question, *experience.also_counts}
         self.earlier = self._earlier_from_answers()
+        # The work done before the first training: the first experience role that fits.
+        self.role = next(((r.title, r.band) for r in rules.experience_roles
+                          if r.when is None or evaluate(rules, r.when, self.values) is True),
+                         ("Work in a mental health post", None))
 
     # The person's earlier training, from the answers ------------------------------------------
 
@@ -379,10 +383,9 @@ class Planner:
     def _too_early(self, t: Programme, pinned: date, ready: date,
                    history: tuple[_Step, ...]) -> str:
         why = "it is before you can start"
-        funding = [e for e in self.earlier_trainings(history)
-                   if add_months(e.board_to, self.gap_months) == ready]
-        if funding:
-            e = funding[0]
+        e = next((e for e in self.earlier_trainings(history)
+                  if add_months(e.board_to, self.gap_months) == ready), None)
+        if e is not None:
             board = (long_date(e.board_to) if e.board_from == e.board_to
                      else f"expected by {long_date(e.board_to)}")
             why = (f"NHS funding for it starts on {long_date(ready)}, {self.gap_words} after "
@@ -436,10 +439,9 @@ class Planner:
             text = f"The first {t.short_title} intake open to you starts in {when}."
         return text + apply
 
-    def _entry_day(self, history: tuple[_Step, ...], t: Programme, low: date,
-                   high: date) -> date:
+    def _entry_day(self, history: tuple[_Step, ...], t: Programme, lo: date,
+                   hi: date) -> date:
         """The first day the entry holds, between two intakes (it only grows easier)."""
-        lo, hi = low, high
         while (hi - lo).days > 1:
             mid = lo + (hi - lo) / 2
             if self.entry_on(history, t, mid)[0] is True:
@@ -490,29 +492,15 @@ class Planner:
             self.histories[key] = history
         return made
 
-    def rests_on_experience(self, p: Plan) -> bool:
-        """Whether some training in ``p`` is entered only because experience grows from now
-        to its start (the plan assumes the person keeps working in mental health)."""
-        key = tuple((s.training, s.start) for s in p.steps if s.kind == "training")
-        history = self.histories.get(key, ())
-        for i, done in enumerate(history):
-            t, before = done.training, history[:i]
-            flat = self.entry(t, self.project(before, done.start, not t.routes, grow=False),
-                              done.start)
-            if flat[0] is not True and self.entry_on(before, t, done.start)[0] is True:
-                return True
-        return False
-
     def _to_plan(self, history: tuple[_Step, ...]) -> Plan:
         steps: list[PlanStep] = []
         uncertain: list[str] = []
-        role = self._role()
         cursor = self.as_of
         for i, done in enumerate(history):
             t = done.training
             if done.start > cursor:
                 if i == 0:
-                    title, band = role
+                    title, band = self.role
                     because = (f"You keep building experience until {t.short_title} starts; "
                                "this is not a training, so it does not start the funding rule.")
                 else:
@@ -545,11 +533,18 @@ class Planner:
         return Plan(tuple(d.training.id for d in history), tuple(steps), goal.start, qualified,
                     goal.binding, tuple(dict.fromkeys(uncertain)), band_months)
 
-    def _role(self) -> tuple[str, int | None]:
-        for role in self.rules.experience_roles:
-            if role.when is None or evaluate(self.rules, role.when, self.values) is True:
-                return role.title, role.band
-        return "Work in a mental health post", None
+    def rests_on_experience(self, p: Plan) -> bool:
+        """Whether some training in ``p`` is entered only because experience grows from now
+        to its start (the plan assumes the person keeps working in mental health)."""
+        key = tuple((s.training, s.start) for s in p.steps if s.kind == "training")
+        history = self.histories.get(key, ())
+        for i, done in enumerate(history):
+            t, before = done.training, history[:i]
+            flat = self.entry(t, self.project(before, done.start, not t.routes, grow=False),
+                              done.start)
+            if flat[0] is not True and self.entry_on(before, t, done.start)[0] is True:
+                return True
+        return False
 
     def blocked(self, goal: Programme) -> list[str]:
         """What stops each of the goal's entry routes, on the answers at the horizon."""
@@ -563,11 +558,8 @@ class Planner:
             # as working in England first).
             from hitpath.core.engine import assess
 
-            judged = assess(self.rules, shown, self.horizon)
-            for route in judged.routes:
-                if route.id in goal.routes:
-                    lines.append(f"{route.title}: {route.reason}")
-            return lines
+            judged = assess(self.rules, shown, self.horizon).routes
+            return lines + [f"{r.title}: {r.reason}" for r in judged if r.id in goal.routes]
         for entry in goal.entry:
             got = evaluate(self.rules, entry.when, values)
             reasons = explain(self.rules, entry.when, shown)
