@@ -265,7 +265,13 @@ def assess(rules: Rules, answers: Answers, as_of: date, *, detail: bool = True) 
         routes = [_in_conflict(rules, spec, r, conflicts)
                   for spec, r in zip(rules.routes, routes, strict=True)]
     if detail:
-        routes = [_intake(rules, r, as_of, judged) for r in routes]
+        # Each open route's first intake and the month training would end.
+        chosen = rules.reference_question and judged.values.get(rules.reference_question)
+        for i, r in enumerate(routes):
+            found = route_intake(rules, r.id, r.verdict, r.eligible_from, as_of,
+                                 chosen if isinstance(chosen, date) else None)
+            if found is not None:
+                routes[i] = r._replace(first_intake=found[0], qualified_by=found[1])
     funding = _funding(rules, judged, as_of, reference, detail)
     brief = Assessment(
         as_of=as_of, reference_date=reference, rules_version=rules.meta.rules_version,
@@ -329,16 +335,6 @@ def _in_conflict(rules: Rules, spec: Route, result: RouteResult,
         verdict=Verdict.UNSURE, eligible_from=None, unknown=deciding,
         reason="Your answers conflict: " + " ".join(c.text for c in mine),
         conflicts=tuple(c.id for c in mine))
-
-
-def _intake(rules: Rules, result: RouteResult, as_of: date, answers: Answers) -> RouteResult:
-    """The route's first intake and the month training would end (see ``route_intake``)."""
-    chosen = rules.reference_question and answers.values.get(rules.reference_question)
-    found = route_intake(rules, result.id, result.verdict, result.eligible_from, as_of,
-                         chosen if isinstance(chosen, date) else None)
-    if found is None:
-        return result
-    return result._replace(first_intake=found[0], qualified_by=found[1])
 
 
 def route_intake(rules: Rules, route_id: str, verdict: Verdict, eligible_from: date | None,
