@@ -67,6 +67,10 @@ def test_output_file_is_written_private_and_format_follows_its_ending(
     (("plan", "--goal", "dclinpsy", "--via", "pwp@2027-03"),
      "no intake in March; its intakes are in January, February, September, October"),
     (("plan", "--goal", "dclinpsy", "--via", "pwp@January"), "not a month"),
+    (("plan", "--goal", "dclinpsy", "--via", "pwp@202\u00b2-01"), "not a month"),
+    (("plan", "--goal", "dclinpsy", "--via", "pwp@\u0662\u0660\u0662\u0667-\u0660\u0661"),
+     "not a month"),
+    (("plan", "--goal", "dclinpsy", "--via", "pwp@2027-01-05"), "not a month"),
     (("plan", "--goal", "dclinpsy", "--format", "pfd"), "not a format"),
     (("plan",), "which goal? pass --goal GOAL"),
 ])

@@ -577,12 +577,14 @@ def parse_via(rules: Rules, text: str) -> tuple[str, date | None]:
     t = check_training(rules, name)
     if not month:
         return t.id, None
-    parts = month.strip().split("-")
-    if (len(parts) != 2 or not all(p.isdigit() for p in parts) or len(parts[0]) != 4
-            or len(parts[1]) != 2 or not 1 <= int(parts[1]) <= 12):
-        raise PlanError(f"'{month}' is not a month; expected TRAINING@YYYY-MM, "
+    try:
+        last, month_only = dates.parse_iso(month)  # ASCII digits, a year in range
+    except ValueError:
+        month_only = False
+    if not month_only:
+        raise PlanError(f"{echo(month)} is not a month; expected TRAINING@YYYY-MM, "
                         "for example pwp@2027-01")
-    start = date(int(parts[0]), int(parts[1]), 1)
+    start = last.replace(day=1)
     months = sorted(i.month for i in t.calendar.intakes)
     if start.month not in months:
         names = ", ".join(MONTHS[m - 1] for m in months)
