@@ -27,7 +27,7 @@ from typing import IO, TYPE_CHECKING, cast
 from hitpath.cohort.fastpath import compile_rules, remember
 from hitpath.core.errors import HitpathError, did_you_mean
 from hitpath.core.model import Question, Rules
-from hitpath.core.untrusted import echo, for_terminal, visible
+from hitpath.core.untrusted import echo, for_json, for_terminal, visible
 from hitpath.load.answers import spreadsheet_answer, written_as
 from hitpath.load.output import (
     FORMULA_STARTS,
@@ -373,7 +373,7 @@ class _Columns:
         for verdict, when, intake, end in zip(verdicts, dates, first, ends, strict=True):
             tail += (verdict, when.isoformat() if when else "", _month(intake), _month(end))
         tail += (rule, funding_from.isoformat() if funding_from else "", best, best_from,
-                 main, ";".join(undecided), reason, firm.isoformat() if firm else "",
+                 main, ";".join(undecided), visible(reason), firm.isoformat() if firm else "",
                  ";".join(clash), "")
         return tail
 
@@ -405,7 +405,7 @@ class _Columns:
                 "not_before": firm.isoformat() if firm else None, "conflicts": list(clash),
                 "error": None,
             }
-            rest = known.line = json.dumps(record, ensure_ascii=False)[1:] + "\n"
+            rest = known.line = for_json(json.dumps(record, ensure_ascii=False))[1:] + "\n"
         return head + rest
 
 
@@ -445,9 +445,10 @@ class Reasons:
         said = self._said.get(key)
         if said is None:
             when = self.best_from(outcome)
-            reason = visible(self.reason(outcome))  # its words come from the rules file
+            reason = self.reason(outcome)
+            # Its words come from the rules file: CSV has no escapes, so controls are shown.
             said = remember(self._said, key, (when.isoformat() if when else "", reason,
-                                              _csv_cell(reason)), REASONS_LIMIT)
+                                              _csv_cell(visible(reason))), REASONS_LIMIT)
         return said
 
     def best_from(self, outcome: Outcome) -> date | None:

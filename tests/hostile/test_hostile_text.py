@@ -58,7 +58,7 @@ def test_batch_errors_cannot_drive_the_terminal(tmp_path: Path, form: str) -> No
     no_traceback(done.stderr)
 
 
-@pytest.mark.parametrize("form", ["csv", "jsonl", "markdown"])
+@pytest.mark.parametrize("form", ["csv", "jsonl", "markdown", "html"])
 def test_rules_words_in_batch_results_cannot_drive_the_terminal(tmp_path: Path,
                                                                 form: str) -> None:
     """A reason quotes a requirement's title: C1 controls and bidi marks in it come out as
@@ -73,6 +73,8 @@ def test_rules_words_in_batch_results_cannot_drive_the_terminal(tmp_path: Path,
     shown = done.stdout.decode("utf-8")
     assert "12 months" in shown
     assert raw_controls(shown) == [] and "\u202e" not in shown
+    if form == "jsonl":  # JSON escapes them, so a reader gets the rules' own words back
+        assert "12 months\x9b2J\u202e experience" in json.loads(shown)["reason"]
 
 
 def test_questions_in_json_keep_the_rules_words_and_show_them_as_text(tmp_path: Path) -> None:
