@@ -71,6 +71,8 @@ def test_output_file_is_written_private_and_format_follows_its_ending(
     (("plan", "--goal", "dclinpsy", "--via", "pwp@\u0662\u0660\u0662\u0667-\u0660\u0661"),
      "not a month"),
     (("plan", "--goal", "dclinpsy", "--via", "pwp@2027-01-05"), "not a month"),
+    (("plan", "--goal", "dclinpsy", "--via", "pwp@1899-01"),
+     "the year 1899 is out of range; expected 1900 to 2100"),
     (("plan", "--goal", "dclinpsy", "--format", "pfd"), "not a format"),
     (("plan",), "which goal? pass --goal GOAL"),
 ])

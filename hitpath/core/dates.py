@@ -62,6 +62,10 @@ def months_between(earlier: date, later: date) -> int:
     return max(months, 0)
 
 
+class YearOutOfRange(ValueError):
+    """A date written rightly, in a year hitpath does not take."""
+
+
 def parse_iso(text: str) -> tuple[date, bool]:
     """Parse ``YYYY-MM-DD`` (or ``YYYY-MM``, read as that month's last day).
 
@@ -78,7 +82,8 @@ def parse_iso(text: str) -> tuple[date, bool]:
                          "2025-07-14")
     year, month = int(parts[0]), int(parts[1])
     if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise ValueError(f"the year {year} is out of range; expected {FIRST_YEAR} to {LAST_YEAR}")
+        raise YearOutOfRange(f"the year {year} is out of range; expected {FIRST_YEAR} to "
+                             f"{LAST_YEAR}")
     if not 1 <= month <= 12:
         raise ValueError(f"{echo(text)} has no month {month}; expected YYYY-MM-DD")
     last = calendar.monthrange(year, month)[1]

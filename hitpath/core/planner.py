@@ -579,6 +579,8 @@ def parse_via(rules: Rules, text: str) -> tuple[str, date | None]:
         return t.id, None
     try:
         last, month_only = dates.parse_iso(month)  # ASCII digits, a year in range
+    except dates.YearOutOfRange as exc:
+        raise PlanError(str(exc)) from None
     except ValueError:
         month_only = False
     if not month_only:
