@@ -256,21 +256,24 @@ class QuestionaryPrompter:
 _LOST: dict[str, bool] = {}
 
 
-def _keep_lost_interrupts() -> None:
-    """Ctrl-C pressed while one prompt gives way to the next can land in a clean-up callback,
-    where Python reports it and drops it: it is kept, and stops the next prompt."""
-    if getattr(sys.unraisablehook, "keeps_interrupts", False):
-        return
-    passed_on = sys.unraisablehook
+class _KeepInterrupts:
+    """An unraisable-error hook that keeps a KeyboardInterrupt and passes the rest on."""
 
-    def hook(unraisable: sys.UnraisableHookArgs) -> None:
+    def __init__(self, passed_on: Callable[[sys.UnraisableHookArgs], object]) -> None:
+        self.passed_on = passed_on
+
+    def __call__(self, unraisable: sys.UnraisableHookArgs) -> None:
         if isinstance(unraisable.exc_value, KeyboardInterrupt):
             _LOST["interrupt"] = True
         else:
-            passed_on(unraisable)
+            self.passed_on(unraisable)
 
-    hook.keeps_interrupts = True  # type: ignore[attr-defined]
-    sys.unraisablehook = hook
+
+def _keep_lost_interrupts() -> None:
+    """Ctrl-C pressed while one prompt gives way to the next can land in a clean-up callback,
+    where Python reports it and drops it: it is kept, and stops the next prompt."""
+    if not isinstance(sys.unraisablehook, _KeepInterrupts):
+        sys.unraisablehook = _KeepInterrupts(sys.unraisablehook)
 
 
 def _asked(prompt: Prompt) -> object:
